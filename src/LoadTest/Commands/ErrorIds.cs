@@ -1,0 +1,18 @@
+namespace LoadTest.Commands;
+
+/// <summary>The ErrorIds this module writes; tests and users match on them.</summary>
+internal static class ErrorIds
+{
+    public const string InvalidUri = "InvalidUri";
+    public const string UnsupportedUriScheme = "UnsupportedUriScheme";
+    public const string MissingUri = "MissingUri";
+    public const string NullInput = "NullInput";
+    public const string InvalidMethod = "InvalidMethod";
+    public const string InvalidHeader = "InvalidHeader";
+    public const string UnsupportedHeadersType = "UnsupportedHeadersType";
+    public const string UnsupportedBodyType = "UnsupportedBodyType";
+    public const string EngineFailed = "EngineFailed";
+    public const string PortInUse = "PortInUse";
+    public const string InvalidDelayRange = "InvalidDelayRange";
+    public const string TestServerNotFound = "TestServerNotFound";
+}

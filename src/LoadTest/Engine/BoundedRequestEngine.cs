@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+
+namespace LoadTest.Engine;
+
+/// <summary>
+/// Pulls request specs lazily from a source and keeps at most ThrottleLimit of them in flight; each
+/// finished request becomes one result written to a bounded channel. A full channel pauses the workers,
+/// so a slow consumer slows the run instead of growing memory.
+/// </summary>
+internal static class BoundedRequestEngine
+{
+    public static async Task RunAsync(
+        IAsyncEnumerable<RequestSpec> source,
+        RequestExecutor executor,
+        int throttleLimit,
+        ChannelWriter<RequestResult> results,
+        CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            var parallelOptions = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = throttleLimit,
+                CancellationToken = cancellationToken,
+            };
+            await Parallel.ForEachAsync(source, parallelOptions, async (spec, token) =>
+            {
+                // ExecuteAsync never throws: every failure is a result.
+                RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
+                await results.WriteAsync(result, token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the user: the results written so far are the answer.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            results.TryComplete(failure);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace LoadTest.Engine;
+
+/// <summary>Maps the exceptions of HttpClient and sockets to a <see cref="RequestErrorKind"/>.</summary>
+internal static class ErrorClassifier
+{
+    public static RequestErrorKind Classify(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case SocketException socket:
+                    return Classify(socket.SocketErrorCode);
+                case AuthenticationException:
+                    return RequestErrorKind.Tls;
+                case HttpRequestException http when http.HttpRequestError != HttpRequestError.Unknown
+                    && http.HttpRequestError != HttpRequestError.ConnectionError:
+                    return Classify(http.HttpRequestError, http);
+                case TimeoutException:
+                    return RequestErrorKind.Timeout;
+            }
+        }
+
+        return exception switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => RequestErrorKind.ConnectionClosed,
+            IOException or HttpIOException => RequestErrorKind.ConnectionClosed,
+            _ => RequestErrorKind.Other,
+        };
+    }
+
+    private static RequestErrorKind Classify(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => RequestErrorKind.ConnectionRefused,
+        SocketError.ConnectionReset or SocketError.ConnectionAborted => RequestErrorKind.ConnectionReset,
+        SocketError.TimedOut => RequestErrorKind.Timeout,
+        SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData => RequestErrorKind.NameResolution,
+        SocketError.Shutdown or SocketError.NotConnected or SocketError.Disconnecting => RequestErrorKind.ConnectionClosed,
+        _ => RequestErrorKind.Other,
+    };
+
+    private static RequestErrorKind Classify(HttpRequestError error, HttpRequestException exception)
+    {
+        switch (error)
+        {
+            case HttpRequestError.NameResolutionError:
+                return RequestErrorKind.NameResolution;
+            case HttpRequestError.SecureConnectionError:
+                return RequestErrorKind.Tls;
+            case HttpRequestError.ResponseEnded:
+                // A reset shows as an ended response; the socket error underneath says which it was.
+                return exception.InnerException is null ? RequestErrorKind.ConnectionClosed : ClassifyInner(exception.InnerException);
+            case HttpRequestError.InvalidResponse:
+            case HttpRequestError.HttpProtocolError:
+            case HttpRequestError.VersionNegotiationError:
+            case HttpRequestError.ExtendedConnectNotSupported:
+            case HttpRequestError.ConfigurationLimitExceeded:
+                return RequestErrorKind.Protocol;
+            case HttpRequestError.ProxyTunnelError:
+            case HttpRequestError.UserAuthenticationError:
+            default:
+                return RequestErrorKind.Other;
+        }
+    }
+
+    private static RequestErrorKind ClassifyInner(Exception inner)
+    {
+        RequestErrorKind kind = Classify(inner);
+        return kind == RequestErrorKind.Other ? RequestErrorKind.ConnectionClosed : kind;
+    }
+}

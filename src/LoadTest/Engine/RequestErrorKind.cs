@@ -1,0 +1,38 @@
+namespace LoadTest;
+
+/// <summary>Why a request did not succeed.</summary>
+public enum RequestErrorKind
+{
+    /// <summary>The request succeeded.</summary>
+    None = 0,
+
+    /// <summary>A response arrived with a status code that does not count as success.</summary>
+    HttpError,
+
+    /// <summary>No complete response within the timeout.</summary>
+    Timeout,
+
+    /// <summary>Nothing listens on the target port.</summary>
+    ConnectionRefused,
+
+    /// <summary>The peer reset the connection.</summary>
+    ConnectionReset,
+
+    /// <summary>The connection closed before the response was complete.</summary>
+    ConnectionClosed,
+
+    /// <summary>The host name could not be resolved.</summary>
+    NameResolution,
+
+    /// <summary>The TLS handshake failed, for example on an untrusted certificate.</summary>
+    Tls,
+
+    /// <summary>The server sent something that is not valid HTTP.</summary>
+    Protocol,
+
+    /// <summary>The run was stopped (Ctrl+C) while the request was in flight.</summary>
+    Canceled,
+
+    /// <summary>Any other failure; the Error property says what.</summary>
+    Other,
+}

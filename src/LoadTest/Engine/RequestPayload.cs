@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
+
+namespace LoadTest.Engine;
+
+/// <summary>
+/// Headers and body of a request, validated once and reused by every request that carries them.
+/// </summary>
+internal sealed class RequestPayload
+{
+    public static readonly RequestPayload Empty = new(Array.Empty<KeyValuePair<string, string>>(), null, null);
+
+    public RequestPayload(IReadOnlyList<KeyValuePair<string, string>> headers, byte[]? body, string? contentType)
+    {
+        Headers = headers;
+        Body = body;
+        ContentType = contentType;
+    }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    public byte[]? Body { get; }
+
+    public string? ContentType { get; }
+
+    public HttpRequestMessage CreateMessage(HttpMethod method, Uri uri)
+    {
+        var message = new HttpRequestMessage(method, uri);
+        if (Body is not null || ContentType is not null)
+        {
+            var content = new ByteArrayContent(Body ?? Array.Empty<byte>());
+            if (ContentType is not null)
+            {
+                content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+            }
+
+            message.Content = content;
+        }
+
+        for (int i = 0; i < Headers.Count; i++)
+        {
+            var header = Headers[i];
+            if (!message.Headers.TryAddWithoutValidation(header.Key, header.Value))
+            {
+                // Content-* headers belong to the content; a request without a body gets an empty one.
+                message.Content ??= new ByteArrayContent(Array.Empty<byte>());
+                message.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>Returns an error message when a header name or value cannot be sent, otherwise null.</summary>
+    public static string? ValidateHeader(string name, string value)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return "A header name is empty.";
+        }
+
+        using var probe = new HttpRequestMessage();
+        try
+        {
+            if (!probe.Headers.TryAddWithoutValidation(name, value))
+            {
+                using var content = new ByteArrayContent(Array.Empty<byte>());
+                if (!content.Headers.TryAddWithoutValidation(name, value))
+                {
+                    return $"The header '{name}' cannot be sent.";
+                }
+            }
+        }
+        catch (FormatException ex)
+        {
+            return $"The header name '{name}' is not valid: {ex.Message}";
+        }
+
+        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            return $"The value of header '{name}' contains a line break.";
+        }
+
+        return null;
+    }
+}

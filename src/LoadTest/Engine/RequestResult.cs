@@ -1,0 +1,65 @@
+using System;
+
+namespace LoadTest;
+
+/// <summary>The outcome of one request: written to the pipeline as soon as the request completes.</summary>
+public sealed class RequestResult
+{
+    internal RequestResult(
+        long index,
+        string method,
+        Uri uri,
+        int statusCode,
+        bool success,
+        double elapsedMs,
+        long bytesReceived,
+        DateTime startTime,
+        RequestErrorKind errorKind,
+        string? error)
+    {
+        Index = index;
+        Method = method;
+        Uri = uri;
+        StatusCode = statusCode;
+        Success = success;
+        ElapsedMs = elapsedMs;
+        BytesReceived = bytesReceived;
+        StartTime = startTime;
+        ErrorKind = errorKind;
+        Error = error;
+    }
+
+    /// <summary>The request's index: 0..Count-1 with -Count, the input position with pipeline input.</summary>
+    public long Index { get; }
+
+    /// <summary>The HTTP method sent.</summary>
+    public string Method { get; }
+
+    /// <summary>The requested URI.</summary>
+    public Uri Uri { get; }
+
+    /// <summary>The response status code, 0 when no response arrived.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>True for a 2xx or 3xx response.</summary>
+    public bool Success { get; }
+
+    /// <summary>Milliseconds from sending the request to the last byte of the response (or the failure).</summary>
+    public double ElapsedMs { get; }
+
+    /// <summary>Bytes of response body received.</summary>
+    public long BytesReceived { get; }
+
+    /// <summary>Local time the request was sent.</summary>
+    public DateTime StartTime { get; }
+
+    /// <summary>Why the request failed, None on success.</summary>
+    public RequestErrorKind ErrorKind { get; }
+
+    /// <summary>What went wrong, null on success.</summary>
+    public string? Error { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Method} {Uri} -> {(StatusCode == 0 ? ErrorKind.ToString() : StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))} in {ElapsedMs:0.0} ms";
+}

@@ -1,0 +1,307 @@
+using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using LoadTest.Server;
+
+namespace LoadTest;
+
+/// <summary>
+/// A local HTTP server for tests and demos, running in the background inside this process on
+/// HttpListener. It binds 127.0.0.1 only. Routes: /delay/{ms}, /status/{code}, and any other path
+/// answers "Hello, World!" after a random delay between MinDelayMs and MaxDelayMs. Stopping answers
+/// 503 to the requests still in progress, then closes the port.
+/// </summary>
+public sealed class TestServer : IDisposable
+{
+    private const int MaxRouteDelayMs = 600_000;
+    private static readonly byte[] s_helloBody = Encoding.UTF8.GetBytes("Hello, World!");
+    private static readonly byte[] s_stoppingBody = Encoding.UTF8.GetBytes("The test server is stopping.");
+    private static int s_nextId;
+
+    private readonly HttpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task[] _acceptLoops;
+    private long _requestCount;
+    private int _activeRequests;
+    private int _peakConcurrency;
+    private int _stopped;
+
+    private TestServer(HttpListener listener, int port, int minDelayMs, int maxDelayMs)
+    {
+        _listener = listener;
+        Id = Interlocked.Increment(ref s_nextId);
+        Port = port;
+        Uri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        MinDelayMs = minDelayMs;
+        MaxDelayMs = maxDelayMs;
+        StartTime = DateTime.Now;
+
+        // One accept loop tops out near 45k req/s here; several keep the listener busy on all cores.
+        _acceptLoops = new Task[Math.Max(4, Environment.ProcessorCount * 2)];
+        for (int i = 0; i < _acceptLoops.Length; i++)
+        {
+            _acceptLoops[i] = Task.Run(AcceptLoopAsync);
+        }
+    }
+
+    /// <summary>A number that identifies the server in this session.</summary>
+    public int Id { get; }
+
+    /// <summary>The base URI, with a trailing slash.</summary>
+    public Uri Uri { get; }
+
+    /// <summary>The TCP port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>Smallest delay of the default route, in milliseconds.</summary>
+    public int MinDelayMs { get; }
+
+    /// <summary>Largest delay of the default route, in milliseconds.</summary>
+    public int MaxDelayMs { get; }
+
+    /// <summary>Requests answered so far.</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>Requests received and not yet answered.</summary>
+    public int ActiveRequests => Volatile.Read(ref _activeRequests);
+
+    /// <summary>The most requests in progress at once since the server started.</summary>
+    public int PeakConcurrency => Volatile.Read(ref _peakConcurrency);
+
+    /// <summary>Local time the server started.</summary>
+    public DateTime StartTime { get; }
+
+    /// <summary>True until the server is stopped.</summary>
+    public bool IsRunning => Volatile.Read(ref _stopped) == 0;
+
+    /// <summary>
+    /// Starts a server on 127.0.0.1. Port 0 picks a free port.
+    /// </summary>
+    /// <param name="port">The port, or 0 for a free one.</param>
+    /// <param name="minDelayMs">Smallest delay of the default route.</param>
+    /// <param name="maxDelayMs">Largest delay of the default route.</param>
+    /// <param name="owner">The session that owns the server, for listing and stopping.</param>
+    /// <exception cref="TestServerPortInUseException">The port is taken.</exception>
+    internal static TestServer Start(int port, int minDelayMs, int maxDelayMs, Guid owner)
+    {
+        if (minDelayMs < 0 || maxDelayMs < minDelayMs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDelayMs), "MaxDelayMs must be at least MinDelayMs, and both at least 0.");
+        }
+
+        // HttpListener cannot bind port 0, so ask the OS for a free port and retry if another process wins it.
+        int attempts = port == 0 ? 20 : 1;
+        for (int attempt = 1; ; attempt++)
+        {
+            int candidate = port == 0 ? FindFreePort() : port;
+            var listener = new HttpListener { IgnoreWriteExceptions = true };
+            listener.Prefixes.Add($"http://127.0.0.1:{candidate.ToString(CultureInfo.InvariantCulture)}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException ex)
+            {
+                listener.Close();
+                if (attempt < attempts)
+                {
+                    continue;
+                }
+
+                throw new TestServerPortInUseException(candidate, ex);
+            }
+
+            var server = new TestServer(listener, candidate, minDelayMs, maxDelayMs);
+            TestServerRegistry.Add(server, owner);
+            return server;
+        }
+    }
+
+    /// <summary>Stops the server, aborts requests in progress and frees the port.</summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        TestServerRegistry.Remove(this);
+
+        // Requests in progress answer 503 at once; give them a moment to leave before the sockets close.
+        _stopping.Cancel();
+        SpinWait.SpinUntil(() => ActiveRequests == 0, TimeSpan.FromSeconds(2));
+        try
+        {
+            _listener.Close();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        Task.WaitAll(_acceptLoops, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Same as <see cref="Stop"/>.</summary>
+    public void Dispose() => Stop();
+
+    /// <inheritdoc/>
+    public override string ToString() => Uri.ToString();
+
+    private static int FindFreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private static bool TryParseRoute(string path, string prefix, int min, int max, out int value)
+    {
+        value = 0;
+        return path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(path.AsSpan(prefix.Length).TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out value)
+            && value >= min
+            && value <= max;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (IsRunning)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (!IsRunning)
+            {
+                return;
+            }
+            catch (HttpListenerException)
+            {
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            // Handle without awaiting: a delayed answer must not hold up this loop.
+            _ = HandleAsync(context);
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        int active = Interlocked.Increment(ref _activeRequests);
+        UpdatePeak(active);
+        bool counted = false;
+        HttpListenerResponse response = context.Response;
+        try
+        {
+            string path = context.Request.Url?.AbsolutePath ?? "/";
+            int status = 200;
+            byte[] body = s_helloBody;
+            int delayMs;
+            if (TryParseRoute(path, "/delay/", 0, MaxRouteDelayMs, out int routeDelay))
+            {
+                delayMs = routeDelay;
+            }
+            else if (TryParseRoute(path, "/status/", 200, 599, out int routeStatus))
+            {
+                delayMs = 0;
+                status = routeStatus;
+                body = Encoding.UTF8.GetBytes(routeStatus.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                delayMs = MinDelayMs == MaxDelayMs ? MinDelayMs : Random.Shared.Next(MinDelayMs, MaxDelayMs + 1);
+            }
+
+            if (context.Request.HasEntityBody)
+            {
+                await context.Request.InputStream.CopyToAsync(System.IO.Stream.Null, _stopping.Token).ConfigureAwait(false);
+            }
+
+            if (delayMs > 0)
+            {
+                await Task.Delay(delayMs, _stopping.Token).ConfigureAwait(false);
+            }
+
+            response.StatusCode = status;
+            response.ContentType = "text/plain; charset=utf-8";
+            response.ContentLength64 = body.Length;
+
+            // Count before the answer leaves, so a client that has all its answers sees the final numbers.
+            counted = true;
+            Interlocked.Decrement(ref _activeRequests);
+            Interlocked.Increment(ref _requestCount);
+            response.Close(body, willBlock: false);
+        }
+        catch (OperationCanceledException) when (!counted && _stopping.IsCancellationRequested)
+        {
+            counted = true;
+            Interlocked.Decrement(ref _activeRequests);
+            Interlocked.Increment(ref _requestCount);
+            TryRespondStopping(response);
+        }
+        catch (Exception)
+        {
+            // The client went away or sent something broken: drop the connection, never the process.
+            if (!counted)
+            {
+                Interlocked.Decrement(ref _activeRequests);
+            }
+
+            try
+            {
+                response.Abort();
+            }
+            catch (Exception)
+            {
+            }
+        }
+    }
+
+    private static void TryRespondStopping(HttpListenerResponse response)
+    {
+        try
+        {
+            response.StatusCode = 503;
+            response.KeepAlive = false;
+            response.ContentType = "text/plain; charset=utf-8";
+            response.ContentLength64 = s_stoppingBody.Length;
+            response.Close(s_stoppingBody, willBlock: false);
+        }
+        catch (Exception)
+        {
+            try
+            {
+                response.Abort();
+            }
+            catch (Exception)
+            {
+            }
+        }
+    }
+
+    private void UpdatePeak(int active)
+    {
+        int peak = Volatile.Read(ref _peakConcurrency);
+        while (active > peak)
+        {
+            int seen = Interlocked.CompareExchange(ref _peakConcurrency, active, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
+        }
+    }
+}
