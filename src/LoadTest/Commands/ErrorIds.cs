@@ -11,6 +11,10 @@ internal static class ErrorIds
     public const string InvalidHeader = "InvalidHeader";
     public const string UnsupportedHeadersType = "UnsupportedHeadersType";
     public const string UnsupportedBodyType = "UnsupportedBodyType";
+    public const string UnsupportedCookieType = "UnsupportedCookieType";
+    public const string HttpVersionNotSupported = "HttpVersionNotSupported";
+    public const string InvalidStatusCode = "InvalidStatusCode";
+    public const string InvalidDuration = "InvalidDuration";
     public const string EngineFailed = "EngineFailed";
     public const string PortInUse = "PortInUse";
     public const string InvalidDelayRange = "InvalidDelayRange";

@@ -1,5 +1,7 @@
 using System;
 using System.Collections;
+using System.Diagnostics;
+using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 using LoadTest.Engine;
@@ -11,21 +13,31 @@ namespace LoadTest.Commands;
 /// <para type="description">Requests come from -Uri with -Count, or lazily from the pipeline. Results stream out in completion order.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "BoundedRequest", DefaultParameterSetName = UriSet)]
-[OutputType(typeof(RequestResult))]
+[OutputType(typeof(RequestResult), typeof(RunSummary))]
 public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
 {
     private const string UriSet = "Uri";
     private const string PipelineSet = "Pipeline";
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly Action<RequestResult> _write;
+    private readonly Action<RequestResult> _onResult;
+    private readonly Action _onTick;
     private RequestRun? _run;
     private RequestInputConverter? _converter;
+    private ResultOutput _output;
+    private bool _progressEnabled;
+    private long _total = -1;
     private long _inputIndex;
+    private bool _inputClosed;
+    private long _lastProgressTimestamp;
+    private long _lastProgressCompleted;
+    private double _currentRate;
 
     /// <summary>Creates the command.</summary>
     public InvokeBoundedRequestCommand()
     {
-        _write = WriteObject;
+        _onResult = OnResult;
+        _onTick = ReportProgress;
     }
 
     /// <summary>
@@ -36,7 +48,7 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     public string Uri { get; set; } = string.Empty;
 
     /// <summary>
-    /// <para type="description">How many requests to send to -Uri; their indexes are 0 to Count-1. Default 1.</para>
+    /// <para type="description">How many requests to send to -Uri; their indexes are 0 to Count-1. Default 1, or no limit with -Duration.</para>
     /// </summary>
     [Parameter(ParameterSetName = UriSet)]
     [ValidateRange(1, long.MaxValue)]
@@ -58,6 +70,20 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     public int ThrottleLimit { get; set; } = 64;
 
     /// <summary>
+    /// <para type="description">Start requests on one global schedule of this many per second (an open model), as far as -ThrottleLimit allows.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.001, 10_000_000.0)]
+    public double RequestsPerSecond { get; set; }
+
+    /// <summary>
+    /// <para type="description">Stop starting requests after this long (a TimeSpan or a number of seconds); requests in flight finish and are reported.</para>
+    /// </summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>
     /// <para type="description">The HTTP method. Default GET.</para>
     /// </summary>
     [Parameter]
@@ -69,6 +95,18 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// </summary>
     [Parameter]
     public IDictionary? Headers { get; set; }
+
+    /// <summary>
+    /// <para type="description">Cookies sent with every request: a string such as 'a=1; b=2', or a hashtable of names and values.</para>
+    /// </summary>
+    [Parameter]
+    public object? Cookie { get; set; }
+
+    /// <summary>
+    /// <para type="description">Keep the cookies that servers set and send them back, in one cookie jar shared by the whole run.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter KeepCookies { get; set; }
 
     /// <summary>
     /// <para type="description">The request body: a string (sent as UTF-8) or a byte array.</para>
@@ -83,11 +121,78 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     public string? ContentType { get; set; }
 
     /// <summary>
-    /// <para type="description">Seconds each request may take, from sending to its last byte. 0 means no limit. Default 100.</para>
+    /// <para type="description">Seconds each attempt may take, from sending to its last byte. 0 means no limit. Default 100.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(0, 2_147_483)]
     public int TimeoutSec { get; set; } = 100;
+
+    /// <summary>
+    /// <para type="description">Retries after a transport failure, a timeout, or a status in -RetryStatusCode. Default 0.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 1000)]
+    public int MaximumRetryCount { get; set; }
+
+    /// <summary>
+    /// <para type="description">Seconds before the first retry; each further retry waits twice as long, with random jitter, at most a minute. A Retry-After header overrides it. Default 5.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public double RetryIntervalSec { get; set; } = 5;
+
+    /// <summary>
+    /// <para type="description">Status codes that are retried. Default 408, 429 and 500-599.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(100, 999)]
+    public int[]? RetryStatusCode { get; set; }
+
+    /// <summary>
+    /// <para type="description">Status codes that count as success. Default 200-399.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(100, 999)]
+    public int[]? SuccessStatusCode { get; set; }
+
+    /// <summary>
+    /// <para type="description">Put the response headers on each result.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter IncludeHeaders { get; set; }
+
+    /// <summary>
+    /// <para type="description">Put the response body, as text, on each result (up to -MaximumContentBytes).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter IncludeContent { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -IncludeContent, the most body bytes kept per result; the rest is read and counted. Default 1 MB.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaximumContentBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// <para type="description">The HTTP version to use exactly: 1.0, 1.1 (default), 2.0 or 3.0 (where the platform has QUIC).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateSet("1.0", "1.1", "2.0", "3.0")]
+    public string HttpVersion { get; set; } = "1.1";
+
+    /// <summary>
+    /// <para type="description">Close the connection after each request instead of reusing it.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DisableKeepAlive { get; set; }
+
+    /// <summary>
+    /// <para type="description">The most connections per server. Default: the -ThrottleLimit.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 100_000)]
+    public int MaxConnections { get; set; }
 
     /// <summary>
     /// <para type="description">Accept any TLS certificate. Only for test servers you trust.</para>
@@ -108,6 +213,18 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     [ValidateRange(0, 50)]
     public int MaximumRedirection { get; set; } = 5;
 
+    /// <summary>
+    /// <para type="description">Write one LoadTest.RunSummary at the end: counts, rate, status and error histograms, latency percentiles.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Summary { get; set; }
+
+    /// <summary>
+    /// <para type="description">Which per-request results to write: All, Failed or None. Default All, or None with -Summary.</para>
+    /// </summary>
+    [Parameter]
+    public ResultOutput Output { get; set; }
+
     /// <summary>Releases the run: cancels requests still in flight.</summary>
     public void Dispose()
     {
@@ -118,10 +235,22 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
-        _converter = RequestInputConverter.Create(Method, Headers, Body, ContentType, out ErrorRecord? error);
+        _converter = RequestInputConverter.Create(Method, Headers, Cookie, Body, ContentType, out ErrorRecord? error);
         if (error is not null)
         {
             ThrowTerminatingError(error);
+        }
+
+        bool hasDuration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration));
+        if (hasDuration && Duration <= TimeSpan.Zero)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, Duration, "-Duration must be longer than zero."));
+        }
+
+        Version version = System.Version.Parse(HttpVersion);
+        if (version.Major == 3 && !Http3Support.IsSupported)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0."));
         }
 
         if (SkipCertificateCheck)
@@ -129,24 +258,50 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
             WriteWarning("-SkipCertificateCheck: TLS certificates are not verified for this run.");
         }
 
+        _output = MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : (Summary ? ResultOutput.None : ResultOutput.All);
+        _progressEnabled = GetVariableValue("ProgressPreference") is ActionPreference preference
+            && preference != ActionPreference.SilentlyContinue
+            && preference != ActionPreference.Ignore;
+
         var options = new RequestEngineOptions
         {
             ThrottleLimit = ThrottleLimit,
+            MaxConnections = MaxConnections,
             Timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec),
             SkipCertificateCheck = SkipCertificateCheck,
             NoProxy = NoProxy,
             MaximumRedirection = MaximumRedirection,
+            HttpVersion = version,
+            DisableKeepAlive = DisableKeepAlive,
+            KeepCookies = KeepCookies,
+            Retry = new RetryPolicy(
+                MaximumRetryCount,
+                TimeSpan.FromSeconds(RetryIntervalSec),
+                RetryStatusCode is null ? RetryPolicy.DefaultStatusCodes : StatusCodeSet.Of(RetryStatusCode)),
+            SuccessStatusCodes = SuccessStatusCode is null ? StatusCodeSet.Range(200, 399) : StatusCodeSet.Of(SuccessStatusCode),
+            IncludeHeaders = IncludeHeaders,
+            IncludeContent = IncludeContent,
+            MaximumContentBytes = MaximumContentBytes,
+            RequestsPerSecond = RequestsPerSecond,
+            Duration = hasDuration ? Duration : null,
         };
 
+        UriTemplateSource? source = null;
         if (ParameterSetName == UriSet)
         {
-            UriTemplateSource source = CreateTemplateSource();
-            _run = new RequestRun(options);
+            long count = hasDuration && !MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? long.MaxValue : Count;
+            source = CreateTemplateSource(count);
+            _total = count == long.MaxValue ? -1 : count;
+        }
+
+        WriteVerbose(DescribeSettings(options));
+        _run = new RequestRun(options, Summary, _progressEnabled ? s_progressInterval : TimeSpan.Zero);
+        if (source is not null)
+        {
             _run.Start(source);
         }
         else
         {
-            _run = new RequestRun(options);
             _run.StartPushed();
         }
     }
@@ -167,8 +322,20 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
             return;
         }
 
-        _run.Post(spec!, _write);
-        _run.DrainAvailable(_write);
+        if (_inputClosed)
+        {
+            return;
+        }
+
+        if (!_run.Post(spec!, _onResult, _onTick))
+        {
+            // The run takes no more: its -Duration is over, or it was stopped. Later items are not sent.
+            _inputClosed = true;
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The run takes no more input; items from position {index} on are not sent."));
+        }
+
+        _run.DrainAvailable(_onResult);
+        ReportProgress();
     }
 
     /// <inheritdoc/>
@@ -182,18 +349,100 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         _run.CompleteInput();
         try
         {
-            _run.DrainToEnd(_write);
+            _run.DrainToEnd(_onResult, _onTick);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
             ThrowTerminatingError(ErrorRecordFactory.Create(ex, ErrorIds.EngineFailed, ErrorCategory.NotSpecified, null));
+        }
+
+        if (_progressEnabled)
+        {
+            WriteProgress(new ProgressRecord(0, "Invoke-BoundedRequest", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        WriteVerbose(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Finished: {_run.Completed} requests, {_run.Failed} failed, in {_run.Clock.Elapsed.TotalSeconds:0.###} s ({_run.Completed / Math.Max(_run.Clock.Elapsed.TotalSeconds, 1e-9):0.0} req/s)."));
+        if (Summary)
+        {
+            WriteObject(_run.CreateSummary());
         }
     }
 
     /// <inheritdoc/>
     protected override void StopProcessing() => _run?.Cancel();
 
-    private UriTemplateSource CreateTemplateSource()
+    private void OnResult(RequestResult result)
+    {
+        if (_output == ResultOutput.All || (_output == ResultOutput.Failed && !result.Success))
+        {
+            WriteObject(result);
+        }
+    }
+
+    private void ReportProgress()
+    {
+        if (!_progressEnabled || _run is null)
+        {
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        if (_lastProgressTimestamp != 0 && Stopwatch.GetElapsedTime(_lastProgressTimestamp, now) < s_progressInterval)
+        {
+            return;
+        }
+
+        long completed = _run.Completed;
+        if (_lastProgressTimestamp != 0)
+        {
+            double seconds = Stopwatch.GetElapsedTime(_lastProgressTimestamp, now).TotalSeconds;
+            double rate = (completed - _lastProgressCompleted) / seconds;
+            _currentRate = _currentRate == 0 ? rate : (0.7 * _currentRate) + (0.3 * rate);
+        }
+
+        _lastProgressTimestamp = now;
+        _lastProgressCompleted = completed;
+
+        string done = _total > 0
+            ? string.Create(CultureInfo.CurrentCulture, $"{completed:N0} / {_total:N0}")
+            : string.Create(CultureInfo.CurrentCulture, $"{completed:N0}");
+        var record = new ProgressRecord(0, "Invoke-BoundedRequest", string.Create(
+            CultureInfo.CurrentCulture,
+            $"{done} done, {_currentRate:N0} req/s, {_run.InFlight:N0} in flight, {_run.Failed:N0} failed"));
+        TimeSpan elapsed = _run.Clock.Elapsed;
+        if (_total > 0)
+        {
+            record.PercentComplete = (int)Math.Min(100, completed * 100 / _total);
+            if (_currentRate > 0)
+            {
+                record.SecondsRemaining = (int)Math.Min(int.MaxValue, (_total - completed) / _currentRate);
+            }
+        }
+        else if (MyInvocation.BoundParameters.ContainsKey(nameof(Duration)))
+        {
+            record.PercentComplete = (int)Math.Min(100, elapsed.Ticks * 100 / Duration.Ticks);
+            record.SecondsRemaining = (int)Math.Max(0, (Duration - elapsed).TotalSeconds);
+        }
+
+        WriteProgress(record);
+    }
+
+    private string DescribeSettings(RequestEngineOptions options)
+    {
+        string what = ParameterSetName == UriSet
+            ? (_total > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_total} requests to {Uri}") : $"requests to {Uri}")
+            : "requests from the pipeline";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Starting {what}: ThrottleLimit {options.ThrottleLimit}, timeout {(TimeoutSec == 0 ? "none" : TimeoutSec + " s")}" +
+            $"{(options.RequestsPerSecond > 0 ? $", {options.RequestsPerSecond} req/s schedule" : string.Empty)}" +
+            $"{(options.Duration is { } d ? $", duration {d}" : string.Empty)}" +
+            $"{(MaximumRetryCount > 0 ? $", up to {MaximumRetryCount} retries" : string.Empty)}, HTTP/{HttpVersion}, output {_output}{(Summary ? " + summary" : string.Empty)}.");
+    }
+
+    private UriTemplateSource CreateTemplateSource(long count)
     {
         // Validate with index 0 substituted, so a template such as http://host/item/{0} is checked as a real URI.
         string probe = Uri.Replace("{0}", "0", StringComparison.Ordinal);
@@ -203,6 +452,6 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(error);
         }
 
-        return new UriTemplateSource(Uri, 0, Count, _converter!.Method, _converter.Payload);
+        return new UriTemplateSource(Uri, 0, count, _converter!.Method, _converter.Payload);
     }
 }

@@ -32,13 +32,14 @@ internal sealed class RequestInputConverter
     public RequestPayload Payload => _payload;
 
     /// <summary>Validates the run-wide -Method, -Headers, -Body and -ContentType.</summary>
-    public static RequestInputConverter Create(string method, IDictionary? headers, object? body, string? contentType, out ErrorRecord? error)
+    public static RequestInputConverter Create(string method, IDictionary? headers, object? cookie, object? body, string? contentType, out ErrorRecord? error)
     {
         var headerMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         byte[]? bodyBytes = null;
         HttpMethod httpMethod = HttpMethod.Get;
         error = TryParseMethod(method, method, out httpMethod)
             ?? AddHeaders(headers, headers, headerMap)
+            ?? AddCookie(cookie, headerMap)
             ?? TryGetBody(body, body, out bodyBytes);
         var payload = new RequestPayload(ToList(headerMap), bodyBytes, contentType);
         return new RequestInputConverter(httpMethod, payload, headerMap);
@@ -223,6 +224,43 @@ internal sealed class RequestInputConverter
         }
 
         return null;
+    }
+
+    /// <summary>-Cookie: a "name=value; name2=value2" string or a hashtable, sent as one Cookie header.</summary>
+    private static ErrorRecord? AddCookie(object? cookie, Dictionary<string, string> into)
+    {
+        cookie = Unwrap(cookie);
+        if (cookie is null)
+        {
+            return null;
+        }
+
+        string value;
+        if (cookie is IDictionary pairs)
+        {
+            var builder = new StringBuilder();
+            foreach (DictionaryEntry entry in pairs)
+            {
+                if (builder.Length > 0)
+                {
+                    builder.Append("; ");
+                }
+
+                builder.Append(Unwrap(entry.Key)).Append('=').Append(Unwrap(entry.Value));
+            }
+
+            value = builder.ToString();
+        }
+        else if (cookie is string text)
+        {
+            value = text;
+        }
+        else
+        {
+            return Error(ErrorIds.UnsupportedCookieType, ErrorCategory.InvalidType, cookie, "-Cookie must be a string such as 'session=abc; theme=dark' or a hashtable of names and values.");
+        }
+
+        return AddHeader("Cookie", value, cookie, into);
     }
 
     private static ErrorRecord? AddHeader(string name, string value, object? target, Dictionary<string, string> into)

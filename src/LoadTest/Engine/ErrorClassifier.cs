@@ -11,28 +11,33 @@ internal static class ErrorClassifier
 {
     public static RequestErrorKind Classify(Exception exception)
     {
+        bool sawIO = false;
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
+            HttpRequestError httpError = current switch
+            {
+                HttpRequestException http => http.HttpRequestError,
+                HttpIOException io => io.HttpRequestError,
+                _ => HttpRequestError.Unknown,
+            };
             switch (current)
             {
                 case SocketException socket:
                     return Classify(socket.SocketErrorCode);
                 case AuthenticationException:
                     return RequestErrorKind.Tls;
-                case HttpRequestException http when http.HttpRequestError != HttpRequestError.Unknown
-                    && http.HttpRequestError != HttpRequestError.ConnectionError:
-                    return Classify(http.HttpRequestError, http);
                 case TimeoutException:
                     return RequestErrorKind.Timeout;
+                case HttpProtocolException:
+                    return RequestErrorKind.Protocol;
+                case Exception when httpError != HttpRequestError.Unknown && httpError != HttpRequestError.ConnectionError:
+                    return Classify(httpError, current);
             }
+
+            sawIO |= current is IOException || httpError == HttpRequestError.ConnectionError;
         }
 
-        return exception switch
-        {
-            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => RequestErrorKind.ConnectionClosed,
-            IOException or HttpIOException => RequestErrorKind.ConnectionClosed,
-            _ => RequestErrorKind.Other,
-        };
+        return sawIO ? RequestErrorKind.ConnectionClosed : RequestErrorKind.Other;
     }
 
     private static RequestErrorKind Classify(SocketError error) => error switch
@@ -45,7 +50,7 @@ internal static class ErrorClassifier
         _ => RequestErrorKind.Other,
     };
 
-    private static RequestErrorKind Classify(HttpRequestError error, HttpRequestException exception)
+    private static RequestErrorKind Classify(HttpRequestError error, Exception exception)
     {
         switch (error)
         {

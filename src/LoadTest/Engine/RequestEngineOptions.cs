@@ -7,7 +7,10 @@ internal sealed class RequestEngineOptions
 {
     public int ThrottleLimit { get; init; } = 64;
 
-    /// <summary>Per-request timeout; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</summary>
+    /// <summary>Connections per server; defaults to the throttle limit.</summary>
+    public int MaxConnections { get; init; }
+
+    /// <summary>Per-attempt timeout; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(100);
 
     public bool SkipCertificateCheck { get; init; }
@@ -15,6 +18,31 @@ internal sealed class RequestEngineOptions
     public bool NoProxy { get; init; }
 
     public int MaximumRedirection { get; init; } = 5;
+
+    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+
+    public bool DisableKeepAlive { get; init; }
+
+    /// <summary>Keep the cookies servers set, in one container shared by the whole run.</summary>
+    public bool KeepCookies { get; init; }
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.None;
+
+    /// <summary>Which status codes count as success; null means 200-399.</summary>
+    public StatusCodeSet SuccessStatusCodes { get; init; } = StatusCodeSet.Range(200, 399);
+
+    public bool IncludeHeaders { get; init; }
+
+    public bool IncludeContent { get; init; }
+
+    /// <summary>With IncludeContent: the most body bytes kept per result; the rest is read and counted.</summary>
+    public int MaximumContentBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Requests started per second on one global schedule; 0 for as fast as the limit allows.</summary>
+    public double RequestsPerSecond { get; init; }
+
+    /// <summary>Stop starting requests after this long; null for no limit.</summary>
+    public TimeSpan? Duration { get; init; }
 
     /// <summary>How many finished results may wait for the consumer before workers pause.</summary>
     public int ResultBufferSize => Math.Max(256, ThrottleLimit);

@@ -1,42 +1,51 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Net.Http;
+using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace LoadTest.Engine;
 
 /// <summary>
-/// Sends one request and turns whatever happens into a <see cref="RequestResult"/>. One instance per run:
-/// it owns the run's single pooled HttpClient.
+/// Sends one request (with its retries) and turns whatever happens into a <see cref="RequestResult"/>.
+/// One instance per run: it owns the run's single pooled HttpClient.
 /// </summary>
 internal sealed class RequestExecutor : IDisposable
 {
     private const int DrainBufferSize = 16 * 1024;
 
     private readonly HttpClient _client;
-    private readonly TimeSpan _timeout;
-    private readonly DateTime _clockBase = DateTime.Now;
-    private readonly long _clockBaseTimestamp = Stopwatch.GetTimestamp();
+    private readonly RequestEngineOptions _options;
+    private readonly RunClock _clock;
+    private int _inFlight;
 
-    public RequestExecutor(RequestEngineOptions options)
+    public RequestExecutor(RequestEngineOptions options, RunClock clock)
     {
-        _timeout = options.Timeout;
+        _options = options;
+        _clock = clock;
         var handler = new SocketsHttpHandler
         {
-            MaxConnectionsPerServer = options.ThrottleLimit,
+            MaxConnectionsPerServer = options.MaxConnections > 0 ? options.MaxConnections : options.ThrottleLimit,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             AllowAutoRedirect = options.MaximumRedirection > 0,
             MaxAutomaticRedirections = Math.Max(1, options.MaximumRedirection),
-            UseCookies = false,
+            UseCookies = options.KeepCookies,
             UseProxy = !options.NoProxy,
             AutomaticDecompression = DecompressionMethods.None,
         };
+        if (options.KeepCookies)
+        {
+            handler.CookieContainer = new CookieContainer();
+        }
+
         if (options.SkipCertificateCheck)
         {
             handler.SslOptions = new SslClientAuthenticationOptions
@@ -47,42 +56,158 @@ internal sealed class RequestExecutor : IDisposable
 
         _client = new HttpClient(handler, disposeHandler: true)
         {
-            // Timeouts are per request below, so that they also cover reading the body.
+            // Timeouts are per attempt below, so that they also cover reading the body.
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
         };
     }
 
+    /// <summary>Requests being sent or waiting to retry right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public async ValueTask<RequestResult> ExecuteAsync(RequestSpec spec, CancellationToken runToken)
     {
+        Interlocked.Increment(ref _inFlight);
         long started = Stopwatch.GetTimestamp();
-        int statusCode = 0;
-        long bytes = 0;
-        using var requestCts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
-        if (_timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        int attempts = 0;
+        Outcome outcome;
+        try
         {
-            requestCts.CancelAfter(_timeout);
+            while (true)
+            {
+                attempts++;
+                outcome = await SendOnceAsync(spec, runToken).ConfigureAwait(false);
+                if (runToken.IsCancellationRequested || !_options.Retry.ShouldRetry(attempts, outcome.Kind, outcome.StatusCode))
+                {
+                    break;
+                }
+
+                try
+                {
+                    await Task.Delay(_options.Retry.Delay(attempts, outcome.RetryAfter), runToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+
+        long finished = Stopwatch.GetTimestamp();
+        double elapsedMs = Stopwatch.GetElapsedTime(started, finished).TotalMilliseconds;
+        double correctedMs = spec.ScheduledTimestamp != 0 && spec.ScheduledTimestamp < started
+            ? Stopwatch.GetElapsedTime(spec.ScheduledTimestamp, finished).TotalMilliseconds
+            : elapsedMs;
+        return new RequestResult(
+            spec.Index,
+            spec.Method.Method,
+            spec.Uri,
+            outcome.StatusCode,
+            outcome.Kind == RequestErrorKind.None,
+            elapsedMs,
+            correctedMs,
+            attempts,
+            outcome.Bytes,
+            _clock.ToDateTime(started),
+            outcome.Kind,
+            outcome.Error,
+            outcome.Headers,
+            outcome.Content);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static string StatusMessage(int statusCode, string? reason) =>
+        string.IsNullOrEmpty(reason)
+            ? $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)}."
+            : $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)} ({reason}).";
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            return date - DateTimeOffset.UtcNow;
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, string> CollectHeaders(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
+        {
+            headers[header.Key] = string.Join(", ", header.Value);
+        }
+
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
+        {
+            headers[header.Key] = string.Join(", ", header.Value);
+        }
+
+        return headers;
+    }
+
+    private static Encoding ContentEncoding(HttpContent content)
+    {
+        string? charset = content.Headers.ContentType?.CharSet;
+        if (!string.IsNullOrEmpty(charset))
+        {
+            try
+            {
+                return Encoding.GetEncoding(charset.Trim('"'));
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+
+        return Encoding.UTF8;
+    }
+
+    private async ValueTask<Outcome> SendOnceAsync(RequestSpec spec, CancellationToken runToken)
+    {
+        int statusCode = 0;
+        var counter = new ByteCounter();
+        using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+        if (_options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            attemptCts.CancelAfter(_options.Timeout);
         }
 
         try
         {
             using HttpRequestMessage request = spec.Payload.CreateMessage(spec.Method, spec.Uri);
+            request.Version = _options.HttpVersion;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            if (_options.DisableKeepAlive)
+            {
+                request.Headers.ConnectionClose = true;
+            }
+
             using HttpResponseMessage response = await _client
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, requestCts.Token)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token)
                 .ConfigureAwait(false);
             statusCode = (int)response.StatusCode;
-            bytes = await DrainAsync(response.Content, requestCts.Token).ConfigureAwait(false);
-            bool success = statusCode >= 200 && statusCode < 400;
-            return new RequestResult(
-                spec.Index,
-                spec.Method.Method,
-                spec.Uri,
+            string? content = await ReadBodyAsync(response.Content, counter, attemptCts.Token).ConfigureAwait(false);
+            bool success = _options.SuccessStatusCodes.Contains(statusCode);
+            return new Outcome(
                 statusCode,
-                success,
-                ElapsedMs(started),
-                bytes,
-                StartTime(started),
+                counter.Bytes,
                 success ? RequestErrorKind.None : RequestErrorKind.HttpError,
-                success ? null : StatusMessage(statusCode, response.ReasonPhrase));
+                success ? null : StatusMessage(statusCode, response.ReasonPhrase),
+                success ? null : RetryAfter(response),
+                _options.IncludeHeaders ? CollectHeaders(response) : null,
+                content);
         }
         catch (Exception ex)
         {
@@ -91,54 +216,53 @@ internal sealed class RequestExecutor : IDisposable
                 : ErrorClassifier.Classify(ex);
             string message = kind switch
             {
-                RequestErrorKind.Timeout => $"The request timed out after {_timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
+                RequestErrorKind.Timeout => $"The request timed out after {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
                 RequestErrorKind.Canceled => "The run was stopped before the request completed.",
                 _ => ex.Message,
             };
-            return new RequestResult(
-                spec.Index,
-                spec.Method.Method,
-                spec.Uri,
-                statusCode,
-                false,
-                ElapsedMs(started),
-                bytes,
-                StartTime(started),
-                kind,
-                message);
+            return new Outcome(statusCode, counter.Bytes, kind, message, null, null, null);
         }
     }
 
-    public void Dispose() => _client.Dispose();
-
-    private static async ValueTask<long> DrainAsync(HttpContent content, CancellationToken token)
+    /// <summary>Reads the body to its end, counting bytes; keeps it as text only with IncludeContent.</summary>
+    private async ValueTask<string?> ReadBodyAsync(HttpContent content, ByteCounter counter, CancellationToken token)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(DrainBufferSize);
+        MemoryStream? kept = _options.IncludeContent ? new MemoryStream() : null;
         try
         {
             using Stream stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
-            long total = 0;
             int read;
             while ((read = await stream.ReadAsync(buffer.AsMemory(), token).ConfigureAwait(false)) > 0)
             {
-                total += read;
+                counter.Bytes += read;
+                if (kept is not null && kept.Length < _options.MaximumContentBytes)
+                {
+                    kept.Write(buffer, 0, (int)Math.Min(read, _options.MaximumContentBytes - kept.Length));
+                }
             }
 
-            return total;
+            return kept is null ? null : ContentEncoding(content).GetString(kept.GetBuffer(), 0, (int)kept.Length);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            kept?.Dispose();
         }
     }
 
-    private static double ElapsedMs(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    /// <summary>Bytes read so far, kept outside the attempt so a failure mid-body still reports them.</summary>
+    private sealed class ByteCounter
+    {
+        public long Bytes;
+    }
 
-    private static string StatusMessage(int statusCode, string? reason) =>
-        string.IsNullOrEmpty(reason)
-            ? $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)}."
-            : $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)} ({reason}).";
-
-    private DateTime StartTime(long started) =>
-        _clockBase.AddTicks((long)((started - _clockBaseTimestamp) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+    private readonly record struct Outcome(
+        int StatusCode,
+        long Bytes,
+        RequestErrorKind Kind,
+        string? Error,
+        TimeSpan? RetryAfter,
+        IReadOnlyDictionary<string, string>? Headers,
+        string? Content);
 }

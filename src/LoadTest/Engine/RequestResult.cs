@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace LoadTest;
 
@@ -12,10 +13,14 @@ public sealed class RequestResult
         int statusCode,
         bool success,
         double elapsedMs,
+        double correctedElapsedMs,
+        int attempts,
         long bytesReceived,
         DateTime startTime,
         RequestErrorKind errorKind,
-        string? error)
+        string? error,
+        IReadOnlyDictionary<string, string>? headers,
+        string? content)
     {
         Index = index;
         Method = method;
@@ -23,10 +28,14 @@ public sealed class RequestResult
         StatusCode = statusCode;
         Success = success;
         ElapsedMs = elapsedMs;
+        CorrectedElapsedMs = correctedElapsedMs;
+        Attempts = attempts;
         BytesReceived = bytesReceived;
         StartTime = startTime;
         ErrorKind = errorKind;
         Error = error;
+        Headers = headers;
+        Content = content;
     }
 
     /// <summary>The request's index: 0..Count-1 with -Count, the input position with pipeline input.</summary>
@@ -44,8 +53,17 @@ public sealed class RequestResult
     /// <summary>True for a 2xx or 3xx response.</summary>
     public bool Success { get; }
 
-    /// <summary>Milliseconds from sending the request to the last byte of the response (or the failure).</summary>
+    /// <summary>Milliseconds from sending the request to the last byte of the response (or the failure), across all attempts.</summary>
     public double ElapsedMs { get; }
+
+    /// <summary>
+    /// Milliseconds from the moment a -RequestsPerSecond schedule meant the request to start, so that
+    /// waiting for a free slot counts (corrected for coordinated omission). Equal to ElapsedMs without a schedule.
+    /// </summary>
+    public double CorrectedElapsedMs { get; }
+
+    /// <summary>How many times the request was sent: 1, or more after retries.</summary>
+    public int Attempts { get; }
 
     /// <summary>Bytes of response body received.</summary>
     public long BytesReceived { get; }
@@ -58,6 +76,12 @@ public sealed class RequestResult
 
     /// <summary>What went wrong, null on success.</summary>
     public string? Error { get; }
+
+    /// <summary>The response headers, with -IncludeHeaders; otherwise null.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; }
+
+    /// <summary>The response body as text (up to -MaximumContentBytes), with -IncludeContent; otherwise null.</summary>
+    public string? Content { get; }
 
     /// <inheritdoc/>
     public override string ToString() =>

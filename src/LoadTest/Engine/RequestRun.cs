@@ -18,13 +18,22 @@ internal sealed class RequestRun : IDisposable
     private readonly RequestExecutor _executor;
     private readonly Channel<RequestResult> _results;
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly RunStatistics? _statistics;
+    private readonly TimeSpan _tickInterval;
     private Channel<RequestSpec>? _input;
     private Task? _completion;
+    private long _completed;
+    private long _failed;
 
-    public RequestRun(RequestEngineOptions options)
+    /// <param name="options">The run's settings.</param>
+    /// <param name="collectStatistics">Fold every result into a summary.</param>
+    /// <param name="tickInterval">How often the waits return to let the caller report progress; zero for never.</param>
+    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval)
     {
         _options = options;
-        _executor = new RequestExecutor(options);
+        _tickInterval = tickInterval;
+        _executor = new RequestExecutor(options, Clock);
+        _statistics = collectStatistics ? new RunStatistics() : null;
         _results = Channel.CreateBounded<RequestResult>(new BoundedChannelOptions(options.ResultBufferSize)
         {
             SingleWriter = false,
@@ -33,11 +42,27 @@ internal sealed class RequestRun : IDisposable
         });
     }
 
+    public RunClock Clock { get; } = new();
+
     public bool IsCancellationRequested => _cancellation.IsCancellationRequested;
+
+    /// <summary>Results handed out so far.</summary>
+    public long Completed => _completed;
+
+    /// <summary>Failed results handed out so far.</summary>
+    public long Failed => _failed;
+
+    /// <summary>Requests in flight (sending, or waiting to retry).</summary>
+    public int InFlight => _executor.InFlight;
 
     /// <summary>Starts the run over a lazy source that ends by itself.</summary>
     public void Start(IAsyncEnumerable<RequestSpec> source)
     {
+        if (_options.RequestsPerSecond > 0 || _options.Duration is not null)
+        {
+            source = new ScheduledSource(source, Clock, _options.RequestsPerSecond, _options.Duration);
+        }
+
         _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
             source, _executor, _options.ThrottleLimit, _results.Writer, _cancellation.Token));
     }
@@ -56,24 +81,20 @@ internal sealed class RequestRun : IDisposable
 
     /// <summary>
     /// Hands one request to the run. While the run is full, hands finished results to
-    /// <paramref name="onResult"/> so that the run keeps moving. Returns false when the run was stopped.
+    /// <paramref name="onResult"/> so that the run keeps moving. Returns false when the run takes no
+    /// more requests (stopped, its duration is over, or it failed).
     /// </summary>
-    public bool Post(RequestSpec spec, Action<RequestResult> onResult)
+    public bool Post(RequestSpec spec, Action<RequestResult> onResult, Action? onTick = null)
     {
         ChannelWriter<RequestSpec> input = _input?.Writer ?? throw new InvalidOperationException("The run takes no pushed input.");
         while (!input.TryWrite(spec))
         {
-            if (_cancellation.IsCancellationRequested)
+            if (_cancellation.IsCancellationRequested || !DrainAvailable(onResult))
             {
                 return false;
             }
 
-            if (!DrainAvailable(onResult))
-            {
-                // The results channel completed early: the engine failed; the caller sees it at the end.
-                return false;
-            }
-
+            onTick?.Invoke();
             WaitForInputSpaceOrResult();
         }
 
@@ -88,6 +109,7 @@ internal sealed class RequestRun : IDisposable
         ChannelReader<RequestResult> reader = _results.Reader;
         while (reader.TryRead(out RequestResult? result))
         {
+            Account(result);
             onResult(result);
         }
 
@@ -95,16 +117,18 @@ internal sealed class RequestRun : IDisposable
     }
 
     /// <summary>Hands out results until the run ends or is stopped; rethrows an engine failure.</summary>
-    public void DrainToEnd(Action<RequestResult> onResult)
+    public void DrainToEnd(Action<RequestResult> onResult, Action? onTick = null)
     {
         ChannelReader<RequestResult> reader = _results.Reader;
         while (true)
         {
             while (reader.TryRead(out RequestResult? result))
             {
+                Account(result);
                 onResult(result);
             }
 
+            onTick?.Invoke();
             if (!WaitForResult())
             {
                 break;
@@ -116,6 +140,11 @@ internal sealed class RequestRun : IDisposable
             reader.Completion.GetAwaiter().GetResult();
         }
     }
+
+    /// <summary>The summary of the results handed out so far.</summary>
+    public RunSummary CreateSummary() =>
+        (_statistics ?? throw new InvalidOperationException("The run collects no statistics."))
+            .ToSummary(Clock, _options.ThrottleLimit, _options.RequestsPerSecond, _cancellation.IsCancellationRequested);
 
     /// <summary>Stops starting requests and cancels those in flight. Safe from any thread.</summary>
     public void Cancel()
@@ -146,18 +175,46 @@ internal sealed class RequestRun : IDisposable
         _cancellation.Dispose();
     }
 
+    private void Account(RequestResult result)
+    {
+        _completed++;
+        if (!result.Success)
+        {
+            _failed++;
+        }
+
+        _statistics?.Record(result);
+    }
+
+    /// <summary>Waits for a result, the end, or the next tick; false at the end.</summary>
     private bool WaitForResult()
     {
         try
         {
             ValueTask<bool> wait = _results.Reader.WaitToReadAsync(_cancellation.Token);
-            return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+            if (wait.IsCompleted)
+            {
+                return wait.Result;
+            }
+
+            Task<bool> task = wait.AsTask();
+            if (_tickInterval > TimeSpan.Zero)
+            {
+                // A tick only wakes the caller; the pending wait is abandoned and completes harmlessly later.
+                return !task.Wait(_tickInterval) || task.GetAwaiter().GetResult();
+            }
+
+            return task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
             return false;
         }
         catch (ChannelClosedException)
+        {
+            return false;
+        }
+        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
         {
             return false;
         }
@@ -179,7 +236,15 @@ internal sealed class RequestRun : IDisposable
                 return;
             }
 
-            Task.WhenAny(space.AsTask(), result.AsTask()).GetAwaiter().GetResult();
+            Task any = Task.WhenAny(space.AsTask(), result.AsTask());
+            if (_tickInterval > TimeSpan.Zero)
+            {
+                any.Wait(_tickInterval);
+            }
+            else
+            {
+                any.GetAwaiter().GetResult();
+            }
         }
         catch (OperationCanceledException)
         {

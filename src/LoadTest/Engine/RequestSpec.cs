@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Net.Http;
 
 namespace LoadTest.Engine;
@@ -25,4 +24,7 @@ internal sealed class RequestSpec
     public Uri Uri { get; }
 
     public RequestPayload Payload { get; }
+
+    /// <summary>When a rate schedule meant this request to start (a Stopwatch timestamp), 0 without one.</summary>
+    public long ScheduledTimestamp { get; set; }
 }

@@ -11,14 +11,13 @@ namespace LoadTest;
 
 /// <summary>
 /// A local HTTP server for tests and demos, running in the background inside this process on
-/// HttpListener. It binds 127.0.0.1 only. Routes: /delay/{ms}, /status/{code}, and any other path
-/// answers "Hello, World!" after a random delay between MinDelayMs and MaxDelayMs. Stopping answers
-/// 503 to the requests still in progress, then closes the port.
+/// HttpListener. It binds 127.0.0.1 only. Routes: /delay/{ms}, /status/{code}[?retryAfter=s],
+/// /flaky/{percent}, /bytes/{n}, /echo, /cookie/set/{name}/{value}, and any other path answers
+/// "Hello, World!" after a random delay between MinDelayMs and MaxDelayMs. Stopping answers 503 to the
+/// requests still in progress, then closes the port.
 /// </summary>
 public sealed class TestServer : IDisposable
 {
-    private const int MaxRouteDelayMs = 600_000;
-    private static readonly byte[] s_helloBody = Encoding.UTF8.GetBytes("Hello, World!");
     private static readonly byte[] s_stoppingBody = Encoding.UTF8.GetBytes("The test server is stopping.");
     private static int s_nextId;
 
@@ -28,6 +27,7 @@ public sealed class TestServer : IDisposable
     private long _requestCount;
     private int _activeRequests;
     private int _peakConcurrency;
+    private int _openHandlers;
     private int _stopped;
 
     private TestServer(HttpListener listener, int port, int minDelayMs, int maxDelayMs)
@@ -131,9 +131,9 @@ public sealed class TestServer : IDisposable
 
         TestServerRegistry.Remove(this);
 
-        // Requests in progress answer 503 at once; give them a moment to leave before the sockets close.
+        // Requests in progress answer 503 at once; give those answers a moment to leave before the sockets close.
         _stopping.Cancel();
-        SpinWait.SpinUntil(() => ActiveRequests == 0, TimeSpan.FromSeconds(2));
+        SpinWait.SpinUntil(() => Volatile.Read(ref _openHandlers) == 0, TimeSpan.FromSeconds(2));
         try
         {
             _listener.Close();
@@ -158,15 +158,6 @@ public sealed class TestServer : IDisposable
         int port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         return port;
-    }
-
-    private static bool TryParseRoute(string path, string prefix, int min, int max, out int value)
-    {
-        value = 0;
-        return path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            && int.TryParse(path.AsSpan(prefix.Length).TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out value)
-            && value >= min
-            && value <= max;
     }
 
     private async Task AcceptLoopAsync()
@@ -198,50 +189,22 @@ public sealed class TestServer : IDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        Interlocked.Increment(ref _openHandlers);
         int active = Interlocked.Increment(ref _activeRequests);
         UpdatePeak(active);
         bool counted = false;
         HttpListenerResponse response = context.Response;
         try
         {
-            string path = context.Request.Url?.AbsolutePath ?? "/";
-            int status = 200;
-            byte[] body = s_helloBody;
-            int delayMs;
-            if (TryParseRoute(path, "/delay/", 0, MaxRouteDelayMs, out int routeDelay))
-            {
-                delayMs = routeDelay;
-            }
-            else if (TryParseRoute(path, "/status/", 200, 599, out int routeStatus))
-            {
-                delayMs = 0;
-                status = routeStatus;
-                body = Encoding.UTF8.GetBytes(routeStatus.ToString(CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                delayMs = MinDelayMs == MaxDelayMs ? MinDelayMs : Random.Shared.Next(MinDelayMs, MaxDelayMs + 1);
-            }
-
-            if (context.Request.HasEntityBody)
-            {
-                await context.Request.InputStream.CopyToAsync(System.IO.Stream.Null, _stopping.Token).ConfigureAwait(false);
-            }
-
-            if (delayMs > 0)
-            {
-                await Task.Delay(delayMs, _stopping.Token).ConfigureAwait(false);
-            }
-
-            response.StatusCode = status;
-            response.ContentType = "text/plain; charset=utf-8";
-            response.ContentLength64 = body.Length;
+            RouteResponse answer = await TestServerRoutes
+                .RespondAsync(context.Request, MinDelayMs, MaxDelayMs, _stopping.Token)
+                .ConfigureAwait(false);
 
             // Count before the answer leaves, so a client that has all its answers sees the final numbers.
             counted = true;
             Interlocked.Decrement(ref _activeRequests);
             Interlocked.Increment(ref _requestCount);
-            response.Close(body, willBlock: false);
+            await TestServerRoutes.SendAsync(response, answer, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!counted && _stopping.IsCancellationRequested)
         {
@@ -266,6 +229,10 @@ public sealed class TestServer : IDisposable
             {
             }
         }
+        finally
+        {
+            Interlocked.Decrement(ref _openHandlers);
+        }
     }
 
     private static void TryRespondStopping(HttpListenerResponse response)
@@ -276,7 +243,7 @@ public sealed class TestServer : IDisposable
             response.KeepAlive = false;
             response.ContentType = "text/plain; charset=utf-8";
             response.ContentLength64 = s_stoppingBody.Length;
-            response.Close(s_stoppingBody, willBlock: false);
+            response.Close(s_stoppingBody, willBlock: true);
         }
         catch (Exception)
         {

@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace LoadTest;
+
+/// <summary>
+/// One run in numbers: counts, rate, status and error histograms, and latency percentiles from an HDR
+/// histogram, which is also kept as a string so that summaries can be merged across processes.
+/// </summary>
+public sealed class RunSummary
+{
+    internal RunSummary(
+        long count,
+        long succeeded,
+        long retries,
+        TimeSpan elapsed,
+        long bytesReceived,
+        int throttleLimit,
+        double targetRequestsPerSecond,
+        DateTime startTime,
+        bool isPartial,
+        IReadOnlyDictionary<int, long> statusCodeCounts,
+        IReadOnlyDictionary<string, long> errorKindCounts,
+        LatencyStats latency,
+        LatencyStats correctedLatency,
+        string histogram,
+        string correctedHistogram)
+    {
+        Count = count;
+        Succeeded = succeeded;
+        Failed = count - succeeded;
+        Retries = retries;
+        Elapsed = elapsed;
+        RequestsPerSecond = elapsed > TimeSpan.Zero ? count / elapsed.TotalSeconds : 0;
+        BytesReceived = bytesReceived;
+        ThrottleLimit = throttleLimit;
+        TargetRequestsPerSecond = targetRequestsPerSecond;
+        StartTime = startTime;
+        IsPartial = isPartial;
+        StatusCodeCounts = statusCodeCounts;
+        ErrorKindCounts = errorKindCounts;
+        MinMs = latency.MinMs;
+        MeanMs = latency.MeanMs;
+        StdDevMs = latency.StdDevMs;
+        P50Ms = latency.P50Ms;
+        P90Ms = latency.P90Ms;
+        P95Ms = latency.P95Ms;
+        P99Ms = latency.P99Ms;
+        P999Ms = latency.P999Ms;
+        MaxMs = latency.MaxMs;
+        CorrectedLatency = correctedLatency;
+        Histogram = histogram;
+        CorrectedHistogram = correctedHistogram;
+    }
+
+    /// <summary>Requests completed (each has a result).</summary>
+    public long Count { get; }
+
+    /// <summary>Requests that succeeded.</summary>
+    public long Succeeded { get; }
+
+    /// <summary>Requests that failed.</summary>
+    public long Failed { get; }
+
+    /// <summary>Retries made in all (attempts beyond the first).</summary>
+    public long Retries { get; }
+
+    /// <summary>From the first request sent to the last one completed.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Count divided by Elapsed.</summary>
+    public double RequestsPerSecond { get; }
+
+    /// <summary>Response body bytes received in all.</summary>
+    public long BytesReceived { get; }
+
+    /// <summary>The most requests that were allowed in flight.</summary>
+    public int ThrottleLimit { get; }
+
+    /// <summary>The -RequestsPerSecond schedule, 0 when the run was not rate limited.</summary>
+    public double TargetRequestsPerSecond { get; }
+
+    /// <summary>Local time the run started.</summary>
+    public DateTime StartTime { get; }
+
+    /// <summary>True when the run was stopped before it finished (Ctrl+C); the numbers cover what completed.</summary>
+    public bool IsPartial { get; }
+
+    /// <summary>Responses per status code; requests without a response are not counted here.</summary>
+    public IReadOnlyDictionary<int, long> StatusCodeCounts { get; }
+
+    /// <summary>Failed requests per error kind.</summary>
+    public IReadOnlyDictionary<string, long> ErrorKindCounts { get; }
+
+    /// <summary>Fastest request, in ms.</summary>
+    public double MinMs { get; }
+
+    /// <summary>Mean latency, in ms.</summary>
+    public double MeanMs { get; }
+
+    /// <summary>Standard deviation of the latency, in ms.</summary>
+    public double StdDevMs { get; }
+
+    /// <summary>Median latency, in ms.</summary>
+    public double P50Ms { get; }
+
+    /// <summary>90th percentile latency, in ms.</summary>
+    public double P90Ms { get; }
+
+    /// <summary>95th percentile latency, in ms.</summary>
+    public double P95Ms { get; }
+
+    /// <summary>99th percentile latency, in ms.</summary>
+    public double P99Ms { get; }
+
+    /// <summary>99.9th percentile latency, in ms.</summary>
+    public double P999Ms { get; }
+
+    /// <summary>Slowest request, in ms.</summary>
+    public double MaxMs { get; }
+
+    /// <summary>
+    /// Latency measured from each request's scheduled start under -RequestsPerSecond (corrected for
+    /// coordinated omission); the same as the plain latency when the run had no schedule.
+    /// </summary>
+    public LatencyStats CorrectedLatency { get; }
+
+    /// <summary>The latency histogram (microseconds), base64 of the compressed HdrHistogram V2 encoding.</summary>
+    public string Histogram { get; }
+
+    /// <summary>The corrected latency histogram, encoded like Histogram.</summary>
+    public string CorrectedHistogram { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Count} requests, {Failed} failed, {RequestsPerSecond:0.0} req/s, P50 {P50Ms:0.###} ms, P99 {P99Ms:0.###} ms{(IsPartial ? " (partial)" : string.Empty)}");
+}
