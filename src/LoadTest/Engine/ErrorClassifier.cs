@@ -35,6 +35,13 @@ internal static class ErrorClassifier
             }
 
             sawIO |= current is IOException || httpError == HttpRequestError.ConnectionError;
+
+            // The handler raises these itself, with no transport failure underneath: a peer that does not
+            // speak the protocol (such as an HTTP/2 handshake the server never completes).
+            if (current is HttpRequestException { InnerException: null } && httpError == HttpRequestError.Unknown)
+            {
+                return RequestErrorKind.Protocol;
+            }
         }
 
         return sawIO ? RequestErrorKind.ConnectionClosed : RequestErrorKind.Other;
