@@ -1,0 +1,94 @@
+# The help of every exported cmdlet: complete in Get-Help, in step with the cmdlets, and its examples run.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $commands = Get-Command -Module LoadTest -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } }
+    $docs = Join-Path $PSScriptRoot '../docs/en-US'
+    $examples = foreach ($page in Get-ChildItem $docs -Filter '*-*.md') {
+        $text = Get-Content $page.FullName -Raw
+        $examplesPart = ($text -split '(?m)^## EXAMPLES\s*$')[1] -split '(?m)^## PARAMETERS\s*$' | Select-Object -First 1
+        $n = 0
+        foreach ($m in [regex]::Matches($examplesPart, '(?ms)^### (?<title>[^\r\n]+)\r?\n```powershell\r?\n(?<code>.*?)^```')) {
+            $n++
+            @{ Page = $page.BaseName; Title = $m.Groups['title'].Value; Code = $m.Groups['code'].Value }
+        }
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $docs = Join-Path $PSScriptRoot '../docs/en-US'
+}
+
+Describe 'Help for <Name>' -ForEach $commands {
+    BeforeAll {
+        $help = Get-Help $Name -Full
+        $command = Get-Command $Name
+        $parameters = $command.Parameters.Values | Where-Object Name -NotIn $common
+    }
+
+    It 'has a synopsis and a description' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -BeLike "*$Name *[<CommonParameters>]*"
+        ($help.Description.Text -join ' ').Length | Should -BeGreaterThan 40
+    }
+
+    It 'has at least two examples, each with code and remarks' {
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.Examples.Example) {
+            $example.Code | Should -Not -BeNullOrEmpty
+            ($example.Remarks.Text -join '') | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'documents every parameter with its type and pipeline behaviour' {
+        foreach ($p in $parameters) {
+            $doc = $help.Parameters.Parameter | Where-Object Name -EQ $p.Name
+            $doc | Should -Not -BeNullOrEmpty -Because "-$($p.Name) must be documented"
+            ($doc.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs a description"
+            $doc.Type.Name | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs a type"
+            $byValue = ($p.ParameterSets.Values.ValueFromPipeline) -contains $true
+            $byName = ($p.ParameterSets.Values.ValueFromPipelineByPropertyName) -contains $true
+            if ($byValue) { $doc.PipelineInput | Should -BeLike '*ByValue*' -Because "-$($p.Name) takes pipeline input" }
+            if ($byName) { $doc.PipelineInput | Should -BeLike '*ByPropertyName*' -Because "-$($p.Name) takes input by property name" }
+            if (-not ($byValue -or $byName)) { $doc.PipelineInput | Should -Be 'False' }
+        }
+    }
+
+    It 'has a docs page that lists exactly the parameters the cmdlet has' {
+        $page = Get-Content (Join-Path $docs "$Name.md") -Raw
+        $documented = [regex]::Matches($page, '(?m)^### -(\w+)\s*$') | ForEach-Object { $_.Groups[1].Value }
+        ($documented | Sort-Object) -join ',' | Should -Be (($parameters.Name | Sort-Object) -join ',')
+        $page | Should -Match '(?m)^external help file: LoadTest.dll-Help.xml$'
+        $page | Should -Match '(?m)^Module Name: LoadTest$'
+        foreach ($section in 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES') {
+            $page | Should -Match "(?m)^## $section\s*$"
+        }
+    }
+}
+
+Describe 'about_LoadTest' {
+    It 'is shown by Get-Help' {
+        $text = Get-Help about_LoadTest | Out-String
+        $text | Should -Match 'Little''s law'
+        $text | Should -Match 'coordinated omission'
+    }
+}
+
+Describe 'Example "<Title>" of <Page>' -ForEach $examples {
+    It 'runs against the test server without error' {
+        $ps = New-ModulePowerShell
+        try {
+            $null = $ps.AddScript($Code)
+            $output = $ps.Invoke()
+            $ps.HadErrors | Should -BeFalse -Because (($ps.Streams.Error | ForEach-Object ToString) -join '; ')
+            $ps.InvocationStateInfo.State | Should -Be 'Completed'
+            @($output).Count | Should -BeGreaterThan 0 -Because 'every example shows something'
+        }
+        finally {
+            $ps.Commands.Clear()
+            $null = $ps.AddScript('Stop-TestServer -All').Invoke()
+            $ps.Dispose()
+        }
+    }
+}
