@@ -71,10 +71,13 @@ function Invoke-BuildTask {
         Remove-Item $ModuleOutput -Recurse -Force
     }
     New-Item -ItemType Directory -Path $ModuleOutput | Out-Null
-    # Everything the module needs at run time; System.Management.Automation comes from pwsh itself.
+    # The module's own dll at the top; third-party ones in dependencies/, where only the module's own load
+    # context finds them (see DependencyLoadContext). System.Management.Automation comes from pwsh itself.
+    Copy-Item (Join-Path $publish 'LoadTest.dll') -Destination $ModuleOutput
+    $dependencies = New-Item -ItemType Directory -Path (Join-Path $ModuleOutput 'dependencies')
     Get-ChildItem $publish -Filter '*.dll' |
-        Where-Object Name -NE 'System.Management.Automation.dll' |
-        Copy-Item -Destination $ModuleOutput
+        Where-Object Name -NotIn 'LoadTest.dll', 'System.Management.Automation.dll' |
+        Copy-Item -Destination $dependencies
     Copy-Item (Join-Path $publish 'LoadTest.Format.ps1xml'), $Manifest -Destination $ModuleOutput
     Invoke-DocsTask
     Write-Host "Module written to $ModuleOutput"

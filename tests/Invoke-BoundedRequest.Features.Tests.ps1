@@ -91,11 +91,24 @@ Describe 'Invoke-BoundedRequest -Summary' {
     It 'carries its histogram as a string that decodes to the same counts' {
         $s = Invoke-BoundedRequest -Uri "${base}h/{0}" -Count 300 -Summary
         $s.Histogram | Should -BeOfType [string]
+        # HdrHistogram lives in the module's own load context, where PowerShell's type names do not reach.
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'LoadTest.Dependencies'
+        $hdr = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'HdrHistogram' }
+        $encoding = $hdr.GetType('HdrHistogram.HistogramEncoding')
+        $byteBuffer = $hdr.GetType('HdrHistogram.Utilities.ByteBuffer')
         $bytes = [Convert]::FromBase64String($s.Histogram)
-        $h = [HdrHistogram.HistogramEncoding]::DecodeFromCompressedByteBuffer([HdrHistogram.Utilities.ByteBuffer]::Allocate($bytes), 3600000000)
+        $h = $encoding::DecodeFromCompressedByteBuffer($byteBuffer::Allocate($bytes), 3600000000)
         $h.TotalCount | Should -Be 300
         $h.GetValueAtPercentile(50) / 1000.0 | Should -Be $s.P50Ms
         [Convert]::FromBase64String($s.CorrectedHistogram).Length | Should -BeGreaterThan 0
+    }
+
+    It 'loads HdrHistogram only into the module''s own load context' {
+        $null = Invoke-BoundedRequest -Uri "${base}alc" -Summary
+        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'HdrHistogram' }
+        @($loaded).Count | Should -Be 1
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0]).Name | Should -Be 'LoadTest.Dependencies'
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([LoadTest.RunSummary].Assembly).Name | Should -Be 'Default'
     }
 
     It 'has a one-line ToString with count, failures, rate and P50/P99' {

@@ -6,15 +6,18 @@ using LoadTest.Server;
 namespace LoadTest.Commands;
 
 /// <summary>
-/// Stops a session's test servers when it removes the module, and every server when the process exits.
+/// Sets the module up on import (its dependencies' load context, the process-exit hook) and stops a
+/// session's test servers when it removes the module, and every server when the process exits.
 /// </summary>
-public sealed class ModuleCleanup : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     private static int s_exitHookInstalled;
 
     /// <inheritdoc/>
     public void OnImport()
     {
+        DependencyLoadContext.Register();
+
         // Each session that imports the module calls this; one process-exit hook is enough.
         if (Interlocked.Exchange(ref s_exitHookInstalled, 1) == 0)
         {
