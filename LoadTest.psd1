@@ -14,6 +14,7 @@
         'Start-TestServer'
         'Stop-TestServer'
         'Get-TestServer'
+        'Assert-RunSummary'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

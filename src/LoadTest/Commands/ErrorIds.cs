@@ -15,6 +15,10 @@ internal static class ErrorIds
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
     public const string InvalidStatusCode = "InvalidStatusCode";
     public const string InvalidDuration = "InvalidDuration";
+    public const string ErrorBudgetExceeded = "ErrorBudgetExceeded";
+    public const string ThresholdFailed = "ThresholdFailed";
+    public const string NoThresholds = "NoThresholds";
+    public const string InvalidSummary = "InvalidSummary";
     public const string EngineFailed = "EngineFailed";
     public const string PortInUse = "PortInUse";
     public const string InvalidDelayRange = "InvalidDelayRange";

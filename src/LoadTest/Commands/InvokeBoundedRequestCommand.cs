@@ -214,6 +214,27 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     public int MaximumRedirection { get; set; } = 5;
 
     /// <summary>
+    /// <para type="description">Stop starting requests once more than this many have failed; requests in flight finish, the results and summary so far are written, then a terminating error (ErrorBudgetExceeded) says why.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long MaxErrorCount { get; set; }
+
+    /// <summary>
+    /// <para type="description">Stop starting requests once the share of failed requests (0 to 1) is above this, judged after -ErrorRateMinimumCount requests; then as -MaxErrorCount.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MaxErrorRate { get; set; }
+
+    /// <summary>
+    /// <para type="description">How many requests must have completed before -MaxErrorRate is judged. Default 100.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long ErrorRateMinimumCount { get; set; } = 100;
+
+    /// <summary>
     /// <para type="description">Write one LoadTest.RunSummary at the end: counts, rate, status and error histograms, latency percentiles.</para>
     /// </summary>
     [Parameter]
@@ -259,9 +280,7 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         }
 
         _output = MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : (Summary ? ResultOutput.None : ResultOutput.All);
-        _progressEnabled = GetVariableValue("ProgressPreference") is ActionPreference preference
-            && preference != ActionPreference.SilentlyContinue
-            && preference != ActionPreference.Ignore;
+        _progressEnabled = ProgressPolicy.ShouldWriteProgress(this);
 
         var options = new RequestEngineOptions
         {
@@ -295,7 +314,16 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         }
 
         WriteVerbose(DescribeSettings(options));
-        _run = new RequestRun(options, Summary, _progressEnabled ? s_progressInterval : TimeSpan.Zero);
+        ErrorBudget? budget = null;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorCount)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorRate)))
+        {
+            budget = new ErrorBudget(
+                MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorCount)) ? MaxErrorCount : -1,
+                MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorRate)) ? MaxErrorRate : -1,
+                ErrorRateMinimumCount);
+        }
+
+        _run = new RequestRun(options, Summary, _progressEnabled ? s_progressInterval : TimeSpan.Zero, budget);
         if (source is not null)
         {
             _run.Start(source);
@@ -367,6 +395,15 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         if (Summary)
         {
             WriteObject(_run.CreateSummary());
+        }
+
+        if (_run.StopReason is { } reason && !_run.IsCancellationRequested)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                new InvalidOperationException($"The run stopped early. {reason} The results and summary so far were written before this error."),
+                ErrorIds.ErrorBudgetExceeded,
+                ErrorCategory.LimitsExceeded,
+                null));
         }
     }
 

@@ -18,6 +18,7 @@ internal static class BoundedRequestEngine
         RequestExecutor executor,
         int throttleLimit,
         ChannelWriter<RequestResult> results,
+        Action<RequestResult>? onCompleted,
         CancellationToken cancellationToken)
     {
         Exception? failure = null;
@@ -32,6 +33,10 @@ internal static class BoundedRequestEngine
             {
                 // ExecuteAsync never throws: every failure is a result.
                 RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
+
+                // Seen here, before this worker takes its next request, so that a spent error budget
+                // stops the run within the requests already in flight.
+                onCompleted?.Invoke(result);
                 await results.WriteAsync(result, token).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }

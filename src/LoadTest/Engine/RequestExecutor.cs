@@ -83,7 +83,7 @@ internal sealed class RequestExecutor : IDisposable
 
                 try
                 {
-                    await Task.Delay(_options.Retry.Delay(attempts, outcome.RetryAfter), runToken).ConfigureAwait(false);
+                    await PreciseDelay.AtLeastAsync(_options.Retry.Delay(attempts, outcome.RetryAfter), runToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -20,17 +20,24 @@ internal sealed class RequestRun : IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private readonly RunStatistics? _statistics;
     private readonly TimeSpan _tickInterval;
+    private readonly ErrorBudget? _errorBudget;
     private Channel<RequestSpec>? _input;
+    private IntakeGate? _gate;
     private Task? _completion;
     private long _completed;
     private long _failed;
+    private long _budgetCompleted;
+    private long _budgetFailed;
+    private string? _stopReason;
 
     /// <param name="options">The run's settings.</param>
     /// <param name="collectStatistics">Fold every result into a summary.</param>
     /// <param name="tickInterval">How often the waits return to let the caller report progress; zero for never.</param>
-    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval)
+    /// <param name="errorBudget">Failures after which the run stops starting requests; null for no limit.</param>
+    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, ErrorBudget? errorBudget = null)
     {
         _options = options;
+        _errorBudget = errorBudget;
         _tickInterval = tickInterval;
         _executor = new RequestExecutor(options, Clock);
         _statistics = collectStatistics ? new RunStatistics() : null;
@@ -55,6 +62,9 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Requests in flight (sending, or waiting to retry).</summary>
     public int InFlight => _executor.InFlight;
 
+    /// <summary>Why the run stopped taking requests before its input ended; null while it has not.</summary>
+    public string? StopReason => Volatile.Read(ref _stopReason);
+
     /// <summary>Starts the run over a lazy source that ends by itself.</summary>
     public void Start(IAsyncEnumerable<RequestSpec> source)
     {
@@ -63,8 +73,11 @@ internal sealed class RequestRun : IDisposable
             source = new ScheduledSource(source, Clock, _options.RequestsPerSecond, _options.Duration);
         }
 
+        _gate = new IntakeGate(source);
+        IAsyncEnumerable<RequestSpec> gated = _gate;
+        Action<RequestResult>? onCompleted = _errorBudget is null ? null : ChargeErrorBudget;
         _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
-            source, _executor, _options.ThrottleLimit, _results.Writer, _cancellation.Token));
+            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _cancellation.Token));
     }
 
     /// <summary>Starts the run over requests that <see cref="Post"/> hands in until <see cref="CompleteInput"/>.</summary>
@@ -87,9 +100,14 @@ internal sealed class RequestRun : IDisposable
     public bool Post(RequestSpec spec, Action<RequestResult> onResult, Action? onTick = null)
     {
         ChannelWriter<RequestSpec> input = _input?.Writer ?? throw new InvalidOperationException("The run takes no pushed input.");
+        if (_gate?.IsClosed == true)
+        {
+            return false;
+        }
+
         while (!input.TryWrite(spec))
         {
-            if (_cancellation.IsCancellationRequested || !DrainAvailable(onResult))
+            if (_cancellation.IsCancellationRequested || _gate?.IsClosed == true || !DrainAvailable(onResult))
             {
                 return false;
             }
@@ -144,7 +162,7 @@ internal sealed class RequestRun : IDisposable
     /// <summary>The summary of the results handed out so far.</summary>
     public RunSummary CreateSummary() =>
         (_statistics ?? throw new InvalidOperationException("The run collects no statistics."))
-            .ToSummary(Clock, _options.ThrottleLimit, _options.RequestsPerSecond, _cancellation.IsCancellationRequested);
+            .ToSummary(Clock, _options.ThrottleLimit, _options.RequestsPerSecond, CurrentStopReason());
 
     /// <summary>Stops starting requests and cancels those in flight. Safe from any thread.</summary>
     public void Cancel()
@@ -175,6 +193,9 @@ internal sealed class RequestRun : IDisposable
         _cancellation.Dispose();
     }
 
+    private string? CurrentStopReason() =>
+        StopReason ?? (_cancellation.IsCancellationRequested ? "The run was stopped (Ctrl+C) before it finished." : null);
+
     private void Account(RequestResult result)
     {
         _completed++;
@@ -184,6 +205,24 @@ internal sealed class RequestRun : IDisposable
         }
 
         _statistics?.Record(result);
+    }
+
+    /// <summary>Runs on the workers as each request completes.</summary>
+    private void ChargeErrorBudget(RequestResult result)
+    {
+        long completed = Interlocked.Increment(ref _budgetCompleted);
+        long failed = result.Success ? Interlocked.Read(ref _budgetFailed) : Interlocked.Increment(ref _budgetFailed);
+        if (result.Success || Volatile.Read(ref _stopReason) is not null || _errorBudget!.Check(completed, failed) is not { } spent)
+        {
+            return;
+        }
+
+        // Stop starting requests; those in flight finish and are still handed out.
+        if (Interlocked.CompareExchange(ref _stopReason, "Error budget spent: " + spent, null) is null)
+        {
+            _gate?.Close();
+            _input?.Writer.TryComplete();
+        }
     }
 
     /// <summary>Waits for a result, the end, or the next tick; false at the end.</summary>

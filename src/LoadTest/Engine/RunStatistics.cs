@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using HdrHistogram;
 
 namespace LoadTest.Engine;
@@ -52,14 +53,19 @@ internal sealed class RunStatistics
         _lastCompletionTimestamp = Stopwatch.GetTimestamp();
     }
 
-    public RunSummary ToSummary(RunClock clock, int throttleLimit, double targetRate, bool isPartial)
+    public RunSummary ToSummary(RunClock clock, int throttleLimit, double targetRate, string? stopReason)
     {
-        var statusCounts = new SortedDictionary<int, long>(_otherStatusCounts);
+        var statusCounts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (KeyValuePair<int, long> other in _otherStatusCounts)
+        {
+            statusCounts[other.Key.ToString(CultureInfo.InvariantCulture)] = other.Value;
+        }
+
         for (int code = 0; code < _statusCounts.Length; code++)
         {
             if (_statusCounts[code] > 0)
             {
-                statusCounts[code] = _statusCounts[code];
+                statusCounts[code.ToString(CultureInfo.InvariantCulture)] = _statusCounts[code];
             }
         }
 
@@ -82,7 +88,7 @@ internal sealed class RunStatistics
             throttleLimit,
             targetRate,
             clock.StartTime,
-            isPartial,
+            stopReason,
             statusCounts,
             errorCounts,
             LatencyStats.FromHistogram(_latency),

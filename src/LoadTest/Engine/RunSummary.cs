@@ -19,8 +19,8 @@ public sealed class RunSummary
         int throttleLimit,
         double targetRequestsPerSecond,
         DateTime startTime,
-        bool isPartial,
-        IReadOnlyDictionary<int, long> statusCodeCounts,
+        string? stopReason,
+        IReadOnlyDictionary<string, long> statusCodeCounts,
         IReadOnlyDictionary<string, long> errorKindCounts,
         LatencyStats latency,
         LatencyStats correctedLatency,
@@ -37,7 +37,8 @@ public sealed class RunSummary
         ThrottleLimit = throttleLimit;
         TargetRequestsPerSecond = targetRequestsPerSecond;
         StartTime = startTime;
-        IsPartial = isPartial;
+        IsPartial = stopReason is not null;
+        StopReason = stopReason;
         StatusCodeCounts = statusCodeCounts;
         ErrorKindCounts = errorKindCounts;
         MinMs = latency.MinMs;
@@ -84,11 +85,17 @@ public sealed class RunSummary
     /// <summary>Local time the run started.</summary>
     public DateTime StartTime { get; }
 
-    /// <summary>True when the run was stopped before it finished (Ctrl+C); the numbers cover what completed.</summary>
+    /// <summary>True when the run stopped before its input ended (Ctrl+C, an error budget); the numbers cover what completed.</summary>
     public bool IsPartial { get; }
 
-    /// <summary>Responses per status code; requests without a response are not counted here.</summary>
-    public IReadOnlyDictionary<int, long> StatusCodeCounts { get; }
+    /// <summary>Why the run stopped early; null when it ran to the end.</summary>
+    public string? StopReason { get; }
+
+    /// <summary>
+    /// Responses per status code (keys are the codes as strings, so that the summary converts to JSON);
+    /// requests without a response are not counted here.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> StatusCodeCounts { get; }
 
     /// <summary>Failed requests per error kind.</summary>
     public IReadOnlyDictionary<string, long> ErrorKindCounts { get; }

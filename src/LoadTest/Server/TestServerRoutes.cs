@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net;
@@ -7,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Engine;
 
 namespace LoadTest.Server;
 
@@ -30,7 +30,7 @@ internal static class TestServerRoutes
         if (TryParseSegment(path, "/delay/", 0, MaxDelayMs, out long delay))
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
-            await DelayAtLeastAsync((int)delay, token).ConfigureAwait(false);
+            await PreciseDelay.AtLeastAsync(TimeSpan.FromMilliseconds(delay), token).ConfigureAwait(false);
             return new RouteResponse(200, s_hello);
         }
 
@@ -82,7 +82,7 @@ internal static class TestServerRoutes
 
         await DiscardBodyAsync(request, token).ConfigureAwait(false);
         int wait = minDelayMs == maxDelayMs ? minDelayMs : Random.Shared.Next(minDelayMs, maxDelayMs + 1);
-        await DelayAtLeastAsync(wait, token).ConfigureAwait(false);
+        await PreciseDelay.AtLeastAsync(TimeSpan.FromMilliseconds(wait), token).ConfigureAwait(false);
 
         return new RouteResponse(200, s_hello);
     }
@@ -120,26 +120,6 @@ internal static class TestServerRoutes
             && long.TryParse(path.AsSpan(prefix.Length).TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out value)
             && value >= min
             && value <= max;
-    }
-
-    /// <summary>
-    /// Waits at least the given time. Timers run on a coarse clock and can fire a few milliseconds
-    /// early; a test server that promises a delay must not answer before it.
-    /// </summary>
-    private static async Task DelayAtLeastAsync(int milliseconds, CancellationToken token)
-    {
-        if (milliseconds <= 0)
-        {
-            return;
-        }
-
-        long started = Stopwatch.GetTimestamp();
-        await Task.Delay(milliseconds, token).ConfigureAwait(false);
-        double left;
-        while ((left = milliseconds - Stopwatch.GetElapsedTime(started).TotalMilliseconds) > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, left)), token).ConfigureAwait(false);
-        }
     }
 
     private static async Task DiscardBodyAsync(HttpListenerRequest request, CancellationToken token)

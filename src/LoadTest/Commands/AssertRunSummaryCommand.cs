@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace LoadTest.Commands;
+
+/// <summary>
+/// <para type="synopsis">Checks a run summary against thresholds: passes it on when all hold, stops with an error that lists each that does not.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Assert, "RunSummary")]
+[OutputType(typeof(RunSummary), typeof(ThresholdResult))]
+public sealed class AssertRunSummaryCommand : PSCmdlet
+{
+    /// <summary>
+    /// <para type="description">The summary to check, from Invoke-BoundedRequest -Summary or Merge-RunSummary, also after remoting or Import-Clixml.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest share of failed requests allowed, from 0 to 1 (0.01 is 1 %).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MaxErrorRate { get; set; }
+
+    /// <summary>
+    /// <para type="description">Most failed requests allowed.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long MaxErrorCount { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest median latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxP50Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest 90th percentile latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxP90Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest 95th percentile latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxP95Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest 99th percentile latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxP99Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest 99.9th percentile latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxP999Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest latency allowed for any request, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxLatencyMs { get; set; }
+
+    /// <summary>
+    /// <para type="description">Smallest rate allowed, in requests per second.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MinRequestsPerSecond { get; set; }
+
+    /// <summary>
+    /// <para type="description">Fewest requests the run must have completed.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long MinCount { get; set; }
+
+    /// <summary>
+    /// <para type="description">The only status codes allowed; a response with any other code fails the check.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(100, 999)]
+    public int[]? AllowedStatusCode { get; set; }
+
+    /// <summary>
+    /// <para type="description">Write one LoadTest.ThresholdResult per condition (name, limit, measured, passed) instead of passing the summary on or failing.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Report { get; set; }
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing()
+    {
+        if (Conditions().Count == 0)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                ErrorIds.NoThresholds, ErrorCategory.InvalidArgument, null,
+                "Give at least one condition, such as -MaxErrorRate 0.01 or -MaxP99Ms 250."));
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        SummaryReader? summary = SummaryReader.TryCreate(InputObject);
+        if (summary is null)
+        {
+            WriteError(ErrorRecordFactory.Create(
+                ErrorIds.InvalidSummary, ErrorCategory.InvalidType, InputObject,
+                "The input is not a run summary. Pipe the output of Invoke-BoundedRequest -Summary or Merge-RunSummary."));
+            return;
+        }
+
+        var results = new List<ThresholdResult>();
+        foreach ((string name, bool atMost, double limit) in Conditions())
+        {
+            double measured = Measure(summary, name);
+            bool passed = atMost ? measured <= limit : measured >= limit;
+            results.Add(new ThresholdResult(name, atMost ? "<=" : ">=", limit, measured, passed));
+        }
+
+        if (Report)
+        {
+            WriteObject(results, enumerateCollection: true);
+            return;
+        }
+
+        var failures = new List<string>();
+        foreach (ThresholdResult result in results)
+        {
+            if (!result.Passed)
+            {
+                failures.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{result.Name} is {result.Measured:0.###}, limit {result.Comparison} {result.Limit:0.###}"));
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{failures.Count} of {results.Count} thresholds failed: {string.Join("; ", failures)}.")),
+                ErrorIds.ThresholdFailed,
+                ErrorCategory.LimitsExceeded,
+                InputObject));
+        }
+
+        WriteObject(InputObject);
+    }
+
+    private double Measure(SummaryReader summary, string name)
+    {
+        switch (name)
+        {
+            case "ErrorRate":
+                double count = summary.Number("Count");
+                return count == 0 ? 0 : summary.Number("Failed") / count;
+            case "ErrorCount":
+                return summary.Number("Failed");
+            case "UnexpectedStatusCodes":
+                long unexpected = 0;
+                foreach (KeyValuePair<string, long> code in summary.Counts("StatusCodeCounts"))
+                {
+                    if (Array.IndexOf(AllowedStatusCode!, int.Parse(code.Key, CultureInfo.InvariantCulture)) < 0)
+                    {
+                        unexpected += code.Value;
+                    }
+                }
+
+                return unexpected;
+            default:
+                return summary.Number(name);
+        }
+    }
+
+    private List<(string Name, bool AtMost, double Limit)> Conditions()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var conditions = new List<(string, bool, double)>();
+        void Add(string parameter, string name, bool atMost, double limit)
+        {
+            if (bound.ContainsKey(parameter))
+            {
+                conditions.Add((name, atMost, limit));
+            }
+        }
+
+        Add(nameof(MaxErrorRate), "ErrorRate", true, MaxErrorRate);
+        Add(nameof(MaxErrorCount), "ErrorCount", true, MaxErrorCount);
+        Add(nameof(MaxP50Ms), "P50Ms", true, MaxP50Ms);
+        Add(nameof(MaxP90Ms), "P90Ms", true, MaxP90Ms);
+        Add(nameof(MaxP95Ms), "P95Ms", true, MaxP95Ms);
+        Add(nameof(MaxP99Ms), "P99Ms", true, MaxP99Ms);
+        Add(nameof(MaxP999Ms), "P999Ms", true, MaxP999Ms);
+        Add(nameof(MaxLatencyMs), "MaxMs", true, MaxLatencyMs);
+        Add(nameof(MinRequestsPerSecond), "RequestsPerSecond", false, MinRequestsPerSecond);
+        Add(nameof(MinCount), "Count", false, MinCount);
+        Add(nameof(AllowedStatusCode), "UnexpectedStatusCodes", true, 0);
+        return conditions;
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace LoadTest.Commands;
+
+/// <summary>
+/// Reads a run summary from the pipeline whether it is a live LoadTest.RunSummary or a copy that came
+/// back through remoting, Receive-Job, Import-Clixml or ConvertFrom-Json (then only its properties remain).
+/// </summary>
+internal sealed class SummaryReader
+{
+    private readonly PSObject _summary;
+
+    private SummaryReader(PSObject summary)
+    {
+        _summary = summary;
+    }
+
+    /// <summary>Null when the object does not look like a summary (it has no Count and no P50Ms).</summary>
+    public static SummaryReader? TryCreate(PSObject? input)
+    {
+        if (input is null || input.Properties["Count"] is null || input.Properties["P50Ms"] is null)
+        {
+            return null;
+        }
+
+        return new SummaryReader(input);
+    }
+
+    public double Number(string name)
+    {
+        object? value = Unwrap(_summary.Properties[name]?.Value);
+        return value is null ? 0 : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+    }
+
+    public string? Text(string name) => Unwrap(_summary.Properties[name]?.Value)?.ToString();
+
+    public bool Flag(string name) => Unwrap(_summary.Properties[name]?.Value) is bool flag && flag;
+
+    public TimeSpan Duration(string name) => Unwrap(_summary.Properties[name]?.Value) switch
+    {
+        TimeSpan span => span,
+        string text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan parsed) => parsed,
+        PSObject ps when ps.Properties["Ticks"]?.Value is { } ticks => TimeSpan.FromTicks(Convert.ToInt64(ticks, CultureInfo.InvariantCulture)),
+        _ => TimeSpan.Zero,
+    };
+
+    public DateTime Time(string name) => Unwrap(_summary.Properties[name]?.Value) switch
+    {
+        DateTime time => time,
+        string text when DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime parsed) => parsed,
+        _ => DateTime.MinValue,
+    };
+
+    /// <summary>A histogram of counts (status codes, error kinds) as name to count.</summary>
+    public Dictionary<string, long> Counts(string name)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        switch (Unwrap(_summary.Properties[name]?.Value))
+        {
+            case IDictionary dictionary:
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    counts[Unwrap(entry.Key)?.ToString() ?? string.Empty] = Convert.ToInt64(Unwrap(entry.Value), CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case PSObject bag:
+                // ConvertFrom-Json turns a dictionary into an object with one property per key.
+                foreach (PSPropertyInfo property in bag.Properties)
+                {
+                    counts[property.Name] = Convert.ToInt64(Unwrap(property.Value), CultureInfo.InvariantCulture);
+                }
+
+                break;
+        }
+
+        return counts;
+    }
+
+    private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
+}

@@ -1,0 +1,164 @@
+# Thresholds on a summary, error budgets during a run, and CI-friendly output.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $server = Start-TestServer
+    $base = $server.Uri.ToString()
+}
+
+AfterAll {
+    $server | Stop-TestServer
+}
+
+Describe 'Assert-RunSummary' {
+    BeforeAll {
+        # Every request takes at least 200 ms, so P99 is at least 200.
+        $slow = Invoke-BoundedRequest -Uri "${base}delay/200?i={0}" -Count 20 -ThrottleLimit 20 -Summary
+    }
+
+    It 'passes the summary on when every condition holds' {
+        $out = $slow | Assert-RunSummary -MaxP99Ms 60000 -MaxErrorRate 0 -MinCount 20 -AllowedStatusCode 200
+        $out | Should -BeOfType 'LoadTest.RunSummary'
+        $out.Count | Should -Be 20
+    }
+
+    It 'fails with ThresholdFailed, naming the measured value and the limit' {
+        $err = $null
+        try { $slow | Assert-RunSummary -MaxP99Ms 100 -MaxErrorRate 0.5 } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ThresholdFailed,LoadTest.Commands.AssertRunSummaryCommand'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err.Exception.Message -match '^1 of 2 thresholds failed: P99Ms is (\d+\.?\d*), limit <= 100\.$' | Should -BeTrue
+        [double]$Matches[1] | Should -Be ([Math]::Round($slow.P99Ms, 3))
+    }
+
+    It 'lists every failed condition' {
+        $err = $null
+        try { $slow | Assert-RunSummary -MaxP50Ms 1 -MaxLatencyMs 1 -MinRequestsPerSecond 1000000 -MinCount 21 } catch { $err = $_ }
+        $err.Exception.Message | Should -BeLike '4 of 4 thresholds failed: P50Ms is *, limit <= 1; MaxMs is *, limit <= 1; RequestsPerSecond is *, limit >= 1000000; Count is 20, limit >= 21.'
+    }
+
+    It 'counts responses outside -AllowedStatusCode' {
+        $mixed = "${base}status/200", "${base}status/500", "${base}status/500", "${base}status/404" | Invoke-BoundedRequest -Summary
+        $err = $null
+        try { $mixed | Assert-RunSummary -AllowedStatusCode 200, 404 } catch { $err = $_ }
+        $err.Exception.Message | Should -Be '1 of 1 thresholds failed: UnexpectedStatusCodes is 2, limit <= 0.'
+        ($mixed | Assert-RunSummary -AllowedStatusCode 200, 404, 500).Count | Should -Be 4
+    }
+
+    It 'writes a report object per condition with -Report, and no error' {
+        $report = $slow | Assert-RunSummary -MaxP99Ms 100 -MaxErrorCount 0 -Report
+        $report.Count | Should -Be 2
+        $report[0] | Should -BeOfType 'LoadTest.ThresholdResult'
+        $report[0].Name | Should -Be 'ErrorCount'
+        $report[0].Passed | Should -BeTrue
+        $report[1].Name | Should -Be 'P99Ms'
+        $report[1].Limit | Should -Be 100
+        $report[1].Measured | Should -Be $slow.P99Ms
+        $report[1].Passed | Should -BeFalse
+        $report[1].Condition | Should -Be 'P99Ms <= 100'
+    }
+
+    It 'checks a summary that went through Export-Clixml and Import-Clixml' {
+        $path = Join-Path $TestDrive 'summary.xml'
+        $slow | Export-Clixml $path
+        $copy = Import-Clixml $path
+        ($copy | Assert-RunSummary -MaxP99Ms 60000 -AllowedStatusCode 200 -Report).Passed | Should -Be @($true, $true)
+        { $copy | Assert-RunSummary -MaxP99Ms 100 } | Should -Throw -ErrorId 'ThresholdFailed,LoadTest.Commands.AssertRunSummaryCommand'
+    }
+
+    It 'checks a summary that went through JSON' {
+        $copy = $slow | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+        ($copy | Assert-RunSummary -MaxP99Ms 60000 -AllowedStatusCode 200 -MinCount 20 -Report).Passed | Should -Be @($true, $true, $true)
+        ($copy | Assert-RunSummary -AllowedStatusCode 500 -Report).Measured | Should -Be 20
+    }
+
+    It 'rejects input that is not a summary with InvalidSummary, and a call without conditions with NoThresholds' {
+        'not a summary' | Assert-RunSummary -MaxP99Ms 1 -ErrorVariable bad -ErrorAction SilentlyContinue
+        $bad[0].FullyQualifiedErrorId | Should -Be 'InvalidSummary,LoadTest.Commands.AssertRunSummaryCommand'
+        { $slow | Assert-RunSummary } | Should -Throw -ErrorId 'NoThresholds,LoadTest.Commands.AssertRunSummaryCommand'
+    }
+}
+
+Describe 'Invoke-BoundedRequest error budgets' {
+    It 'stops after -MaxErrorCount failures plus those in flight, writes the partial summary, then fails with ErrorBudgetExceeded' {
+        $own = Start-TestServer
+        try {
+            $err = $null
+            $out = $null
+            try {
+                Invoke-BoundedRequest -Uri "$($own.Uri)status/500?i={0}" -Count 100000 -ThrottleLimit 5 -MaxErrorCount 10 -Summary -OutVariable out | Out-Null
+            }
+            catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+            $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+            $err.Exception.Message | Should -BeLike '*exceed -MaxErrorCount 10*'
+            $summary = $out[0]
+            $summary.IsPartial | Should -BeTrue
+            $summary.StopReason | Should -BeLike 'Error budget spent: * failed requests exceed -MaxErrorCount 10.'
+            $summary.Failed | Should -BeGreaterOrEqual 11
+            $summary.Failed | Should -BeLessOrEqual 15
+            $summary.Count | Should -Be $summary.Failed
+            $own.RequestCount | Should -Be $summary.Count
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+
+    It 'stops pipeline input too, and every accepted request has its result' {
+        $urls = 1..200 | ForEach-Object { "${base}status/503?i=$_" }
+        $results = [System.Collections.Generic.List[object]]::new()
+        { $urls | Invoke-BoundedRequest -ThrottleLimit 2 -MaxErrorCount 3 | ForEach-Object { $results.Add($_) } } |
+            Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+        $results.Count | Should -BeGreaterOrEqual 4
+        $results.Count | Should -BeLessOrEqual 6
+    }
+
+    It 'judges -MaxErrorRate only after -ErrorRateMinimumCount requests' {
+        $own = Start-TestServer
+        try {
+            { Invoke-BoundedRequest -Uri "$($own.Uri)flaky/100?i={0}" -Count 5000 -ThrottleLimit 1 -MaxErrorRate 0.5 -ErrorRateMinimumCount 20 -Output None } |
+                Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+            # One slot: the run stops at the 20th failure, with at most the next request already started.
+            $own.RequestCount | Should -BeGreaterOrEqual 20
+            $own.RequestCount | Should -BeLessOrEqual 21
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+
+    It 'finishes normally when the budget holds' {
+        $s = Invoke-BoundedRequest -Uri "${base}flaky/10?i={0}" -Count 300 -MaxErrorRate 0.5 -MaxErrorCount 200 -Summary
+        $s.Count | Should -Be 300
+        $s.IsPartial | Should -BeFalse
+        $s.StopReason | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'CI-friendly output' {
+    It 'converts a summary to clean JSON and back' {
+        $s = "${base}status/200", "${base}status/500" | Invoke-BoundedRequest -Summary
+        $json = $s | ConvertTo-Json -Depth 5
+        $json | Should -Not -Match 'PSTypeNames|PSComputerName|System\.Collections'
+        $back = $json | ConvertFrom-Json
+        $back.Count | Should -Be 2
+        $back.Failed | Should -Be 1
+        $back.StatusCodeCounts.'200' | Should -Be 1
+        $back.StatusCodeCounts.'500' | Should -Be 1
+        $back.ErrorKindCounts.HttpError | Should -Be 1
+        $back.P50Ms | Should -Be $s.P50Ms
+        $back.Histogram | Should -BeExactly $s.Histogram
+        $back.CorrectedLatency.P99Ms | Should -Be $s.CorrectedLatency.P99Ms
+    }
+
+    It 'runs the example CI script: exit 0 on a healthy service, 1 on a failing one' {
+        $script = Join-Path $PSScriptRoot '../docs/examples/ci-load-check.ps1'
+        $pwsh = [Environment]::ProcessPath
+        [string[]] $prefix = if ((Split-Path $pwsh -Leaf) -match '^dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }
+        $healthy = Start-Process $pwsh -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Split-Path $ModuleManifest), '-Count', '300')) -Wait -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'ok.txt')
+        $healthy.ExitCode | Should -Be 0 -Because (Get-Content (Join-Path $TestDrive 'ok.txt') -Raw)
+        $failing = Start-Process $pwsh -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Split-Path $ModuleManifest), '-Count', '300', '-Uri', "${base}status/500?i={0}")) -Wait -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'bad.txt')
+        $failing.ExitCode | Should -Be 1
+        Get-Content (Join-Path $TestDrive 'bad.txt') -Raw | Should -Match 'Load check failed: The run stopped early\. Error budget spent'
+    }
+}
