@@ -15,6 +15,7 @@
         'Stop-TestServer'
         'Get-TestServer'
         'Assert-RunSummary'
+        'Merge-RunSummary'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -19,6 +19,7 @@ internal static class ErrorIds
     public const string ThresholdFailed = "ThresholdFailed";
     public const string NoThresholds = "NoThresholds";
     public const string InvalidSummary = "InvalidSummary";
+    public const string RemoteRunFailed = "RemoteRunFailed";
     public const string EngineFailed = "EngineFailed";
     public const string PortInUse = "PortInUse";
     public const string InvalidDelayRange = "InvalidDelayRange";

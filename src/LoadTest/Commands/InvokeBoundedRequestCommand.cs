@@ -3,6 +3,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Threading;
 using LoadTest.Engine;
 
@@ -18,11 +19,13 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
 {
     private const string UriSet = "Uri";
     private const string PipelineSet = "Pipeline";
+    private const string SessionSet = "Session";
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Action<RequestResult> _onResult;
     private readonly Action _onTick;
     private RequestRun? _run;
+    private RemoteFanOut? _fanOut;
     private RequestInputConverter? _converter;
     private ResultOutput _output;
     private bool _progressEnabled;
@@ -44,6 +47,7 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// <para type="description">The absolute http or https URI to request. With -Count, every "{0}" in it becomes the request index.</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
     [AllowEmptyString]
     public string Uri { get; set; } = string.Empty;
 
@@ -51,8 +55,31 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// <para type="description">How many requests to send to -Uri; their indexes are 0 to Count-1. Default 1, or no limit with -Duration.</para>
     /// </summary>
     [Parameter(ParameterSetName = UriSet)]
+    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
     [ValidateRange(1, long.MaxValue)]
     public long Count { get; set; } = 1;
+
+    /// <summary>
+    /// <para type="description">The index of the first request: the requests are StartIndex to StartIndex+Count-1, so that several runs can share out one range of "{0}" values without overlap. Default 0.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = SessionSet)]
+    [ValidateRange(0, long.MaxValue)]
+    public long StartIndex { get; set; }
+
+    /// <summary>
+    /// <para type="description">Run on these PowerShell sessions (New-PSSession, over SSH or WinRM) instead of here: -Count is split into consecutive index ranges, one per session, each session runs its share with -Summary, and the summaries are merged into one. -ThrottleLimit applies to each session.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
+    [ValidateNotNullOrEmpty]
+    public PSSession[]? Session { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -Session, what each session imports when it does not have the command yet: a module name (default LoadTest, found on the remote PSModulePath) or a path to the module there.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = SessionSet)]
+    [ValidateNotNullOrEmpty]
+    public string RemoteModule { get; set; } = "LoadTest";
 
     /// <summary>
     /// <para type="description">Requests from the pipeline: URI strings, System.Uri objects, or objects (such as Import-Csv rows or hashtables) with a Uri property and optional Method, Body, Headers and ContentType properties.</para>
@@ -251,6 +278,8 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     {
         _run?.Dispose();
         _run = null;
+        _fanOut?.Dispose();
+        _fanOut = null;
     }
 
     /// <inheritdoc/>
@@ -304,6 +333,21 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
             RequestsPerSecond = RequestsPerSecond,
             Duration = hasDuration ? Duration : null,
         };
+
+        if (ParameterSetName == SessionSet)
+        {
+            // Check the template here, so a bad URI fails before any session starts.
+            _ = CreateTemplateSource(Count);
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Starting {Count} requests to {Uri} on {Session!.Length} sessions, ThrottleLimit {ThrottleLimit} each."));
+            _fanOut = new RemoteFanOut(
+                Session,
+                MyInvocation.BoundParameters,
+                Count,
+                StartIndex,
+                RemoteModule,
+                MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : ResultOutput.None);
+            return;
+        }
 
         UriTemplateSource? source = null;
         if (ParameterSetName == UriSet)
@@ -369,6 +413,17 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
+        if (_fanOut is not null)
+        {
+            RunSummary? merged = _fanOut.Complete(WriteObject, WriteError);
+            if (merged is not null)
+            {
+                WriteObject(merged);
+            }
+
+            return;
+        }
+
         if (_run is null)
         {
             return;
@@ -408,7 +463,11 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     }
 
     /// <inheritdoc/>
-    protected override void StopProcessing() => _run?.Cancel();
+    protected override void StopProcessing()
+    {
+        _run?.Cancel();
+        _fanOut?.Stop();
+    }
 
     private void OnResult(RequestResult result)
     {
@@ -489,6 +548,6 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(error);
         }
 
-        return new UriTemplateSource(Uri, 0, count, _converter!.Method, _converter.Payload);
+        return new UriTemplateSource(Uri, StartIndex, count, _converter!.Method, _converter.Payload);
     }
 }

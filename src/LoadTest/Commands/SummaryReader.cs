@@ -3,12 +3,14 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using LoadTest.Engine;
 
 namespace LoadTest.Commands;
 
 /// <summary>
-/// Reads a run summary from the pipeline whether it is a live LoadTest.RunSummary or a copy that came
-/// back through remoting, Receive-Job, Import-Clixml or ConvertFrom-Json (then only its properties remain).
+/// Reads summaries and results from the pipeline whether they are live LoadTest objects or copies that
+/// came back through remoting, Receive-Job, Import-Clixml, ConvertFrom-Json or Import-Csv (then only
+/// their properties remain, perhaps as text).
 /// </summary>
 internal sealed class SummaryReader
 {
@@ -18,6 +20,12 @@ internal sealed class SummaryReader
     {
         _summary = summary;
     }
+
+    /// <summary>True for an object with the properties of a run summary.</summary>
+    public bool IsSummary => Has("Count") && Has("P50Ms") && Has("Histogram");
+
+    /// <summary>True for an object with the properties of a request result.</summary>
+    public bool IsResult => Has("ElapsedMs") && Has("StatusCode") && Has("Success");
 
     /// <summary>Null when the object does not look like a summary (it has no Count and no P50Ms).</summary>
     public static SummaryReader? TryCreate(PSObject? input)
@@ -30,15 +38,25 @@ internal sealed class SummaryReader
         return new SummaryReader(input);
     }
 
-    public double Number(string name)
+    /// <summary>A reader over any object; check <see cref="IsSummary"/> or <see cref="IsResult"/>.</summary>
+    public static SummaryReader Over(PSObject input) => new(input);
+
+    public double Number(string name, double otherwise = 0)
     {
         object? value = Unwrap(_summary.Properties[name]?.Value);
-        return value is null ? 0 : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+        return value is null || (value is string text && string.IsNullOrWhiteSpace(text))
+            ? otherwise
+            : Convert.ToDouble(value, CultureInfo.InvariantCulture);
     }
 
     public string? Text(string name) => Unwrap(_summary.Properties[name]?.Value)?.ToString();
 
-    public bool Flag(string name) => Unwrap(_summary.Properties[name]?.Value) is bool flag && flag;
+    public bool Flag(string name) => Unwrap(_summary.Properties[name]?.Value) switch
+    {
+        bool flag => flag,
+        string text => bool.TryParse(text, out bool parsed) && parsed,
+        _ => false,
+    };
 
     public TimeSpan Duration(string name) => Unwrap(_summary.Properties[name]?.Value) switch
     {
@@ -80,6 +98,39 @@ internal sealed class SummaryReader
 
         return counts;
     }
+
+    /// <summary>Adds this summary to a merge.</summary>
+    public void AddSummaryTo(SummaryMerger merger) => merger.AddSummary(
+        (long)Number("Count"),
+        (long)Number("Failed"),
+        (long)Number("Retries"),
+        (long)Number("BytesReceived"),
+        (int)Number("ThrottleLimit"),
+        Number("TargetRequestsPerSecond"),
+        Time("StartTime"),
+        Duration("Elapsed"),
+        Text("StopReason"),
+        Counts("StatusCodeCounts"),
+        Counts("ErrorKindCounts"),
+        Text("Histogram") ?? string.Empty,
+        Text("CorrectedHistogram") ?? Text("Histogram") ?? string.Empty);
+
+    /// <summary>Adds this request result to a merge.</summary>
+    public void AddResultTo(SummaryMerger merger)
+    {
+        double elapsed = Number("ElapsedMs");
+        merger.AddResult(
+            elapsed,
+            Number("CorrectedElapsedMs", elapsed),
+            (int)Number("StatusCode"),
+            Flag("Success"),
+            Text("ErrorKind") ?? nameof(RequestErrorKind.Other),
+            (long)Number("BytesReceived"),
+            (int)Number("Attempts", 1),
+            Time("StartTime"));
+    }
+
+    private bool Has(string name) => _summary.Properties[name] is not null;
 
     private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
 }

@@ -79,9 +79,9 @@ internal sealed class RunStatistics
         }
 
         TimeSpan elapsed = Count == 0 ? TimeSpan.Zero : clock.ElapsedUntil(_lastCompletionTimestamp);
-        return new RunSummary(
+        return RunSummaryFactory.Create(
             Count,
-            Count - Failed,
+            Failed,
             Retries,
             elapsed,
             BytesReceived,
@@ -91,9 +91,7 @@ internal sealed class RunStatistics
             stopReason,
             statusCounts,
             errorCounts,
-            LatencyStats.FromHistogram(_latency),
-            LatencyStats.FromHistogram(_corrected),
-            LatencyHistogram.Encode(_latency),
-            LatencyHistogram.Encode(_corrected));
+            _latency,
+            _corrected);
     }
 }
