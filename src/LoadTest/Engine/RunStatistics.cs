@@ -79,7 +79,7 @@ internal sealed class RunStatistics
         }
 
         TimeSpan elapsed = Count == 0 ? TimeSpan.Zero : clock.ElapsedUntil(_lastCompletionTimestamp);
-        return RunSummaryFactory.Create(
+        return new RunSummary(
             Count,
             Failed,
             Retries,

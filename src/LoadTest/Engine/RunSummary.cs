@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using HdrHistogram;
+using LoadTest.Engine;
 
 namespace LoadTest;
 
@@ -10,9 +12,10 @@ namespace LoadTest;
 /// </summary>
 public sealed class RunSummary
 {
+    /// <summary>Builds a summary from counts and the two latency histograms (microseconds), for live runs and merges alike.</summary>
     internal RunSummary(
         long count,
-        long succeeded,
+        long failed,
         long retries,
         TimeSpan elapsed,
         long bytesReceived,
@@ -22,14 +25,13 @@ public sealed class RunSummary
         string? stopReason,
         IReadOnlyDictionary<string, long> statusCodeCounts,
         IReadOnlyDictionary<string, long> errorKindCounts,
-        LatencyStats latency,
-        LatencyStats correctedLatency,
-        string histogram,
-        string correctedHistogram)
+        HistogramBase latencyHistogram,
+        HistogramBase correctedHistogram)
     {
+        LatencyStats latency = LatencyStats.FromHistogram(latencyHistogram);
         Count = count;
-        Succeeded = succeeded;
-        Failed = count - succeeded;
+        Succeeded = count - failed;
+        Failed = failed;
         Retries = retries;
         Elapsed = elapsed;
         RequestsPerSecond = elapsed > TimeSpan.Zero ? count / elapsed.TotalSeconds : 0;
@@ -50,9 +52,9 @@ public sealed class RunSummary
         P99Ms = latency.P99Ms;
         P999Ms = latency.P999Ms;
         MaxMs = latency.MaxMs;
-        CorrectedLatency = correctedLatency;
-        Histogram = histogram;
-        CorrectedHistogram = correctedHistogram;
+        CorrectedLatency = LatencyStats.FromHistogram(correctedHistogram);
+        Histogram = LatencyHistogram.Encode(latencyHistogram);
+        CorrectedHistogram = LatencyHistogram.Encode(correctedHistogram);
     }
 
     /// <summary>Requests completed (each has a result).</summary>

@@ -99,7 +99,7 @@ internal sealed class SummaryMerger
         Span(startTime, startTime.AddMilliseconds(elapsedMs));
     }
 
-    public RunSummary ToSummary() => RunSummaryFactory.Create(
+    public RunSummary ToSummary() => new RunSummary(
         _count,
         _failed,
         _retries,
