@@ -268,6 +268,13 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     public SwitchParameter Summary { get; set; }
 
     /// <summary>
+    /// <para type="description">Also store the run's summary in this variable (name without $), however the run ends: a run stopped with Ctrl+C cannot write to the pipeline any more, but its partial summary is still here. Implies collecting the summary.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SummaryVariable { get; set; }
+
+    /// <summary>
     /// <para type="description">Which per-request results to write: All, Failed or None. Default All, or None with -Summary.</para>
     /// </summary>
     [Parameter]
@@ -367,7 +374,7 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
                 ErrorRateMinimumCount);
         }
 
-        _run = new RequestRun(options, Summary, _progressEnabled ? s_progressInterval : TimeSpan.Zero, budget);
+        _run = new RequestRun(options, Summary || SummaryVariable is not null, _progressEnabled ? s_progressInterval : TimeSpan.Zero, budget);
         if (source is not null)
         {
             _run.Start(source);
@@ -401,6 +408,13 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
 
         if (!_run.Post(spec!, _onResult, _onTick))
         {
+            if (_run.IsCancellationRequested)
+            {
+                // Stopped (Ctrl+C): EndProcessing will not run, so keep the partial summary now.
+                PublishSummaryVariable();
+                return;
+            }
+
             // The run takes no more: its -Duration is over, or it was stopped. Later items are not sent.
             _inputClosed = true;
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The run takes no more input; items from position {index} on are not sent."));
@@ -434,9 +448,14 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         {
             _run.DrainToEnd(_onResult, _onTick);
         }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
+        catch (RequestEngineException ex)
         {
+            // Only the engine's own failure: an exception from downstream commands passes through unchanged.
             ThrowTerminatingError(ErrorRecordFactory.Create(ex, ErrorIds.EngineFailed, ErrorCategory.NotSpecified, null));
+        }
+        finally
+        {
+            PublishSummaryVariable();
         }
 
         if (_progressEnabled)
@@ -467,6 +486,14 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     {
         _run?.Cancel();
         _fanOut?.Stop();
+    }
+
+    private void PublishSummaryVariable()
+    {
+        if (SummaryVariable is not null && _run is not null)
+        {
+            SessionState.PSVariable.Set(SummaryVariable, _run.CreateSummary());
+        }
     }
 
     private void OnResult(RequestResult result)

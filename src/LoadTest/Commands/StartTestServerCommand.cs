@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using LoadTest.Server;
 
@@ -31,6 +32,20 @@ public sealed class StartTestServerCommand : PSCmdlet
     [ValidateRange(0, 600_000)]
     public int MaxDelayMs { get; set; }
 
+    /// <summary>
+    /// <para type="description">Share of requests, from 0 to 100, that get a fault (one of -FaultKind, chosen at random) instead of their answer, on every route. Default 0.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public double FaultPercent { get; set; }
+
+    /// <summary>
+    /// <para type="description">The faults -FaultPercent injects: Status503 (answer 503), Drop (close without an answer), Reset (TCP reset), Hang (never answer). Default Status503, Drop, Reset.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Status503", "Drop", "Reset", "Hang")]
+    public string[] FaultKind { get; set; } = { "Status503", "Drop", "Reset" };
+
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
@@ -46,7 +61,14 @@ public sealed class StartTestServerCommand : PSCmdlet
 
         try
         {
-            WriteObject(TestServer.Start(Port, MinDelayMs, maxDelay, SessionOwner.Current));
+            var options = new TestServerOptions
+            {
+                MinDelayMs = MinDelayMs,
+                MaxDelayMs = maxDelay,
+                FaultPercent = FaultPercent,
+                Faults = Array.ConvertAll(FaultKind, kind => Enum.Parse<ConnectionFaultKind>(kind, ignoreCase: true)),
+            };
+            WriteObject(TestServer.Start(Port, options, SessionOwner.Current));
         }
         catch (TestServerPortInUseException ex)
         {

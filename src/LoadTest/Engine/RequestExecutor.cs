@@ -35,8 +35,8 @@ internal sealed class RequestExecutor : IDisposable
         {
             MaxConnectionsPerServer = options.MaxConnections > 0 ? options.MaxConnections : options.ThrottleLimit,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            AllowAutoRedirect = options.MaximumRedirection > 0,
-            MaxAutomaticRedirections = Math.Max(1, options.MaximumRedirection),
+            // Redirects are followed below, so that secrets never follow them to another origin.
+            AllowAutoRedirect = false,
             UseCookies = options.KeepCookies,
             UseProxy = !options.NoProxy,
             AutomaticDecompression = DecompressionMethods.None,
@@ -120,6 +120,13 @@ internal sealed class RequestExecutor : IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>HttpClient's outer message is often generic ("An error occurred while sending the request."); add the cause.</summary>
+    private static string Describe(Exception exception)
+    {
+        string inner = exception.GetBaseException().Message;
+        return inner == exception.Message ? exception.Message : $"{exception.Message} ({inner})";
+    }
+
     private static string StatusMessage(int statusCode, string? reason) =>
         string.IsNullOrEmpty(reason)
             ? $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)}."
@@ -186,17 +193,9 @@ internal sealed class RequestExecutor : IDisposable
 
         try
         {
-            using HttpRequestMessage request = spec.Payload.CreateMessage(spec.Method, spec.Uri);
-            request.Version = _options.HttpVersion;
-            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
-            if (_options.DisableKeepAlive)
-            {
-                request.Headers.ConnectionClose = true;
-            }
-
-            using HttpResponseMessage response = await _client
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token)
-                .ConfigureAwait(false);
+            (HttpRequestMessage lastRequest, HttpResponseMessage response) = await SendFollowingRedirectsAsync(spec, attemptCts.Token).ConfigureAwait(false);
+            using HttpRequestMessage requestToDispose = lastRequest;
+            using HttpResponseMessage responseToDispose = response;
             statusCode = (int)response.StatusCode;
             string? content = await ReadBodyAsync(response.Content, counter, attemptCts.Token).ConfigureAwait(false);
             bool success = _options.SuccessStatusCodes.Contains(statusCode);
@@ -218,9 +217,68 @@ internal sealed class RequestExecutor : IDisposable
             {
                 RequestErrorKind.Timeout => $"The request timed out after {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
                 RequestErrorKind.Canceled => "The run was stopped before the request completed.",
-                _ => ex.Message,
+                _ => Describe(ex),
             };
             return new Outcome(statusCode, counter.Bytes, kind, message, null, null, null);
+        }
+    }
+
+    /// <summary>
+    /// Sends the request and follows up to MaximumRedirection redirects: 303 (and 301/302 after a POST)
+    /// turn into a GET without body, 307/308 keep method and body, https never goes down to http, and
+    /// Authorization and Cookie headers are dropped once the chain leaves the origin the user named.
+    /// </summary>
+    private async Task<(HttpRequestMessage Request, HttpResponseMessage Response)> SendFollowingRedirectsAsync(RequestSpec spec, CancellationToken token)
+    {
+        Uri uri = spec.Uri;
+        HttpMethod method = spec.Method;
+        bool withBody = true;
+        bool sameOrigin = true;
+        for (int hop = 0; ; hop++)
+        {
+            HttpRequestMessage request = spec.Payload.CreateMessage(method, uri, withBody, sameOrigin);
+            request.Version = _options.HttpVersion;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            if (_options.DisableKeepAlive)
+            {
+                request.Headers.ConnectionClose = true;
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            }
+            catch
+            {
+                request.Dispose();
+                throw;
+            }
+
+            int status = (int)response.StatusCode;
+            Uri? location = response.Headers.Location;
+            if (hop >= _options.MaximumRedirection || status is not (301 or 302 or 303 or 307 or 308) || location is null)
+            {
+                return (request, response);
+            }
+
+            Uri next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+            if ((next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+                || (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp))
+            {
+                return (request, response);
+            }
+
+            response.Dispose();
+            request.Dispose();
+            if (status == 303 || (status is 301 or 302 && method == HttpMethod.Post))
+            {
+                method = method == HttpMethod.Head ? HttpMethod.Head : HttpMethod.Get;
+                withBody = false;
+            }
+
+            sameOrigin &= Uri.Compare(spec.Uri, next, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+            uri = next;
         }
     }
 

@@ -25,10 +25,14 @@ internal sealed class RequestPayload
 
     public string? ContentType { get; }
 
-    public HttpRequestMessage CreateMessage(HttpMethod method, Uri uri)
+    /// <param name="method">The method.</param>
+    /// <param name="uri">The target.</param>
+    /// <param name="withBody">False after a redirect that turns the request into a GET.</param>
+    /// <param name="withCredentials">False after a redirect to another origin: Authorization and Cookie stay behind.</param>
+    public HttpRequestMessage CreateMessage(HttpMethod method, Uri uri, bool withBody = true, bool withCredentials = true)
     {
         var message = new HttpRequestMessage(method, uri);
-        if (Body is not null || ContentType is not null)
+        if (withBody && (Body is not null || ContentType is not null))
         {
             var content = new ByteArrayContent(Body ?? Array.Empty<byte>());
             if (ContentType is not null)
@@ -42,6 +46,11 @@ internal sealed class RequestPayload
         for (int i = 0; i < Headers.Count; i++)
         {
             var header = Headers[i];
+            if (!withCredentials && IsCredential(header.Key))
+            {
+                continue;
+            }
+
             if (!message.Headers.TryAddWithoutValidation(header.Key, header.Value))
             {
                 // Content-* headers belong to the content; a request without a body gets an empty one.
@@ -52,6 +61,12 @@ internal sealed class RequestPayload
 
         return message;
     }
+
+    /// <summary>Headers that carry secrets; they are never sent to an origin the user did not name.</summary>
+    public static bool IsCredential(string name) =>
+        name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Returns an error message when a header name or value cannot be sent, otherwise null.</summary>
     public static string? ValidateHeader(string name, string value)

@@ -12,8 +12,6 @@ namespace LoadTest.Engine;
 /// </summary>
 internal sealed class RequestRun : IDisposable
 {
-    private static readonly TimeSpan s_disposeWait = TimeSpan.FromSeconds(5);
-
     private readonly RequestEngineOptions _options;
     private readonly RequestExecutor _executor;
     private readonly Channel<RequestResult> _results;
@@ -155,7 +153,7 @@ internal sealed class RequestRun : IDisposable
 
         if (reader.Completion.IsFaulted && !_cancellation.IsCancellationRequested)
         {
-            reader.Completion.GetAwaiter().GetResult();
+            throw new RequestEngineException(reader.Completion.Exception!.GetBaseException());
         }
     }
 
@@ -176,19 +174,26 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// Cancels what is still in flight and releases the run. Cancelling ten thousand requests takes the
+    /// engine a moment; the caller (Ctrl+C) does not wait for it: the connections close and the client is
+    /// disposed as soon as the engine has wound down.
+    /// </summary>
     public void Dispose()
     {
         Cancel();
         _input?.Writer.TryComplete();
-        try
+        if (_completion is null || _completion.IsCompleted)
         {
-            _completion?.Wait(s_disposeWait);
-        }
-        catch (AggregateException)
-        {
-            // Already reported through the results channel.
+            ReleaseResources();
+            return;
         }
 
+        _completion.ContinueWith(static (_, state) => ((RequestRun)state!).ReleaseResources(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void ReleaseResources()
+    {
         _executor.Dispose();
         _cancellation.Dispose();
     }
@@ -255,6 +260,11 @@ internal sealed class RequestRun : IDisposable
         }
         catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
         {
+            return false;
+        }
+        catch (Exception) when (_results.Reader.Completion.IsFaulted)
+        {
+            // The engine failed; DrainToEnd reports it once the results it did write are handed out.
             return false;
         }
     }

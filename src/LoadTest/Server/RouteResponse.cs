@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace LoadTest.Server;
@@ -22,4 +23,12 @@ internal sealed class RouteResponse
     public long GeneratedLength { get; init; } = -1;
 
     public List<KeyValuePair<string, string>> Headers { get; } = new();
+
+    /// <summary>When set, the body is sent one byte at a time with this pause between bytes.</summary>
+    public TimeSpan TrickleInterval { get; init; }
+
+    /// <summary>A fault to inject on the connection instead of answering.</summary>
+    public ConnectionFaultKind Fault { get; init; }
+
+    public static RouteResponse ForFault(ConnectionFaultKind fault) => new(0, Array.Empty<byte>()) { Fault = fault };
 }

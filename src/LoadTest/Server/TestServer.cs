@@ -12,7 +12,8 @@ namespace LoadTest;
 /// <summary>
 /// A local HTTP server for tests and demos, running in the background inside this process on
 /// HttpListener. It binds 127.0.0.1 only. Routes: /delay/{ms}, /status/{code}[?retryAfter=s],
-/// /flaky/{percent}, /bytes/{n}, /echo, /cookie/set/{name}/{value}, and any other path answers
+/// /flaky/{percent}, /bytes/{n}, /slow-body/{ms}, /echo, /cookie/set/{name}/{value}, /redirect?to=,
+/// the faults /drop, /reset and /hang, and any other path answers
 /// "Hello, World!" after a random delay between MinDelayMs and MaxDelayMs. Stopping answers 503 to the
 /// requests still in progress, then closes the port.
 /// </summary>
@@ -30,14 +31,16 @@ public sealed class TestServer : IDisposable
     private int _openHandlers;
     private int _stopped;
 
-    private TestServer(HttpListener listener, int port, int minDelayMs, int maxDelayMs)
+    private readonly TestServerOptions _options;
+    private long _faultCount;
+
+    private TestServer(HttpListener listener, int port, TestServerOptions options)
     {
         _listener = listener;
+        _options = options;
         Id = Interlocked.Increment(ref s_nextId);
         Port = port;
         Uri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        MinDelayMs = minDelayMs;
-        MaxDelayMs = maxDelayMs;
         StartTime = DateTime.Now;
 
         // One accept loop tops out near 45k req/s here; several keep the listener busy on all cores.
@@ -58,10 +61,16 @@ public sealed class TestServer : IDisposable
     public int Port { get; }
 
     /// <summary>Smallest delay of the default route, in milliseconds.</summary>
-    public int MinDelayMs { get; }
+    public int MinDelayMs => _options.MinDelayMs;
 
     /// <summary>Largest delay of the default route, in milliseconds.</summary>
-    public int MaxDelayMs { get; }
+    public int MaxDelayMs => _options.MaxDelayMs;
+
+    /// <summary>Share of requests (0-100) that get an injected fault instead of their answer.</summary>
+    public double FaultPercent => _options.FaultPercent;
+
+    /// <summary>Requests whose connection was dropped or reset on purpose (by /drop, /reset or -FaultPercent).</summary>
+    public long FaultCount => Interlocked.Read(ref _faultCount);
 
     /// <summary>Requests answered so far.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
@@ -82,15 +91,14 @@ public sealed class TestServer : IDisposable
     /// Starts a server on 127.0.0.1. Port 0 picks a free port.
     /// </summary>
     /// <param name="port">The port, or 0 for a free one.</param>
-    /// <param name="minDelayMs">Smallest delay of the default route.</param>
-    /// <param name="maxDelayMs">Largest delay of the default route.</param>
+    /// <param name="options">Delays and faults.</param>
     /// <param name="owner">The session that owns the server, for listing and stopping.</param>
     /// <exception cref="TestServerPortInUseException">The port is taken.</exception>
-    internal static TestServer Start(int port, int minDelayMs, int maxDelayMs, Guid owner)
+    internal static TestServer Start(int port, TestServerOptions options, Guid owner)
     {
-        if (minDelayMs < 0 || maxDelayMs < minDelayMs)
+        if (options.MinDelayMs < 0 || options.MaxDelayMs < options.MinDelayMs)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDelayMs), "MaxDelayMs must be at least MinDelayMs, and both at least 0.");
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxDelayMs must be at least MinDelayMs, and both at least 0.");
         }
 
         // HttpListener cannot bind port 0, so ask the OS for a free port and retry if another process wins it.
@@ -100,6 +108,9 @@ public sealed class TestServer : IDisposable
             int candidate = port == 0 ? FindFreePort() : port;
             var listener = new HttpListener { IgnoreWriteExceptions = true };
             listener.Prefixes.Add($"http://127.0.0.1:{candidate.ToString(CultureInfo.InvariantCulture)}/");
+
+            // The same loopback port by name, so that a redirect can change the host without leaving the machine.
+            listener.Prefixes.Add($"http://localhost:{candidate.ToString(CultureInfo.InvariantCulture)}/");
             try
             {
                 listener.Start();
@@ -115,7 +126,7 @@ public sealed class TestServer : IDisposable
                 throw new TestServerPortInUseException(candidate, ex);
             }
 
-            var server = new TestServer(listener, candidate, minDelayMs, maxDelayMs);
+            var server = new TestServer(listener, candidate, options);
             TestServerRegistry.Add(server, owner);
             return server;
         }
@@ -197,13 +208,20 @@ public sealed class TestServer : IDisposable
         try
         {
             RouteResponse answer = await TestServerRoutes
-                .RespondAsync(context.Request, MinDelayMs, MaxDelayMs, _stopping.Token)
+                .RespondAsync(context.Request, _options, _stopping.Token)
                 .ConfigureAwait(false);
 
             // Count before the answer leaves, so a client that has all its answers sees the final numbers.
             counted = true;
             Interlocked.Decrement(ref _activeRequests);
             Interlocked.Increment(ref _requestCount);
+            if (answer.Fault is ConnectionFaultKind.Drop or ConnectionFaultKind.Reset)
+            {
+                Interlocked.Increment(ref _faultCount);
+                ConnectionFault.Apply(context, answer.Fault);
+                return;
+            }
+
             await TestServerRoutes.SendAsync(response, answer, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!counted && _stopping.IsCancellationRequested)
@@ -211,7 +229,7 @@ public sealed class TestServer : IDisposable
             counted = true;
             Interlocked.Decrement(ref _activeRequests);
             Interlocked.Increment(ref _requestCount);
-            TryRespondStopping(response);
+            TryRespondStopping(context);
         }
         catch (Exception)
         {
@@ -221,13 +239,8 @@ public sealed class TestServer : IDisposable
                 Interlocked.Decrement(ref _activeRequests);
             }
 
-            try
-            {
-                response.Abort();
-            }
-            catch (Exception)
-            {
-            }
+            // HttpListener's own Abort would send "200 OK" headers first; drop the connection instead.
+            ConnectionFault.Apply(context, ConnectionFaultKind.Drop);
         }
         finally
         {
@@ -235,8 +248,9 @@ public sealed class TestServer : IDisposable
         }
     }
 
-    private static void TryRespondStopping(HttpListenerResponse response)
+    private static void TryRespondStopping(HttpListenerContext context)
     {
+        HttpListenerResponse response = context.Response;
         try
         {
             response.StatusCode = 503;
@@ -247,13 +261,7 @@ public sealed class TestServer : IDisposable
         }
         catch (Exception)
         {
-            try
-            {
-                response.Abort();
-            }
-            catch (Exception)
-            {
-            }
+            ConnectionFault.Apply(context, ConnectionFaultKind.Drop);
         }
     }
 

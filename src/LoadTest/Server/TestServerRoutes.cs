@@ -24,9 +24,70 @@ internal static class TestServerRoutes
     private static readonly byte[] s_ok = Encoding.UTF8.GetBytes("OK");
     private static readonly byte[] s_filler = CreateFiller();
 
-    public static async Task<RouteResponse> RespondAsync(HttpListenerRequest request, int minDelayMs, int maxDelayMs, CancellationToken token)
+    private const int SlowBodyBytes = 10;
+    private const int MaxBodyBytes = 1024 * 1024;
+    private const int MaxDrainedBytes = 16 * 1024 * 1024;
+    // Below HttpListener's own limit for the whole request head (about 32 KB, answered with 400).
+    private const int MaxHeaderBytes = 16 * 1024;
+
+    public static async Task<RouteResponse> RespondAsync(HttpListenerRequest request, TestServerOptions options, CancellationToken token)
     {
         string path = request.Url?.AbsolutePath ?? "/";
+        if (HeaderBytes(request) > MaxHeaderBytes)
+        {
+            return new RouteResponse(431, Encoding.UTF8.GetBytes("Request header fields too large."));
+        }
+
+        if (request.ContentLength64 > MaxBodyBytes)
+        {
+            // Read a moderate excess first, so that the client, still sending, can see the answer.
+            if (request.ContentLength64 <= MaxDrainedBytes)
+            {
+                await DiscardBodyAsync(request, token).ConfigureAwait(false);
+                return new RouteResponse(413, Encoding.UTF8.GetBytes("Request body too large."));
+            }
+
+            return RouteResponse.ForFault(ConnectionFaultKind.Drop);
+        }
+
+        ConnectionFaultKind injected = options.NextFault();
+        if (injected != ConnectionFaultKind.None)
+        {
+            await DiscardBodyAsync(request, token).ConfigureAwait(false);
+            return injected == ConnectionFaultKind.Status503
+                ? new RouteResponse(503, Encoding.UTF8.GetBytes("Injected fault"))
+                : await FaultAsync(injected, token).ConfigureAwait(false);
+        }
+
+        if (path.Equals("/drop", StringComparison.OrdinalIgnoreCase) || path.Equals("/reset", StringComparison.OrdinalIgnoreCase)
+            || path.Equals("/hang", StringComparison.OrdinalIgnoreCase))
+        {
+            await DiscardBodyAsync(request, token).ConfigureAwait(false);
+            return await FaultAsync(Enum.Parse<ConnectionFaultKind>(path.AsSpan(1), ignoreCase: true), token).ConfigureAwait(false);
+        }
+
+        if (TryParseSegment(path, "/slow-body/", 0, MaxDelayMs, out long slowMs))
+        {
+            await DiscardBodyAsync(request, token).ConfigureAwait(false);
+            return new RouteResponse(200, Encoding.UTF8.GetBytes("0123456789"))
+            {
+                TrickleInterval = TimeSpan.FromMilliseconds((double)slowMs / SlowBodyBytes),
+            };
+        }
+
+        if (path.Equals("/redirect", StringComparison.OrdinalIgnoreCase))
+        {
+            await DiscardBodyAsync(request, token).ConfigureAwait(false);
+            string? target = request.QueryString["to"];
+            if (string.IsNullOrEmpty(target))
+            {
+                return new RouteResponse(400, Encoding.UTF8.GetBytes("Use /redirect?to={uri}."));
+            }
+
+            var redirect = new RouteResponse(302, Array.Empty<byte>());
+            redirect.Headers.Add(new("Location", target));
+            return redirect;
+        }
         if (TryParseSegment(path, "/delay/", 0, MaxDelayMs, out long delay))
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
@@ -81,7 +142,7 @@ internal static class TestServerRoutes
         }
 
         await DiscardBodyAsync(request, token).ConfigureAwait(false);
-        int wait = minDelayMs == maxDelayMs ? minDelayMs : Random.Shared.Next(minDelayMs, maxDelayMs + 1);
+        int wait = options.MinDelayMs == options.MaxDelayMs ? options.MinDelayMs : Random.Shared.Next(options.MinDelayMs, options.MaxDelayMs + 1);
         await PreciseDelay.AtLeastAsync(TimeSpan.FromMilliseconds(wait), token).ConfigureAwait(false);
 
         return new RouteResponse(200, s_hello);
@@ -96,10 +157,25 @@ internal static class TestServerRoutes
             response.AddHeader(header.Key, header.Value);
         }
 
-        if (answer.GeneratedLength < 0)
+        if (answer.GeneratedLength < 0 && answer.TrickleInterval <= TimeSpan.Zero)
         {
             response.ContentLength64 = answer.Body.Length;
             response.Close(answer.Body, willBlock: false);
+            return;
+        }
+
+        if (answer.TrickleInterval > TimeSpan.Zero)
+        {
+            response.ContentLength64 = answer.Body.Length;
+            Stream trickle = response.OutputStream;
+            for (int i = 0; i < answer.Body.Length; i++)
+            {
+                await trickle.WriteAsync(answer.Body.AsMemory(i, 1), token).ConfigureAwait(false);
+                await trickle.FlushAsync(token).ConfigureAwait(false);
+                await PreciseDelay.AtLeastAsync(answer.TrickleInterval, token).ConfigureAwait(false);
+            }
+
+            response.Close();
             return;
         }
 
@@ -111,6 +187,29 @@ internal static class TestServerRoutes
         }
 
         response.Close();
+    }
+
+    private static async Task<RouteResponse> FaultAsync(ConnectionFaultKind fault, CancellationToken token)
+    {
+        if (fault == ConnectionFaultKind.Hang)
+        {
+            // Until the server stops (which answers 503) or ten minutes pass, whichever is first.
+            await Task.Delay(TimeSpan.FromMinutes(10), token).ConfigureAwait(false);
+            return new RouteResponse(504, Encoding.UTF8.GetBytes("Hung for ten minutes."));
+        }
+
+        return RouteResponse.ForFault(fault);
+    }
+
+    private static long HeaderBytes(HttpListenerRequest request)
+    {
+        long total = 0;
+        foreach (string? name in request.Headers.AllKeys)
+        {
+            total += (name?.Length ?? 0) + (request.Headers[name]?.Length ?? 0) + 4;
+        }
+
+        return total;
     }
 
     private static bool TryParseSegment(string path, string prefix, long min, long max, out long value)

@@ -1,0 +1,341 @@
+# Exact results under faults, clean stops, back-pressure, and a safe test server.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $server = Start-TestServer
+    $base = $server.Uri.ToString()
+    function Get-OpenHandleCount { (Get-ChildItem "/proc/$PID/fd").Count }
+}
+
+AfterAll {
+    $server | Stop-TestServer
+}
+
+Describe 'Fault routes give exact results' {
+    It 'reports a mix of normal, drop, reset, hang and 5xx requests with one exact result each' {
+        $routes = 'ok', 'drop', 'reset', 'status/500', 'status/503'
+        $urls = @(0..249 | ForEach-Object { "${base}$($routes[$_ % 5])?i=$_" }) + @(0..9 | ForEach-Object { "${base}hang?i=$_" })
+        $results = $urls | Invoke-BoundedRequest -ThrottleLimit 32 -TimeoutSec 1
+        $results.Count | Should -Be 260
+        ($results.Index | Sort-Object -Unique).Count | Should -Be 260
+        $byKind = @{}
+        $results | Group-Object ErrorKind | ForEach-Object { $byKind[$_.Name] = $_.Count }
+        $byKind['None'] | Should -Be 50
+        $byKind['HttpError'] | Should -Be 100
+        $byKind['ConnectionClosed'] | Should -Be 50
+        $byKind['ConnectionReset'] | Should -Be 50
+        $byKind['Timeout'] | Should -Be 10
+        $byKind.Count | Should -Be 5
+        foreach ($r in $results | Where-Object ErrorKind -In 'ConnectionClosed', 'ConnectionReset', 'Timeout') {
+            $r.StatusCode | Should -Be 0
+            $r.Error | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'counts the body bytes that arrived before a timeout on /slow-body' {
+        $r = Invoke-BoundedRequest -Uri "${base}slow-body/5000" -TimeoutSec 1
+        $r.ErrorKind | Should -Be 'Timeout'
+        $r.StatusCode | Should -Be 200
+        $r.BytesReceived | Should -BeGreaterOrEqual 1
+        $r.BytesReceived | Should -BeLessThan 10
+    }
+
+    It 'reads a trickled body to its end' {
+        $r = Invoke-BoundedRequest -Uri "${base}slow-body/300"
+        $r.Success | Should -BeTrue
+        $r.BytesReceived | Should -Be 10
+        $r.ElapsedMs | Should -BeGreaterOrEqual 270
+    }
+
+    It 'injects faults on every route with -FaultPercent, each a result' {
+        $faulty = Start-TestServer -FaultPercent 20 -FaultKind Status503, Reset
+        try {
+            $s = Invoke-BoundedRequest -Uri "$($faulty.Uri)f/{0}" -Count 2000 -ThrottleLimit 16 -Summary
+            $s.Count | Should -Be 2000
+            $s.Failed | Should -BeGreaterThan 0
+            $s.Failed | Should -Be ($s.ErrorKindCounts['HttpError'] + $s.ErrorKindCounts['ConnectionReset'])
+            $s.StatusCodeCounts['503'] | Should -Be $s.ErrorKindCounts['HttpError']
+            $faulty.FaultCount | Should -BeGreaterOrEqual $s.ErrorKindCounts['ConnectionReset']
+        }
+        finally {
+            $faulty | Stop-TestServer
+        }
+    }
+}
+
+Describe 'A server that stops in the middle of a run' {
+    It 'ends the run by itself with a result for every request; those after the stop are connection failures' {
+        $dying = Start-TestServer
+        $ps = New-ModulePowerShell
+        try {
+            $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "$($dying.Uri)delay/5?i={0}").
+                AddParameter('Count', 3000).AddParameter('ThrottleLimit', 8).AddParameter('TimeoutSec', 10)
+            $async = $ps.BeginInvoke()
+            Wait-Until { $dying.RequestCount -ge 300 }
+            # Stopped from this runspace while the run goes on in the other one.
+            $dying | Stop-TestServer
+            $answered = $dying.RequestCount
+            $results = $ps.EndInvoke($async)
+
+            $results.Count | Should -Be 3000
+            ($results.Index | Sort-Object -Unique).Count | Should -Be 3000
+            $ok = @($results | Where-Object StatusCode -EQ 200).Count
+            $answeredOk = @($results | Where-Object { $_.StatusCode -eq 200 -and $_.BytesReceived -eq 13 }).Count
+            # Requests in progress at the stop get 503. A request that reaches a kept-alive connection
+            # while HttpListener closes it gets an empty 200 from HttpListener itself: at most one per connection.
+            $stopping = @($results | Where-Object StatusCode -EQ 503).Count
+            $answeredOk | Should -BeLessOrEqual $answered
+            $answeredOk | Should -BeGreaterOrEqual 300
+            $ok - $answeredOk | Should -BeLessOrEqual 8
+            $refused = @($results | Where-Object ErrorKind -EQ 'ConnectionRefused').Count
+            $refused | Should -BeGreaterThan 2000
+            $ok + $stopping + $refused + @($results | Where-Object ErrorKind -In 'ConnectionClosed', 'ConnectionReset').Count | Should -Be 3000
+        }
+        finally {
+            $ps.Dispose()
+            $dying | Stop-TestServer
+        }
+    }
+}
+
+Describe 'Large bodies stream' {
+    It 'reads a 100 MB response without holding it: <Case>' -TestCases @(
+        @{ Case = 'discarded'; Extra = @{} }
+        @{ Case = 'kept up to 1 MB with -IncludeContent'; Extra = @{ IncludeContent = $true; MaximumContentBytes = 1MB } }
+    ) {
+        [GC]::Collect()
+        $before = [GC]::GetTotalAllocatedBytes($true)
+        $r = Invoke-BoundedRequest -Uri "${base}bytes/104857600" @Extra
+        $allocated = [GC]::GetTotalAllocatedBytes($true) - $before
+        $r.Success | Should -BeTrue
+        $r.BytesReceived | Should -Be 104857600
+        if ($Extra.IncludeContent) { $r.Content.Length | Should -Be 1MB } else { $r.Content | Should -BeNullOrEmpty }
+        # Streaming in 16 KB reads: far less than the 100 MB the body would take if it were buffered.
+        $allocated | Should -BeLessThan 40MB
+    }
+}
+
+Describe 'Back-pressure and early stops downstream' {
+    It 'slows the engine to a slow consumer instead of buffering results' {
+        $own = Start-TestServer
+        try {
+            $script:maxAhead = 0
+            $consumed = 0
+            Invoke-BoundedRequest -Uri "$($own.Uri)bp/{0}" -Count 600 -ThrottleLimit 8 | ForEach-Object {
+                Start-Sleep -Milliseconds 5
+                $consumed++
+                $ahead = $own.RequestCount - $consumed
+                if ($ahead -gt $script:maxAhead) { $script:maxAhead = $ahead }
+            }
+            $consumed | Should -Be 600
+            # At most the result buffer (256) plus the requests in flight (8) are ahead of the consumer.
+            $script:maxAhead | Should -BeLessOrEqual (256 + 8)
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+
+    It 'stops at once after Select-Object -First 10, and the session runs again' {
+        $own = Start-TestServer
+        try {
+            $first = Invoke-BoundedRequest -Uri "$($own.Uri)first/{0}" -Count 1000000 -ThrottleLimit 16 | Select-Object -First 10
+            $first.Count | Should -Be 10
+            $own.RequestCount | Should -BeLessOrEqual (10 + 256 + 16 + 16)
+            (Invoke-BoundedRequest -Uri "$($own.Uri)again/{0}" -Count 20).Count | Should -Be 20
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+
+    It 'lets an error thrown downstream through unchanged, stops, and the session runs again' {
+        $own = Start-TestServer
+        try {
+            $err = $null
+            try {
+                Invoke-BoundedRequest -Uri "$($own.Uri)boom/{0}" -Count 1000000 -ThrottleLimit 16 | ForEach-Object { throw 'downstream failed' }
+            }
+            catch { $err = $_ }
+            $err.Exception.Message | Should -Be 'downstream failed'
+            $err.FullyQualifiedErrorId | Should -Be 'downstream failed'
+            $own.RequestCount | Should -BeLessOrEqual (256 + 16 + 16)
+            (Invoke-BoundedRequest -Uri "$($own.Uri)again/{0}" -Count 20).Count | Should -Be 20
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+}
+
+Describe 'Ctrl+C at scale' {
+    BeforeAll {
+        # The server runs in its own process, so that each side has its own 10,000 descriptors.
+        $job = Start-Job -ScriptBlock {
+            param($Module)
+            Import-Module $Module
+            $s = Start-TestServer -MinDelayMs 600000
+            $s.Port
+            while ($true) { Start-Sleep -Seconds 1 }
+        } -ArgumentList $ModuleManifest
+        Wait-Until { $job.ChildJobs[0].Output.Count -gt 0 -or $job.State -ne 'Running' } -TimeoutSec 120
+        $port = $job.ChildJobs[0].Output[0]
+        $handles = Get-OpenHandleCount
+        [GC]::Collect()
+        $memory = [GC]::GetTotalMemory($true)
+
+        function Stop-RunAt([int] $InFlight) {
+            $ps = New-ModulePowerShell
+            $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "http://127.0.0.1:$port/{0}").
+                AddParameter('Count', $InFlight).AddParameter('ThrottleLimit', $InFlight).AddParameter('Summary').
+                AddParameter('SummaryVariable', 'partial')
+            $async = $ps.BeginInvoke()
+            Wait-Until { (Get-OpenHandleCount) -ge $handles + $InFlight } -TimeoutSec 120
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Stop()
+            $partial = $ps.Runspace.SessionStateProxy.GetVariable('partial')
+            $state = $ps.InvocationStateInfo.State
+            $ps.Dispose()
+            [pscustomobject]@{ StopSeconds = $clock.Elapsed.TotalSeconds; Partial = $partial; State = $state; Done = $async.IsCompleted }
+        }
+    }
+
+    AfterAll {
+        $job | Remove-Job -Force
+    }
+
+    It 'returns within 1 s at 10,000 in flight, with a partial summary in -SummaryVariable' {
+        $port | Should -BeGreaterThan 0
+        $stop = Stop-RunAt 10000
+        $stop.StopSeconds | Should -BeLessThan 1
+        $stop.State | Should -Be 'Stopped'
+        $stop.Done | Should -BeTrue
+        $stop.Partial | Should -BeOfType 'LoadTest.RunSummary'
+        $stop.Partial.IsPartial | Should -BeTrue
+        $stop.Partial.StopReason | Should -BeLike '*Ctrl+C*'
+        $stop.Partial.Count | Should -Be 0
+        Wait-Until { (Get-OpenHandleCount) -le $handles + 20 } -TimeoutSec 60
+    }
+
+    It 'leaves no sockets or memory behind after 20 stops in one session' {
+        foreach ($i in 1..20) {
+            $stop = Stop-RunAt 1000
+            $stop.State | Should -Be 'Stopped'
+        }
+        Wait-Until { (Get-OpenHandleCount) -le $handles + 20 } -TimeoutSec 60
+        [GC]::Collect()
+        [GC]::WaitForPendingFinalizers()
+        [GC]::GetTotalMemory($true) - $memory | Should -BeLessThan 30MB
+    }
+}
+
+Describe 'A safe test server' {
+    It 'binds 127.0.0.1 only' {
+        $listening = Get-Content /proc/net/tcp | Select-Object -Skip 1 | ForEach-Object {
+            $f = ($_.Trim() -split '\s+')
+            if ($f[3] -eq '0A' -and [Convert]::ToInt32(($f[1] -split ':')[1], 16) -eq $server.Port) { ($f[1] -split ':')[0] }
+        }
+        $listening | Should -Be '0100007F'
+    }
+
+    It 'answers 431 to headers that are too large and 413 to a body that is too large' {
+        $many = @{}
+        1..3 | ForEach-Object { $many["X-Big-$_"] = 'a' * 6000 }
+        (Invoke-BoundedRequest -Uri "${base}echo" -Headers $many).StatusCode | Should -Be 431
+        # One header line beyond HttpListener's own limit is refused by HttpListener itself.
+        (Invoke-BoundedRequest -Uri "${base}echo" -Headers @{ 'X-Huge' = ('a' * 100000) }).StatusCode | Should -Be 400
+        (Invoke-BoundedRequest -Uri "${base}echo" -Method POST -Body ('b' * 2MB)).StatusCode | Should -Be 413
+        (Invoke-BoundedRequest -Uri "${base}echo").StatusCode | Should -Be 200
+    }
+
+    It 'keeps serving after malformed HTTP on a raw socket' {
+        foreach ($garbage in "NOT HTTP AT ALL`r`n`r`n", "GET / HTTP/1.1`r`nHost: x`r`nContent-Length: -5`r`n`r`n", "`0`0`0`0", "GET /$('x' * 70000) HTTP/1.1`r`n`r`n") {
+            $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $server.Port)
+            try {
+                $bytes = [Text.Encoding]::ASCII.GetBytes($garbage)
+                $client.GetStream().Write($bytes, 0, $bytes.Length)
+                $client.Client.Shutdown('Send')
+                $buffer = [byte[]]::new(4096)
+                try { $null = $client.GetStream().Read($buffer, 0, $buffer.Length) } catch { }
+            }
+            finally {
+                $client.Dispose()
+            }
+        }
+        (Invoke-BoundedRequest -Uri "${base}after-garbage/{0}" -Count 20).StatusCode | Sort-Object -Unique | Should -Be 200
+    }
+
+    It 'serves no files' {
+        (Invoke-BoundedRequest -Uri "${base}etc/passwd" -IncludeContent).Content | Should -BeExactly 'Hello, World!'
+        (Invoke-BoundedRequest -Uri "${base}..%2F..%2Fetc%2Fpasswd" -IncludeContent).Content | Should -BeExactly 'Hello, World!'
+    }
+}
+
+Describe 'Secrets' {
+    It 'does not follow a redirect to another host with Authorization or Cookie' {
+        $target = [uri]::EscapeDataString("http://localhost:$($server.Port)/echo")
+        $r = Invoke-BoundedRequest -Uri "${base}redirect?to=$target" -Headers @{ Authorization = 'Bearer s3cret'; 'X-Keep' = '1' } -Cookie 'sid=s3cret' -IncludeContent
+        $echo = $r.Content | ConvertFrom-Json
+        $echo.headers.Host | Should -Be "localhost:$($server.Port)"
+        $echo.headers.'X-Keep' | Should -Be '1'
+        $echo.headers.PSObject.Properties.Name | Should -Not -Contain 'Authorization'
+        $echo.headers.PSObject.Properties.Name | Should -Not -Contain 'Cookie'
+    }
+
+    It 'keeps them on a redirect within the same origin, and turns a POST into a GET on 302' {
+        $r = Invoke-BoundedRequest -Uri "${base}redirect?to=%2Fecho" -Method POST -Body 'x' -Headers @{ Authorization = 'Bearer s3cret' } -Cookie 'sid=s3cret' -IncludeContent
+        $echo = $r.Content | ConvertFrom-Json
+        $echo.method | Should -Be 'GET'
+        $echo.headers.Authorization | Should -Be 'Bearer s3cret'
+        $echo.cookies.sid | Should -Be 's3cret'
+    }
+
+    It 'never shows secret header values in results, verbose output or errors' {
+        $secret = 'Bearer top-s3cret-value'
+        $all = Invoke-BoundedRequest -Uri "http://127.0.0.1:$(Get-FreePort)/" -Headers @{ Authorization = $secret } -Cookie "sid=$secret" -Verbose -Summary -Output All 4>&1
+        $objects = @($all | Where-Object { $_ -is [LoadTest.RequestResult] -or $_ -is [LoadTest.RunSummary] })
+        $objects.Count | Should -Be 2
+        ($objects | Out-String -Width 500) | Should -Not -Match 'top-s3cret'
+        ($objects | ConvertTo-Json -Depth 5) | Should -Not -Match 'top-s3cret'
+        $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        $verbose.Count | Should -Be 2
+        ($verbose.Message -join ' ') | Should -Not -Match 'top-s3cret'
+        $err = $null
+        try { Invoke-BoundedRequest -Uri "${base}x" -Headers @{ Authorization = "$secret`r`nX: y" } } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'InvalidHeader,LoadTest.Commands.InvokeBoundedRequestCommand'
+        $err.Exception.Message | Should -Not -Match 'top-s3cret'
+    }
+}
+
+Describe 'More bad input' {
+    It 'writes <Id> for <Case> and still sends the valid item' -TestCases @(
+        @{ Case = 'a number'; Item = 42; Id = 'MissingUri' }
+        @{ Case = 'a date'; Item = [datetime]'2026-01-01'; Id = 'MissingUri' }
+        @{ Case = 'a hashtable without Uri'; Item = @{ Url = 'http://127.0.0.1/' }; Id = 'MissingUri' }
+        @{ Case = 'a row with an empty Uri'; Item = [pscustomobject]@{ Uri = '' }; Id = 'MissingUri' }
+        @{ Case = 'a malformed URI'; Item = 'http://exa mple.com:99999/'; Id = 'InvalidUri' }
+        @{ Case = 'a mailto URI'; Item = 'mailto:someone@example.com'; Id = 'UnsupportedUriScheme' }
+        @{ Case = 'headers that are not JSON'; Item = [pscustomobject]@{ Uri = 'http://127.0.0.1/'; Headers = 'X: 1' }; Id = 'UnsupportedHeadersType' }
+        @{ Case = 'a header value with a line break'; Item = @{ Uri = 'http://127.0.0.1/'; Headers = @{ 'X-A' = "1`nX-B: 2" } }; Id = 'InvalidHeader' }
+    ) {
+        $results = @($Item, "${base}valid") | Invoke-BoundedRequest -ErrorVariable bad -ErrorAction SilentlyContinue
+        @($results).Count | Should -Be 1
+        $results.Uri.AbsolutePath | Should -Be '/valid'
+        $bad.Count | Should -Be 1
+        $bad[0].FullyQualifiedErrorId | Should -Be "$Id,LoadTest.Commands.InvokeBoundedRequestCommand"
+    }
+
+    It 'rejects <Case> at binding' -TestCases @(
+        @{ Case = '-RequestsPerSecond 0'; Params = @{ Uri = 'http://127.0.0.1/'; RequestsPerSecond = 0 } }
+        @{ Case = '-TimeoutSec above its range'; Params = @{ Uri = 'http://127.0.0.1/'; TimeoutSec = 3000000 } }
+        @{ Case = '-MaxErrorRate above 1'; Params = @{ Uri = 'http://127.0.0.1/'; MaxErrorRate = 1.5 } }
+        @{ Case = 'an unknown -HttpVersion'; Params = @{ Uri = 'http://127.0.0.1/'; HttpVersion = '4.0' } }
+        @{ Case = 'a negative -StartIndex'; Params = @{ Uri = 'http://127.0.0.1/'; StartIndex = -1 } }
+    ) {
+        { Invoke-BoundedRequest @Params } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+
+    It 'rejects -Uri together with pipeline input' {
+        { "${base}x" | Invoke-BoundedRequest -Uri "${base}y" -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+}
