@@ -7,6 +7,7 @@
     Docs   turns docs/en-US (PlatyPS markdown) into MAML help and the about topic in output/LoadTest/en-US.
     Test   builds, then runs the Pester tests in a child pwsh; the last line is "N passed, N failed".
     Demo   builds, then reproduces the seed experiment (10,000 requests, 1000 in flight, 0-3 s server).
+    Bench  builds, then runs the benchmark suite side by side with wrk, nginx and other clients (-Quick: a smoke run).
     Clean  removes output/ and the build folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -14,8 +15,11 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Docs', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Docs', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
+
+    # With Bench: the two-minute smoke version.
+    [switch] $Quick,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -313,6 +317,16 @@ function Invoke-DemoTask {
     }
 }
 
+function Invoke-BenchTask {
+    Invoke-BuildTask
+    $arguments = @('-File', (Join-Path $Root 'bench/Invoke-Benchmark.ps1'), '-ModulePath', $ModuleOutput)
+    if ($Quick) { $arguments += '-Quick' }
+    $exitCode = Invoke-ChildPwsh -ArgumentList $arguments -Timeout ([TimeSpan]::FromHours(2))
+    if ($exitCode -ne 0) {
+        exit $exitCode
+    }
+}
+
 function Invoke-CleanTask {
     foreach ($path in @($Output, (Join-Path $Root 'src/LoadTest/bin'), (Join-Path $Root 'src/LoadTest/obj'),
             (Join-Path $Root 'tests/bin'), (Join-Path $Root 'tests/obj'))) {
@@ -327,5 +341,6 @@ switch ($Task) {
     'Docs' { Invoke-DocsTask }
     'Test' { Invoke-TestTask }
     'Demo' { Invoke-DemoTask }
+    'Bench' { Invoke-BenchTask }
     'Clean' { Invoke-CleanTask }
 }

@@ -14,30 +14,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 
-# The best any client can do: ThrottleLimit "servers" each busy for a uniform 0..MaxDelayMs per request.
-# Little's law gives the steady rate; a quick simulation adds the last wave's tail to get the best run time.
-function Get-IdealElapsedSeconds {
-    param([int] $Count, [int] $ThrottleLimit, [int] $MaxDelayMs, [int] $Runs = 5)
-    $random = [Random]::new(1)
-    $total = 0.0
-    for ($run = 0; $run -lt $Runs; $run++) {
-        $finish = [System.Collections.Generic.PriorityQueue[double, double]]::new()
-        $slots = [Math]::Min($Count, $ThrottleLimit)
-        for ($i = 0; $i -lt $slots; $i++) {
-            $t = $random.Next(0, $MaxDelayMs + 1) / 1000.0
-            $finish.Enqueue($t, $t)
-        }
-        $last = 0.0
-        for ($i = $slots; $i -lt $Count; $i++) {
-            $now = $finish.Dequeue()
-            $t = $now + $random.Next(0, $MaxDelayMs + 1) / 1000.0
-            $finish.Enqueue($t, $t)
-        }
-        while ($finish.Count -gt 0) { $last = $finish.Dequeue() }
-        $total += $last
-    }
-    return $total / $Runs
-}
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 
 $server = Start-TestServer -MaxDelayMs $MaxDelayMs
 try {

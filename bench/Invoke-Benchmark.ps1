@@ -1,0 +1,299 @@
+<#
+.SYNOPSIS
+    The benchmark suite: LoadTest side by side with its peers on this machine, as ratios measured in one run.
+.DESCRIPTION
+    Starts everything it needs on 127.0.0.1 (nginx, LoadTest's test server) and stops it afterwards;
+    installs missing Debian packages (nginx-light, wrk, python3-aiohttp, time) and says so. Runs one
+    thing at a time, repeats each measurement (3 times, 1 with -Quick) and reports the median. Writes
+    bench/RESULTS.md and the raw measurements to bench/results/.
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../output/LoadTest'),
+    [switch] $Quick,
+
+    # Only write RESULTS.md again from a raw data file of an earlier run.
+    [string] $ReportFrom
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
+trap { Write-Host "Benchmark failed: $_`n$($_.ScriptStackTrace)"; break }
+
+$repeats = if ($Quick) { 1 } else { 3 }
+$n = if ($Quick) { @{ Throughput = 100000; Parallel = 1000; Python = 20000; Seed = 10000; SeedWide = 20000; Memory = 100000; WrkSeconds = 4 } }
+else { @{ Throughput = 300000; Parallel = 3000; Python = 50000; Seed = 100000; SeedWide = 100000; Memory = 1000000; WrkSeconds = 8 } }
+$work = Join-Path ([IO.Path]::GetTempPath()) "loadtest-bench-$PID"
+New-Item -ItemType Directory -Path $work -Force | Out-Null
+$rawDir = Join-Path $PSScriptRoot 'results'
+New-Item -ItemType Directory -Path $rawDir -Force | Out-Null
+$module = (Resolve-Path $ModulePath).Path
+$pwshCommand = if ((Split-Path ([Environment]::ProcessPath) -Leaf) -match '^dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+$raw = [System.Collections.Generic.List[object]]::new()
+
+function Install-Missing {
+    $missing = @()
+    if (-not (Get-Command nginx -ErrorAction Ignore) -and -not (Test-Path /usr/sbin/nginx)) { $missing += 'nginx-light' }
+    if (-not (Get-Command wrk -ErrorAction Ignore)) { $missing += 'wrk' }
+    if (-not (Test-Path /usr/bin/time)) { $missing += 'time' }
+    & /usr/bin/python3 -c 'import aiohttp' 2>$null
+    if ($LASTEXITCODE -ne 0) { $missing += 'python3-aiohttp' }
+    if ($missing) {
+        Write-Host "Installing from Debian: $($missing -join ', ')"
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get install -y -q @missing | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed." }
+    }
+}
+
+# Runs a command under GNU time; returns wall and CPU seconds, peak RSS and the last line it printed.
+function Invoke-Measured([string[]] $Command) {
+    $timeFile = Join-Path $work 'time.txt'
+    $output = & /usr/bin/time -f '%e %U %S %M' -o $timeFile @Command 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "'$($Command -join ' ')' failed: $($output | Select-Object -Last 5)" }
+    $wall, $user, $system, $rss = (Get-Content $timeFile | Select-Object -Last 1) -split ' '
+    [pscustomobject]@{
+        Wall = [double]$wall; Cpu = [double]$user + [double]$system; RssMB = [double]$rss / 1024
+        Line = ($output | Where-Object { "$_" -match '^\{' } | Select-Object -Last 1)
+        Output = $output
+    }
+}
+
+function Get-FreePort {
+    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() }
+}
+
+function Start-Nginx {
+    $port = Get-FreePort
+    $dir = Join-Path $work 'nginx'
+    New-Item -ItemType Directory -Path $dir -Force | Out-Null
+    @"
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 20000; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    server {
+        listen 127.0.0.1:$port;
+        location / { default_type text/plain; return 200 "Hello, World!"; }
+    }
+}
+"@ | Set-Content (Join-Path $dir 'nginx.conf')
+    & /usr/sbin/nginx -c (Join-Path $dir 'nginx.conf') -p $dir
+    if ($LASTEXITCODE -ne 0) { throw 'nginx did not start.' }
+    [pscustomobject]@{ Port = $port; PidFile = (Join-Path $dir 'nginx.pid') }
+}
+
+function Start-TestServerProcess([int] $MaxDelayMs) {
+    $portFile = Join-Path $work "server-$MaxDelayMs.port"
+    $stopFile = Join-Path $work "server-$MaxDelayMs.stop"
+    Remove-Item $portFile, $stopFile -ErrorAction Ignore
+    $arguments = @($pwshCommand | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'TestServerHost.ps1'),
+        '-Module', $module, '-MaxDelayMs', $MaxDelayMs, '-PortFile', $portFile, '-StopFile', $stopFile)
+    $process = Start-Process -FilePath $pwshCommand[0] -ArgumentList $arguments -PassThru
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    while (-not (Test-Path $portFile) -or -not (Get-Content $portFile)) {
+        if ($clock.Elapsed.TotalSeconds -gt 60) { throw 'The test server process did not start.' }
+        Start-Sleep -Milliseconds 100
+    }
+    [pscustomobject]@{ Port = [int](Get-Content $portFile); StopFile = $stopFile; Process = $process }
+}
+
+function Stop-TestServerProcess($Server) {
+    New-Item -ItemType File -Path $Server.StopFile -Force | Out-Null
+    if (-not $Server.Process.WaitForExit(30000)) { $Server.Process.Kill() }
+}
+
+# Runs one contender $repeats times; records every run and returns the median run.
+function Measure-Contender([string] $Key, [string] $Name, [string] $Scenario, [scriptblock] $Run) {
+    $runs = @(foreach ($i in 1..$repeats) {
+        $m = & $Run
+        $data = if ($m.Line) { $m.Line | ConvertFrom-Json } else { $null }
+        $count = if ($data) { [double]$data.count } else { [double]$m.Count }
+        $seconds = if ($data) { [double]$data.seconds } else { $m.Wall }
+        $cpu = if ($data -and $data.cpuSeconds) { [double]$data.cpuSeconds } else { $m.Cpu }
+        $row = [pscustomobject]@{
+            Key = $Key; Scenario = $Scenario; Contender = $Name; Run = $i; Count = $count
+            Ok = if ($data) { [double]$data.ok } else { $count }
+            Seconds = $seconds; RequestsPerSecond = $count / $seconds
+            CpuMicrosPerRequest = 1e6 * $cpu / $count; PeakRssMB = $m.RssMB
+            Extra = if ($data -and $data.PSObject.Properties['progressRecords']) { $data.progressRecords } else { $null }
+        }
+        $raw.Add($row)
+        Write-Host ('  {0,-34} {1,10:N0} req/s  {2,6:N1} us/req  {3,6:N0} MB  ({4:N0} ok of {5:N0})' -f $Name, $row.RequestsPerSecond, $row.CpuMicrosPerRequest, $row.PeakRssMB, $row.Ok, $row.Count)
+        $row
+    })
+    $results[$Key] = Get-Median $runs
+}
+
+function Get-Median($Runs) {
+    $sorted = @($Runs | Sort-Object RequestsPerSecond)
+    $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
+}
+
+function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode) {
+    Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'LoadTestClient.ps1'),
+            '-Module', $module, '-Url', $Url, '-Count', $Count, '-ThrottleLimit', $Limit, '-Mode', $Mode))
+}
+
+function Invoke-Wrk([string] $Url, [int] $Connections, [int] $Seconds) {
+    $m = Invoke-Measured @('wrk', '-t2', "-c$Connections", "-d${Seconds}s", $Url)
+    $requests = [double](($m.Output | Select-String '(\d+) requests in').Matches[0].Groups[1].Value)
+    $duration = [double](($m.Output | Select-String 'requests in ([\d.]+)s').Matches[0].Groups[1].Value)
+    [pscustomobject]@{
+        Line = (@{ count = $requests; ok = $requests; seconds = $duration; cpuSeconds = $m.Cpu } | ConvertTo-Json -Compress)
+        Cpu = $m.Cpu; RssMB = $m.RssMB; Wall = $duration
+    }
+}
+
+$results = [ordered]@{}
+if ($ReportFrom) {
+    $recorded = Get-Content $ReportFrom -Raw | ConvertFrom-Json
+    foreach ($group in $recorded | Where-Object { $_.PSObject.Properties['Key'] } | Group-Object Key) {
+        $results[$group.Name] = Get-Median $group.Group
+    }
+    $results.FirstRequestSeconds = ($recorded | Where-Object { $_.PSObject.Properties['Key'] -and $_.Key -eq 'FirstRequest' } | Select-Object -First 1).Seconds
+    $started = Get-Item $ReportFrom | ForEach-Object LastWriteTime
+}
+else {
+    Install-Missing
+    Write-Host "Building the raw .NET client"
+    & dotnet build (Join-Path $PSScriptRoot 'RawClient/RawClient.csproj') -c Release -o (Join-Path $work 'rawclient') --nologo -v quiet | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'Building bench/RawClient failed.' }
+    $rawClient = Join-Path $work 'rawclient/RawClient.dll'
+
+    $started = Get-Date
+    $nginx = Start-Nginx
+    try {
+        $url = "http://127.0.0.1:$($nginx.Port)/"
+        Write-Host "Throughput against nginx at $url, 64 in flight, $($n.Throughput) requests"
+        Measure-Contender 'Wrk' 'wrk -t2 -c64' 'nginx' { Invoke-Wrk $url 64 $n.WrkSeconds }
+        Measure-Contender 'Raw' 'raw .NET HttpClient client' 'nginx' { Invoke-Measured @('dotnet', $rawClient, $url, $n.Throughput, 64) }
+        Measure-Contender 'Summary' 'LoadTest -Summary' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Summary' }
+        Measure-Contender 'Measure' 'LoadTest into Measure-Object' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Measure' }
+        Measure-Contender 'ProgressOn' 'LoadTest -Summary, progress on' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'ProgressOn' }
+        Measure-Contender 'ProgressOff' 'LoadTest -Summary, progress off' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'ProgressOff' }
+        Measure-Contender 'Python' 'Python aiohttp limited_as_completed' 'nginx' { Invoke-Measured @('/usr/bin/python3', (Join-Path $PSScriptRoot 'seed_client.py'), "${url}item/{}", $n.Python, 64) }
+        Measure-Contender 'Parallel' 'ForEach-Object -Parallel + IWR' 'nginx' {
+            Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'ParallelIwrClient.ps1'), '-Url', "${url}item/{0}", '-Count', $n.Parallel, '-ThrottleLimit', 64))
+        }
+
+        Write-Host 'Memory: peak RSS of the whole pwsh process, 10x the requests'
+        $small = [long]($n.Memory / 10)
+        Measure-Contender 'MemSummarySmall' "LoadTest -Summary, $small" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $small 64 'Summary' }
+        Measure-Contender 'MemSummaryLarge' "LoadTest -Summary, $($n.Memory)" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $n.Memory 64 'Summary' }
+        Measure-Contender 'MemMeasureSmall' "LoadTest into Measure-Object, $small" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $small 64 'Measure' }
+        Measure-Contender 'MemMeasureLarge' "LoadTest into Measure-Object, $($n.Memory)" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $n.Memory 64 'Measure' }
+
+        Write-Host 'Import-Module and the first request'
+        $firstRuns = foreach ($i in 1..3) {
+            $line = & $pwshCommand[0] @($pwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "`$c = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$module'; `$null = Invoke-BoundedRequest -Uri '$url'; `$c.Elapsed.TotalSeconds"
+            [double]($line | Select-Object -Last 1)
+        }
+        $results.FirstRequestSeconds = ($firstRuns | Sort-Object)[1]
+        $raw.Add([pscustomobject]@{ Key = 'FirstRequest'; Scenario = 'startup'; Contender = 'Import-Module + first request'; Seconds = $results.FirstRequestSeconds })
+    }
+    finally {
+        if (Test-Path $nginx.PidFile) { Stop-Process -Id ([int](Get-Content $nginx.PidFile)) -ErrorAction Ignore }
+    }
+
+    Write-Host 'Start-TestServer (zero delay, in its own pwsh) driven by wrk'
+    $zero = Start-TestServerProcess 0
+    try {
+        Measure-Contender 'ServerWrk' 'wrk -> Start-TestServer' 'test server' { Invoke-Wrk "http://127.0.0.1:$($zero.Port)/" 64 $n.WrkSeconds }
+    }
+    finally { Stop-TestServerProcess $zero }
+
+    Write-Host "The seed: 0-3 s server, $($n.Seed) requests at 1000 in flight, $($n.SeedWide) at 10,000"
+    $seed = Start-TestServerProcess 3000
+    try {
+        Measure-Contender 'Seed' 'LoadTest -Summary, 1000 in flight' 'seed' { Invoke-LoadTestClient "http://127.0.0.1:$($seed.Port)/item/{0}" $n.Seed 1000 'Summary' }
+        Measure-Contender 'SeedWide' 'LoadTest -Summary, 10,000 in flight' 'seed' { Invoke-LoadTestClient "http://127.0.0.1:$($seed.Port)/item/{0}" $n.SeedWide 10000 'Summary' }
+    }
+    finally { Stop-TestServerProcess $seed }
+
+}
+
+$idealSeed = Get-IdealElapsedSeconds -Count $n.Seed -ThrottleLimit 1000 -MaxDelayMs 3000 -Runs 3
+$idealWide = Get-IdealElapsedSeconds -Count $n.SeedWide -ThrottleLimit 10000 -MaxDelayMs 3000 -Runs 3
+
+if (-not $ReportFrom) {
+    $raw | ConvertTo-Json -Depth 3 | Set-Content (Join-Path $rawDir ("{0:yyyy-MM-dd}-{1}.json" -f $started, $(if ($Quick) { 'quick' } else { 'full' })))
+}
+
+$rate = { param($r) $r.RequestsPerSecond }
+foreach ($key in 'Wrk', 'Raw', 'Summary', 'Measure', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
+    if (-not $results.Contains($key)) { throw "The benchmark has no measurement '$key'." }
+}
+$check = { param($ok) if ($ok) { 'met' } else { '**not met**' } }
+$targets = @(
+    @{ M = 'req/s vs nginx, -Summary, vs the raw .NET client'; T = '>= 0.8x'; V = (& $rate $results.Summary) / (& $rate $results.Raw); Ok = { param($v) $v -ge 0.8 } }
+    @{ M = 'req/s vs nginx, -Summary, vs wrk'; T = '>= 0.5x'; V = (& $rate $results.Summary) / (& $rate $results.Wrk); Ok = { param($v) $v -ge 0.5 } }
+    @{ M = 'req/s vs nginx, into Measure-Object, vs the raw .NET client'; T = '>= 0.6x'; V = (& $rate $results.Measure) / (& $rate $results.Raw); Ok = { param($v) $v -ge 0.6 } }
+    @{ M = "seed server, 1000 in flight, $($n.Seed) requests: ideal time / time"; T = '>= 97 %'; V = $idealSeed / $results.Seed.Seconds; Ok = { param($v) $v -ge 0.97 } }
+    @{ M = "seed server, 10,000 in flight, $($n.SeedWide) requests: ideal time / time"; T = '>= 90 %'; V = $idealWide / $results.SeedWide.Seconds; Ok = { param($v) $v -ge 0.90 } }
+    @{ M = 'peak RSS growth, 10x requests, -Summary'; T = '< 10 %'; V = $results.MemSummaryLarge.PeakRssMB / $results.MemSummarySmall.PeakRssMB - 1; Ok = { param($v) $v -lt 0.10 } }
+    @{ M = 'peak RSS growth, 10x requests, into Measure-Object'; T = '< 10 %'; V = $results.MemMeasureLarge.PeakRssMB / $results.MemMeasureSmall.PeakRssMB - 1; Ok = { param($v) $v -lt 0.10 } }
+    @{ M = 'peak RSS at ThrottleLimit 1000 (MB)'; T = '< 150'; V = $results.Seed.PeakRssMB; Ok = { param($v) $v -lt 150 } }
+    @{ M = 'CPU per request, -Summary (us)'; T = '<= 25'; V = $results.Summary.CpuMicrosPerRequest; Ok = { param($v) $v -le 25 } }
+    @{ M = 'Start-TestServer zero-delay req/s, driven by wrk'; T = '>= 30,000'; V = (& $rate $results.ServerWrk); Ok = { param($v) $v -ge 30000 } }
+    @{ M = 'Import-Module + first request (s)'; T = '< 0.5'; V = $results.FirstRequestSeconds; Ok = { param($v) $v -lt 0.5 } }
+    @{ M = 'progress bar cost: req/s lost with progress on'; T = '< 2 %'; V = 1 - (& $rate $results.ProgressOn) / (& $rate $results.ProgressOff); Ok = { param($v) $v -lt 0.02 } }
+)
+
+$lines = [System.Collections.Generic.List[string]]::new()
+$lines.Add('# Benchmark results')
+$lines.Add('')
+$memoryGiB = [double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '') / 1MB
+$debian = Get-Content /etc/debian_version -ErrorAction Ignore
+$wrkVersion = (& wrk -v 2>&1 | Select-Object -First 1) -replace ' \[.*', ''
+$nginxVersion = (& /usr/sbin/nginx -v 2>&1 | Out-String).Trim() -replace '.*: ', ''
+$mode = if ($Quick) { ' -Quick' } else { '' }
+$lines.Add("Run $($started.ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``./build.ps1 Bench$mode`` ($repeats run(s) per measurement, median shown).")
+$lines.Add("Machine: $([Environment]::ProcessorCount) cores, $([Math]::Round($memoryGiB)) GiB, Debian $debian; pwsh $($PSVersionTable.PSVersion), .NET $([Environment]::Version); $wrkVersion; $nginxVersion.")
+$lines.Add('Client and server share the 2 cores, so absolute numbers move from run to run; compare ratios within one run.')
+$lines.Add('Raw data: `bench/results/`.')
+$lines.Add('')
+$lines.Add('## Contenders against nginx (`Hello, World!`, 64 in flight)')
+$lines.Add('')
+$lines.Add('| contender | requests | req/s | vs raw .NET | vs wrk | CPU us/request | peak RSS MB |')
+$lines.Add('|---|---:|---:|---:|---:|---:|---:|')
+foreach ($key in 'Wrk', 'Raw', 'Summary', 'Measure', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel') {
+    $r = $results[$key]
+    $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N2} | {4:N2} | {5:N1} | {6:N0} |' -f $r.Contender, $r.Count, $r.RequestsPerSecond,
+            ($r.RequestsPerSecond / $results.Raw.RequestsPerSecond), ($r.RequestsPerSecond / $results.Wrk.RequestsPerSecond), $r.CpuMicrosPerRequest, $r.PeakRssMB))
+}
+$lines.Add('')
+$lines.Add('wrk''s CPU and RSS are its own process; every other row is the whole client process (pwsh with the module, or python, or dotnet).')
+$lines.Add('')
+$lines.Add('## Targets')
+$lines.Add('')
+$lines.Add('| measure | target | measured | |')
+$lines.Add('|---|---|---:|---|')
+foreach ($t in $targets) {
+    $value = if ($t.M -match 'growth|progress|ideal') { '{0:P1}' -f $t.V } elseif ($t.M -match 'vs ') { '{0:N2}x' -f $t.V } else { '{0:N2}' -f $t.V }
+    $lines.Add("| $($t.M) | $($t.T) | $value | $(& $check (& $t.Ok $t.V)) |")
+}
+$lines.Add('')
+$lines.Add('## Memory and the seed')
+$lines.Add('')
+$lines.Add('| run | requests | req/s | seconds | peak RSS MB |')
+$lines.Add('|---|---:|---:|---:|---:|')
+foreach ($key in 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'Seed', 'SeedWide', 'ServerWrk') {
+    $r = $results[$key]
+    $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N1} | {4:N0} |' -f $r.Contender, $r.Count, $r.RequestsPerSecond, $r.Seconds, $r.PeakRssMB))
+}
+$lines.Add('')
+$lines.Add(('Seed ideal run time (Little''s law with the last wave''s tail, simulated): {0:N1} s for {1:N0} requests at 1000 in flight, {2:N1} s for {3:N0} at 10,000.' -f $idealSeed, $n.Seed, $idealWide, $n.SeedWide))
+$notes = Join-Path $PSScriptRoot 'NOTES.md'
+if (Test-Path $notes) {
+    $lines.Add('')
+    foreach ($line in Get-Content $notes) { $lines.Add($line) }
+}
+$lines | Set-Content (Join-Path $PSScriptRoot 'RESULTS.md')
+Write-Host "Wrote $(Join-Path $PSScriptRoot 'RESULTS.md')"
+Remove-Item $work -Recurse -Force -ErrorAction Ignore

@@ -1,0 +1,65 @@
+<#
+.SYNOPSIS
+    Soak: a million requests against a test server that injects a 1 % fault mix, checking that the count
+    is exact and that memory stays flat. Writes bench/SOAK.md. Run: dotnet pwsh ./bench/Soak.ps1
+#>
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../output/LoadTest'),
+    [long] $Count = 1000000,
+    [int] $ThrottleLimit = 64,
+    [double] $FaultPercent = 1,
+    [int] $SampleSeconds = 5
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+$server = Start-TestServer -FaultPercent $FaultPercent -FaultKind Status503, Drop, Reset
+$self = [Diagnostics.Process]::GetCurrentProcess()
+$samples = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
+$state = [hashtable]::Synchronized(@{ Running = $true })
+# A thread job lives in this process: it samples this process's memory while the run holds the pipeline thread.
+$sampler = Start-ThreadJob -ArgumentList $samples, $state, $SampleSeconds -ScriptBlock {
+    param($Samples, $State, $Every)
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    while ($State.Running) {
+        $p = [Diagnostics.Process]::GetCurrentProcess()
+        $Samples.Enqueue([pscustomobject]@{ Seconds = [Math]::Round($clock.Elapsed.TotalSeconds); RssMB = [Math]::Round($p.WorkingSet64 / 1MB) })
+        Start-Sleep -Seconds $Every
+    }
+}
+try {
+    $summary = Invoke-BoundedRequest -Uri "$($server.Uri)soak/{0}" -Count $Count -ThrottleLimit $ThrottleLimit -Summary -Output Failed |
+        ForEach-Object -Begin { $failedSeen = 0 } -Process {
+            if ($_ -is [LoadTest.RunSummary]) { $_ } else { $failedSeen++ }
+        }
+}
+finally {
+    $state.Running = $false
+    $sampler | Wait-Job -Timeout 30 | Remove-Job -Force
+    $server | Stop-TestServer
+}
+$self.Refresh()
+$exact = $summary.Count -eq $Count -and $failedSeen -eq $summary.Failed
+$rss = @($samples | ForEach-Object RssMB)
+$half = [int][Math]::Floor($rss.Count / 2)
+$firstHalfPeak = ($rss | Select-Object -First ([Math]::Max(1, $half)) | Measure-Object -Maximum).Maximum
+$secondHalfPeak = ($rss | Select-Object -Skip $half | Measure-Object -Maximum).Maximum
+$lines = @(
+    '# Soak'
+    ''
+    "Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC: $('{0:N0}' -f $Count) requests, ThrottleLimit $ThrottleLimit, a test server in the same process injecting $FaultPercent % faults (503, dropped and reset connections), summary plus the failed results streamed."
+    ''
+    '| measure | value |'
+    '|---|---:|'
+    "| results (summary Count) | $('{0:N0}' -f $summary.Count) |"
+    "| failed results streamed / summary Failed | $('{0:N0}' -f $failedSeen) / $('{0:N0}' -f $summary.Failed) |"
+    "| count exact | $exact |"
+    "| error kinds | $(($summary.ErrorKindCounts.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ') |"
+    "| elapsed | $('{0:N1}' -f $summary.Elapsed.TotalSeconds) s ($('{0:N0}' -f $summary.RequestsPerSecond) req/s) |"
+    "| peak RSS, first half / second half of the run | $firstHalfPeak MB / $secondHalfPeak MB |"
+    "| peak RSS of the process (VmHWM) | $([Math]::Round($self.PeakWorkingSet64 / 1MB)) MB |"
+    ''
+    "RSS every $SampleSeconds s (MB): $($rss -join ', ')"
+)
+$lines | Set-Content (Join-Path $PSScriptRoot 'SOAK.md')
+$lines | Write-Host
+if (-not $exact) { exit 1 }
