@@ -31,3 +31,47 @@ function New-ModulePowerShell {
     $ps.Commands.Clear()
     return $ps
 }
+
+# A bare TCP server that answers every request (read up to its blank line) with the next canned response,
+# round robin; with -CloseAfterEach it closes the connection after each answer. For HTTP edge cases that
+# HttpListener never produces. Stop it with Stop-CannedServer.
+function Start-CannedServer {
+    param([string[]] $Response, [switch] $CloseAfterEach)
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $state = [hashtable]::Synchronized(@{ Requests = 0; Connections = 0 })
+    $job = Start-ThreadJob -ArgumentList $listener, $Response, $CloseAfterEach.IsPresent, $state -ScriptBlock {
+        param($Listener, $Responses, $Close, $State)
+        $next = 0
+        while ($true) {
+            try { $client = $Listener.AcceptTcpClient() } catch { return }
+            $State.Connections++
+            $stream = $client.GetStream()
+            $stream.ReadTimeout = 10000
+            try {
+                while ($true) {
+                    $head = [System.Text.StringBuilder]::new()
+                    while (-not $head.ToString().EndsWith("`r`n`r`n")) {
+                        $b = $stream.ReadByte()
+                        if ($b -lt 0) { throw 'closed' }
+                        $null = $head.Append([char]$b)
+                    }
+                    $State.Requests++
+                    $bytes = [System.Text.Encoding]::Latin1.GetBytes($Responses[$next % $Responses.Count])
+                    $next++
+                    $stream.Write($bytes, 0, $bytes.Length)
+                    $stream.Flush()
+                    if ($Close) { break }
+                }
+            }
+            catch { }
+            $client.Close()
+        }
+    }
+    [pscustomobject]@{ Port = $listener.LocalEndpoint.Port; Uri = "http://127.0.0.1:$($listener.LocalEndpoint.Port)/"; Listener = $listener; Job = $job; State = $state }
+}
+
+function Stop-CannedServer($Server) {
+    $Server.Listener.Stop()
+    $Server.Job | Wait-Job -Timeout 15 | Remove-Job -Force
+}

@@ -11,6 +11,7 @@ using System.Net.Security;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Engine.Http1;
 
 namespace LoadTest.Engine;
 
@@ -23,6 +24,7 @@ internal sealed class RequestExecutor : IDisposable
     private const int DrainBufferSize = 16 * 1024;
 
     private readonly HttpClient _client;
+    private readonly Http1Client? _fast;
     private readonly RequestEngineOptions _options;
     private readonly RunClock _clock;
     private int _inFlight;
@@ -52,6 +54,12 @@ internal sealed class RequestExecutor : IDisposable
             {
                 RemoteCertificateValidationCallback = static (_, _, _, _) => true,
             };
+        }
+
+        // The lean HTTP/1.1 path serves what it can; LOADTEST_HTTPCLIENT_ONLY=1 sends everything through HttpClient (to compare).
+        if (Http1Client.Supports(options) && Environment.GetEnvironmentVariable("LOADTEST_HTTPCLIENT_ONLY") != "1")
+        {
+            _fast = new Http1Client(options);
         }
 
         _client = new HttpClient(handler, disposeHandler: true)
@@ -118,7 +126,11 @@ internal sealed class RequestExecutor : IDisposable
             outcome.Content);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _fast?.Dispose();
+        _client.Dispose();
+    }
 
     /// <summary>HttpClient's outer message is often generic ("An error occurred while sending the request."); add the cause.</summary>
     private static string Describe(Exception exception)
@@ -184,7 +196,7 @@ internal sealed class RequestExecutor : IDisposable
     private async ValueTask<Outcome> SendOnceAsync(RequestSpec spec, CancellationToken runToken)
     {
         int statusCode = 0;
-        var counter = new ByteCounter();
+        var counter = new AttemptProgress();
         using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
         if (_options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
@@ -193,7 +205,29 @@ internal sealed class RequestExecutor : IDisposable
 
         try
         {
-            (HttpRequestMessage lastRequest, HttpResponseMessage response) = await SendFollowingRedirectsAsync(spec, attemptCts.Token).ConfigureAwait(false);
+            var hop = new RedirectHop(spec.Uri, spec.Method, WithBody: true, SameOrigin: true, Number: 0);
+            if (_fast is not null && _fast.Serves(spec))
+            {
+                Http1Response fast = await _fast.SendAsync(spec, counter, attemptCts.Token).ConfigureAwait(false);
+                statusCode = fast.StatusCode;
+                if (!RedirectHop.TryFollow(spec, hop, fast.StatusCode, fast.Location, _options.MaximumRedirection, out hop))
+                {
+                    bool fastSuccess = _options.SuccessStatusCodes.Contains(statusCode);
+                    return new Outcome(
+                        statusCode,
+                        counter.Bytes,
+                        fastSuccess ? RequestErrorKind.None : RequestErrorKind.HttpError,
+                        fastSuccess ? null : StatusMessage(statusCode, fast.ReasonPhrase),
+                        fastSuccess ? null : fast.RetryAfter,
+                        fast.Headers,
+                        fast.Content);
+                }
+
+                // A redirect: HttpClient takes the rest of the chain from the next hop on.
+                counter.Bytes = 0;
+            }
+
+            (HttpRequestMessage lastRequest, HttpResponseMessage response) = await SendFollowingRedirectsAsync(spec, hop, attemptCts.Token).ConfigureAwait(false);
             using HttpRequestMessage requestToDispose = lastRequest;
             using HttpResponseMessage responseToDispose = response;
             statusCode = (int)response.StatusCode;
@@ -219,24 +253,16 @@ internal sealed class RequestExecutor : IDisposable
                 RequestErrorKind.Canceled => "The run was stopped before the request completed.",
                 _ => Describe(ex),
             };
-            return new Outcome(statusCode, counter.Bytes, kind, message, null, null, null);
+            return new Outcome(statusCode != 0 ? statusCode : counter.StatusCode, counter.Bytes, kind, message, null, null, null);
         }
     }
 
-    /// <summary>
-    /// Sends the request and follows up to MaximumRedirection redirects: 303 (and 301/302 after a POST)
-    /// turn into a GET without body, 307/308 keep method and body, https never goes down to http, and
-    /// Authorization and Cookie headers are dropped once the chain leaves the origin the user named.
-    /// </summary>
-    private async Task<(HttpRequestMessage Request, HttpResponseMessage Response)> SendFollowingRedirectsAsync(RequestSpec spec, CancellationToken token)
+    /// <summary>Sends the request from <paramref name="hop"/> on, following redirects as <see cref="RedirectHop"/> says.</summary>
+    private async Task<(HttpRequestMessage Request, HttpResponseMessage Response)> SendFollowingRedirectsAsync(RequestSpec spec, RedirectHop hop, CancellationToken token)
     {
-        Uri uri = spec.Uri;
-        HttpMethod method = spec.Method;
-        bool withBody = true;
-        bool sameOrigin = true;
-        for (int hop = 0; ; hop++)
+        while (true)
         {
-            HttpRequestMessage request = spec.Payload.CreateMessage(method, uri, withBody, sameOrigin);
+            HttpRequestMessage request = spec.Payload.CreateMessage(hop.Method, hop.Uri, hop.WithBody, hop.SameOrigin);
             request.Version = _options.HttpVersion;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
             if (_options.DisableKeepAlive)
@@ -255,35 +281,18 @@ internal sealed class RequestExecutor : IDisposable
                 throw;
             }
 
-            int status = (int)response.StatusCode;
-            Uri? location = response.Headers.Location;
-            if (hop >= _options.MaximumRedirection || status is not (301 or 302 or 303 or 307 or 308) || location is null)
-            {
-                return (request, response);
-            }
-
-            Uri next = location.IsAbsoluteUri ? location : new Uri(uri, location);
-            if ((next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
-                || (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp))
+            if (!RedirectHop.TryFollow(spec, hop, (int)response.StatusCode, response.Headers.Location, _options.MaximumRedirection, out hop))
             {
                 return (request, response);
             }
 
             response.Dispose();
             request.Dispose();
-            if (status == 303 || (status is 301 or 302 && method == HttpMethod.Post))
-            {
-                method = method == HttpMethod.Head ? HttpMethod.Head : HttpMethod.Get;
-                withBody = false;
-            }
-
-            sameOrigin &= Uri.Compare(spec.Uri, next, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-            uri = next;
         }
     }
 
     /// <summary>Reads the body to its end, counting bytes; keeps it as text only with IncludeContent.</summary>
-    private async ValueTask<string?> ReadBodyAsync(HttpContent content, ByteCounter counter, CancellationToken token)
+    private async ValueTask<string?> ReadBodyAsync(HttpContent content, AttemptProgress counter, CancellationToken token)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(DrainBufferSize);
         MemoryStream? kept = _options.IncludeContent ? new MemoryStream() : null;
@@ -307,12 +316,6 @@ internal sealed class RequestExecutor : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
             kept?.Dispose();
         }
-    }
-
-    /// <summary>Bytes read so far, kept outside the attempt so a failure mid-body still reports them.</summary>
-    private sealed class ByteCounter
-    {
-        public long Bytes;
     }
 
     private readonly record struct Outcome(

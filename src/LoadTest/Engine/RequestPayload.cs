@@ -17,6 +17,7 @@ internal sealed class RequestPayload
         Headers = headers;
         Body = body;
         ContentType = contentType;
+        _http1HeaderBlock = new Lazy<byte[]?>(EncodeHttp1HeaderBlock, System.Threading.LazyThreadSafetyMode.PublicationOnly);
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
@@ -24,6 +25,14 @@ internal sealed class RequestPayload
     public byte[]? Body { get; }
 
     public string? ContentType { get; }
+
+    /// <summary>
+    /// The headers, Content-Type and Content-Length as HTTP/1.1 text, written once for every request
+    /// that carries this payload; null when a header needs HttpClient (Host, framing, non-ASCII values).
+    /// </summary>
+    public byte[]? Http1HeaderBlock => _http1HeaderBlock.Value;
+
+    private readonly Lazy<byte[]?> _http1HeaderBlock;
 
     /// <param name="method">The method.</param>
     /// <param name="uri">The target.</param>
@@ -60,6 +69,47 @@ internal sealed class RequestPayload
         }
 
         return message;
+    }
+
+    private byte[]? EncodeHttp1HeaderBlock()
+    {
+        var text = new System.Text.StringBuilder();
+        bool hasContentType = false;
+        for (int i = 0; i < Headers.Count; i++)
+        {
+            string name = Headers[i].Key;
+            string value = Headers[i].Value;
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
+                || !System.Text.Ascii.IsValid(name)
+                || !System.Text.Ascii.IsValid(value))
+            {
+                return null;
+            }
+
+            hasContentType |= name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase);
+            text.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
+        if (ContentType is not null && !hasContentType)
+        {
+            if (!System.Text.Ascii.IsValid(ContentType))
+            {
+                return null;
+            }
+
+            text.Append("Content-Type: ").Append(ContentType).Append("\r\n");
+        }
+
+        if (Body is not null || ContentType is not null)
+        {
+            text.Append("Content-Length: ").Append((Body?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\r\n");
+        }
+
+        return System.Text.Encoding.ASCII.GetBytes(text.ToString());
     }
 
     /// <summary>Headers that carry secrets; they are never sent to an origin the user did not name.</summary>

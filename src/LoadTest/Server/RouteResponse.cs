@@ -24,6 +24,9 @@ internal sealed class RouteResponse
 
     public List<KeyValuePair<string, string>> Headers { get; } = new();
 
+    /// <summary>With <see cref="GeneratedLength"/>: send the body with chunked transfer encoding instead of a Content-Length.</summary>
+    public bool Chunked { get; init; }
+
     /// <summary>When set, the body is sent one byte at a time with this pause between bytes.</summary>
     public TimeSpan TrickleInterval { get; init; }
 

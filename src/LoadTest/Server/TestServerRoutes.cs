@@ -116,6 +116,12 @@ internal static class TestServerRoutes
                 : new RouteResponse(200, s_hello);
         }
 
+        if (TryParseSegment(path, "/chunked/", 0, MaxGeneratedBytes, out long chunkedLength))
+        {
+            await DiscardBodyAsync(request, token).ConfigureAwait(false);
+            return new RouteResponse(200, Array.Empty<byte>(), "application/octet-stream") { GeneratedLength = chunkedLength, Chunked = true };
+        }
+
         if (TryParseSegment(path, "/bytes/", 0, MaxGeneratedBytes, out long length))
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
@@ -179,7 +185,15 @@ internal static class TestServerRoutes
             return;
         }
 
-        response.ContentLength64 = answer.GeneratedLength;
+        if (answer.Chunked)
+        {
+            response.SendChunked = true;
+        }
+        else
+        {
+            response.ContentLength64 = answer.GeneratedLength;
+        }
+
         Stream output = response.OutputStream;
         for (long left = answer.GeneratedLength; left > 0; left -= s_filler.Length)
         {

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace LoadTest.Engine.Http1;
+
+/// <summary>
+/// A lean client for the common case (plain http, HTTP/1.1, no proxy): keep-alive connections pooled per
+/// server, requests written straight into a reused buffer, responses parsed in place. It does roughly
+/// half the work of HttpClient per request; everything it does not cover goes to HttpClient.
+/// </summary>
+internal sealed class Http1Client : IDisposable
+{
+    private static readonly byte[] s_version = " HTTP/1.1\r\nHost: "u8.ToArray();
+    private static readonly byte[] s_close = "Connection: close\r\n"u8.ToArray();
+    private static readonly byte[] s_emptyLength = "Content-Length: 0\r\n"u8.ToArray();
+
+    private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _direct = new(StringComparer.Ordinal);
+    private readonly RequestEngineOptions _options;
+    private readonly Http1ReadOptions _read;
+    private int _disposed;
+
+    public Http1Client(RequestEngineOptions options)
+    {
+        _options = options;
+        _read = new Http1ReadOptions(options.IncludeHeaders, options.IncludeContent, options.MaximumContentBytes);
+    }
+
+    /// <summary>Whether a run with these settings can use this client at all.</summary>
+    public static bool Supports(RequestEngineOptions options) =>
+        options.HttpVersion == HttpVersion.Version11
+        && !options.KeepCookies
+        && (options.MaxConnections <= 0 || options.MaxConnections >= options.ThrottleLimit);
+
+    /// <summary>Whether this request can go this way: plain http to an ASCII host, no proxy, headers it can write.</summary>
+    public bool Serves(RequestSpec spec)
+    {
+        Uri uri = spec.Uri;
+        if (uri.Scheme != Uri.UriSchemeHttp || spec.Payload.Http1HeaderBlock is null)
+        {
+            return false;
+        }
+
+        return _direct.GetOrAdd(uri.Authority, static (_, state) => state.Client.IsDirect(state.Uri), (Client: this, Uri: uri));
+    }
+
+    public async ValueTask<Http1Response> SendAsync(RequestSpec spec, AttemptProgress counter, CancellationToken token)
+    {
+        Uri uri = spec.Uri;
+        string key = uri.Authority;
+        ConcurrentStack<Http1Connection> idle = _idle.GetOrAdd(key, static _ => new ConcurrentStack<Http1Connection>());
+        while (true)
+        {
+            bool pooled = idle.TryPop(out Http1Connection? connection);
+            connection ??= await Http1Connection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
+            try
+            {
+                int headLength = WriteHead(connection, spec);
+                await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
+                (Http1Response response, bool reusable) = await connection
+                    .ReceiveAsync(spec.Method == HttpMethod.Head, _read, counter, token)
+                    .ConfigureAwait(false);
+                connection.Reused = true;
+                if (reusable && !_options.DisableKeepAlive && Volatile.Read(ref _disposed) == 0)
+                {
+                    idle.Push(connection);
+                }
+                else
+                {
+                    connection.Dispose();
+                }
+
+                return response;
+            }
+            catch (Exception ex) when (pooled && !connection.ReceivedAny && !token.IsCancellationRequested && IsStale(ex))
+            {
+                // The server closed a kept-alive connection before this request reached it: try a fresh one.
+                connection.Dispose();
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        foreach (ConcurrentStack<Http1Connection> idle in _idle.Values)
+        {
+            while (idle.TryPop(out Http1Connection? connection))
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    private static bool IsStale(Exception ex) =>
+        ex is SocketException or System.IO.IOException or ObjectDisposedException;
+
+    private bool IsDirect(Uri uri)
+    {
+        if (!uri.IdnHost.Equals(uri.Host, StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(uri.Authority) != uri.Authority.Length)
+        {
+            return false;
+        }
+
+        return _options.NoProxy || HttpClient.DefaultProxy.IsBypassed(uri) || HttpClient.DefaultProxy.GetProxy(uri) is null;
+    }
+
+    private int WriteHead(Http1Connection connection, RequestSpec spec)
+    {
+        string method = spec.Method.Method;
+        string target = spec.Uri.PathAndQuery;
+        string host = spec.Uri.Authority;
+        byte[] block = spec.Payload.Http1HeaderBlock!;
+        bool emptyLength = spec.Payload.Body is null && spec.Payload.ContentType is null
+            && (spec.Method == HttpMethod.Post || spec.Method == HttpMethod.Put || spec.Method == HttpMethod.Patch);
+        int size = method.Length + target.Length + host.Length + s_version.Length + 2 + block.Length + s_close.Length + s_emptyLength.Length + 2;
+        byte[] buffer = connection.SendBuffer(size);
+        int at = Encoding.ASCII.GetBytes(method, buffer);
+        buffer[at++] = (byte)' ';
+        at += Encoding.ASCII.GetBytes(target, buffer.AsSpan(at));
+        s_version.CopyTo(buffer, at);
+        at += s_version.Length;
+        at += Encoding.ASCII.GetBytes(host, buffer.AsSpan(at));
+        buffer[at++] = (byte)'\r';
+        buffer[at++] = (byte)'\n';
+        block.CopyTo(buffer, at);
+        at += block.Length;
+        if (emptyLength)
+        {
+            s_emptyLength.CopyTo(buffer, at);
+            at += s_emptyLength.Length;
+        }
+
+        if (_options.DisableKeepAlive)
+        {
+            s_close.CopyTo(buffer, at);
+            at += s_close.Length;
+        }
+
+        buffer[at++] = (byte)'\r';
+        buffer[at++] = (byte)'\n';
+        return at;
+    }
+}

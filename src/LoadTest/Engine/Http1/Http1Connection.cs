@@ -1,0 +1,406 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace LoadTest.Engine.Http1;
+
+/// <summary>
+/// One keep-alive HTTP/1.1 connection: writes a request head and body, reads the response head and its
+/// body (Content-Length, chunked, or up to the connection's end), counting the body's bytes.
+/// </summary>
+internal sealed class Http1Connection : IDisposable
+{
+    private const int InitialBufferSize = 16 * 1024;
+    private const int MaxHeadBytes = 64 * 1024;
+    private static readonly byte[] s_headEnd = "\r\n\r\n"u8.ToArray();
+
+    private readonly Socket _socket;
+    private byte[] _buffer = new byte[InitialBufferSize];
+    private byte[] _send = new byte[4096];
+    private int _start;
+    private int _end;
+
+    private Http1Connection(Socket socket)
+    {
+        _socket = socket;
+    }
+
+    /// <summary>True once the connection has carried a request: a failure before any answer may then be a stale connection.</summary>
+    public bool Reused { get; set; }
+
+    /// <summary>True when bytes of the current response have arrived.</summary>
+    public bool ReceivedAny { get; private set; }
+
+    public static async ValueTask<Http1Connection> ConnectAsync(string host, int port, CancellationToken token)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            EndPoint endPoint = IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
+            await socket.ConnectAsync(endPoint, token).ConfigureAwait(false);
+            return new Http1Connection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A buffer of at least <paramref name="size"/> bytes to write the request into.</summary>
+    public byte[] SendBuffer(int size)
+    {
+        if (_send.Length < size)
+        {
+            _send = new byte[Math.Max(size, _send.Length * 2)];
+        }
+
+        return _send;
+    }
+
+    public async ValueTask SendAsync(int headLength, ReadOnlyMemory<byte> body, CancellationToken token)
+    {
+        ReceivedAny = false;
+        await SendAllAsync(_send.AsMemory(0, headLength), token).ConfigureAwait(false);
+        if (!body.IsEmpty)
+        {
+            await SendAllAsync(body, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads one response; returns it and whether the connection can carry another request.</summary>
+    public async ValueTask<(Http1Response Response, bool Reusable)> ReceiveAsync(
+        bool headRequest, Http1ReadOptions options, AttemptProgress counter, CancellationToken token)
+    {
+        while (true)
+        {
+            int headLength = await ReadHeadAsync(token).ConfigureAwait(false);
+            Head head = ParseHead(_buffer.AsSpan(_start, headLength), options.IncludeHeaders);
+            _start += headLength + s_headEnd.Length;
+            if (head.StatusCode >= 100 && head.StatusCode < 200 && head.StatusCode != 101)
+            {
+                continue;
+            }
+
+            counter.StatusCode = head.StatusCode;
+            MemoryStream? kept = options.IncludeContent ? new MemoryStream() : null;
+            bool framed = true;
+            if (headRequest || head.StatusCode is 204 or 304 or 101)
+            {
+            }
+            else if (head.Chunked)
+            {
+                await ReadChunkedAsync(counter, kept, options.MaximumContentBytes, token).ConfigureAwait(false);
+            }
+            else if (head.ContentLength >= 0)
+            {
+                await ReadBodyAsync(head.ContentLength, false, counter, kept, options.MaximumContentBytes, token).ConfigureAwait(false);
+            }
+            else
+            {
+                framed = false;
+                await ReadBodyAsync(0, true, counter, kept, options.MaximumContentBytes, token).ConfigureAwait(false);
+            }
+
+            string? content = null;
+            if (kept is not null)
+            {
+                content = EncodingOf(head.ContentType).GetString(kept.GetBuffer(), 0, (int)kept.Length);
+                kept.Dispose();
+            }
+
+            bool reusable = framed && head.KeepAlive && _start == _end;
+            if (_start == _end)
+            {
+                _start = _end = 0;
+            }
+
+            var response = new Http1Response
+            {
+                StatusCode = head.StatusCode,
+                ReasonPhrase = head.ReasonPhrase,
+                RetryAfter = head.RetryAfter,
+                Location = head.Location,
+                Headers = head.Headers,
+                Content = content,
+            };
+            return (response, reusable);
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private static Encoding EncodingOf(string? contentType)
+    {
+        if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media) && !string.IsNullOrEmpty(media.CharSet))
+        {
+            try
+            {
+                return Encoding.GetEncoding(media.CharSet.Trim('"'));
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+
+        return Encoding.UTF8;
+    }
+
+    private static Exception Invalid(string message) => new HttpIOException(HttpRequestError.InvalidResponse, message);
+
+    private static Head ParseHead(ReadOnlySpan<byte> head, bool includeHeaders)
+    {
+        int lineEnd = head.IndexOf("\r\n"u8);
+        ReadOnlySpan<byte> statusLine = lineEnd < 0 ? head : head[..lineEnd];
+
+        // "HTTP/1.1 200 OK"
+        if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != (byte)' '
+            || !int.TryParse(statusLine.Slice(9, 3), NumberStyles.None, CultureInfo.InvariantCulture, out int status))
+        {
+            throw Invalid("The server sent an invalid HTTP status line.");
+        }
+
+        var result = new Head
+        {
+            StatusCode = status,
+            KeepAlive = statusLine[7] == (byte)'1',
+            ReasonPhrase = statusLine.Length > 13 ? Encoding.ASCII.GetString(statusLine[13..]) : string.Empty,
+            Headers = includeHeaders ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) : null,
+        };
+
+        ReadOnlySpan<byte> rest = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : head[(lineEnd + 2)..];
+        while (!rest.IsEmpty)
+        {
+            int end = rest.IndexOf("\r\n"u8);
+            ReadOnlySpan<byte> line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlySpan<byte>.Empty : rest[(end + 2)..];
+            int colon = line.IndexOf((byte)':');
+            if (colon <= 0)
+            {
+                throw Invalid("The server sent an invalid header line.");
+            }
+
+            ReadOnlySpan<byte> name = line[..colon];
+            ReadOnlySpan<byte> value = line[(colon + 1)..].Trim((byte)' ').Trim((byte)'\t');
+            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+            {
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+                {
+                    throw Invalid("The server sent an invalid Content-Length.");
+                }
+
+                result.ContentLength = length;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
+            {
+                result.Chunked = value.Length >= 7 && Ascii.EqualsIgnoreCase(value[^7..], "chunked"u8);
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
+            {
+                if (Ascii.EqualsIgnoreCase(value, "close"u8))
+                {
+                    result.KeepAlive = false;
+                }
+                else if (Ascii.EqualsIgnoreCase(value, "keep-alive"u8))
+                {
+                    result.KeepAlive = true;
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Content-Type"u8))
+            {
+                result.ContentType = Encoding.ASCII.GetString(value);
+            }
+            else if (status >= 300 && Ascii.EqualsIgnoreCase(name, "Retry-After"u8)
+                && RetryConditionHeaderValue.TryParse(Encoding.ASCII.GetString(value), out RetryConditionHeaderValue? retry))
+            {
+                result.RetryAfter = retry.Delta ?? (retry.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+            }
+            else if (status >= 300 && status < 400 && Ascii.EqualsIgnoreCase(name, "Location"u8))
+            {
+                Uri.TryCreate(Encoding.UTF8.GetString(value), UriKind.RelativeOrAbsolute, out Uri? location);
+                result.Location = location;
+            }
+
+            if (result.Headers is not null)
+            {
+                string key = Encoding.ASCII.GetString(name);
+                string text = Encoding.Latin1.GetString(value);
+                result.Headers[key] = result.Headers.TryGetValue(key, out string? earlier) ? earlier + ", " + text : text;
+            }
+        }
+
+        return result;
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    /// <summary>Reads until the buffer holds a whole response head; returns its length (without the blank line).</summary>
+    private async ValueTask<int> ReadHeadAsync(CancellationToken token)
+    {
+        int searched = 0;
+        while (true)
+        {
+            int found = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOf(s_headEnd);
+            if (found >= 0)
+            {
+                return searched + found;
+            }
+
+            searched = Math.Max(0, _end - _start - (s_headEnd.Length - 1));
+            if (!await FillAsync(token).ConfigureAwait(false))
+            {
+                throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+            }
+        }
+    }
+
+    /// <summary>Reads more bytes after those buffered; false at the end of the connection.</summary>
+    private async ValueTask<bool> FillAsync(CancellationToken token)
+    {
+        if (_start == _end)
+        {
+            _start = _end = 0;
+        }
+        else if (_end == _buffer.Length)
+        {
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            else if (_buffer.Length < MaxHeadBytes)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+            else
+            {
+                throw Invalid("The response head is larger than 64 KB.");
+            }
+        }
+
+        int read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+        if (read == 0)
+        {
+            return false;
+        }
+
+        ReceivedAny = true;
+        _end += read;
+        return true;
+    }
+
+    /// <summary>Reads <paramref name="length"/> body bytes, or with <paramref name="toEnd"/> all bytes until the connection closes.</summary>
+    private async ValueTask ReadBodyAsync(long length, bool toEnd, AttemptProgress counter, MemoryStream? kept, int keepAtMost, CancellationToken token)
+    {
+        while (toEnd || length > 0)
+        {
+            if (_start == _end && !await FillAsync(token).ConfigureAwait(false))
+            {
+                if (toEnd)
+                {
+                    return;
+                }
+
+                throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+            }
+
+            int take = toEnd ? _end - _start : (int)Math.Min(length, _end - _start);
+            Consume(take, counter, kept, keepAtMost);
+            length -= take;
+        }
+    }
+
+    private async ValueTask ReadChunkedAsync(AttemptProgress counter, MemoryStream? kept, int keepAtMost, CancellationToken token)
+    {
+        while (true)
+        {
+            ReadOnlyMemory<byte> line = await ReadLineAsync(token).ConfigureAwait(false);
+            ReadOnlySpan<byte> size = line.Span;
+            int extension = size.IndexOf((byte)';');
+            if (extension >= 0)
+            {
+                size = size[..extension];
+            }
+
+            if (!long.TryParse(size.Trim((byte)' '), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long chunk) || chunk < 0)
+            {
+                throw Invalid("The server sent an invalid chunk size.");
+            }
+
+            if (chunk == 0)
+            {
+                // Trailers, if any, end with an empty line.
+                while ((await ReadLineAsync(token).ConfigureAwait(false)).Length > 0)
+                {
+                }
+
+                return;
+            }
+
+            await ReadBodyAsync(chunk, false, counter, kept, keepAtMost, token).ConfigureAwait(false);
+            if ((await ReadLineAsync(token).ConfigureAwait(false)).Length != 0)
+            {
+                throw Invalid("A chunk did not end where its size said.");
+            }
+        }
+    }
+
+    private async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            int end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8);
+            if (end >= 0)
+            {
+                ReadOnlyMemory<byte> line = _buffer.AsMemory(_start, end);
+                _start += end + 2;
+                return line;
+            }
+
+            if (!await FillAsync(token).ConfigureAwait(false))
+            {
+                throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+            }
+        }
+    }
+
+    private void Consume(int take, AttemptProgress counter, MemoryStream? kept, int keepAtMost)
+    {
+        counter.Bytes += take;
+        if (kept is not null && kept.Length < keepAtMost)
+        {
+            kept.Write(_buffer, _start, (int)Math.Min(take, keepAtMost - kept.Length));
+        }
+
+        _start += take;
+    }
+
+    private sealed class Head
+    {
+        public int StatusCode;
+        public string? ReasonPhrase;
+        public long ContentLength = -1;
+        public bool Chunked;
+        public bool KeepAlive;
+        public string? ContentType;
+        public TimeSpan? RetryAfter;
+        public Uri? Location;
+        public Dictionary<string, string>? Headers;
+    }
+}
