@@ -212,15 +212,7 @@ internal sealed class RequestExecutor : IDisposable
                 statusCode = fast.StatusCode;
                 if (!RedirectHop.TryFollow(spec, hop, fast.StatusCode, fast.Location, _options.MaximumRedirection, out hop))
                 {
-                    bool fastSuccess = _options.SuccessStatusCodes.Contains(statusCode);
-                    return new Outcome(
-                        statusCode,
-                        counter.Bytes,
-                        fastSuccess ? RequestErrorKind.None : RequestErrorKind.HttpError,
-                        fastSuccess ? null : StatusMessage(statusCode, fast.ReasonPhrase),
-                        fastSuccess ? null : fast.RetryAfter,
-                        fast.Headers,
-                        fast.Content);
+                    return Answered(statusCode, fast.ReasonPhrase, counter.Bytes, fast.RetryAfter, fast.Headers, fast.Content);
                 }
 
                 // A redirect: HttpClient takes the rest of the chain from the next hop on.
@@ -232,15 +224,7 @@ internal sealed class RequestExecutor : IDisposable
             using HttpResponseMessage responseToDispose = response;
             statusCode = (int)response.StatusCode;
             string? content = await ReadBodyAsync(response.Content, counter, attemptCts.Token).ConfigureAwait(false);
-            bool success = _options.SuccessStatusCodes.Contains(statusCode);
-            return new Outcome(
-                statusCode,
-                counter.Bytes,
-                success ? RequestErrorKind.None : RequestErrorKind.HttpError,
-                success ? null : StatusMessage(statusCode, response.ReasonPhrase),
-                success ? null : RetryAfter(response),
-                _options.IncludeHeaders ? CollectHeaders(response) : null,
-                content);
+            return Answered(statusCode, response.ReasonPhrase, counter.Bytes, RetryAfter(response), _options.IncludeHeaders ? CollectHeaders(response) : null, content);
         }
         catch (Exception ex)
         {
@@ -289,6 +273,20 @@ internal sealed class RequestExecutor : IDisposable
             response.Dispose();
             request.Dispose();
         }
+    }
+
+    /// <summary>The outcome of an attempt that got a response: success or HttpError by its status.</summary>
+    private Outcome Answered(int statusCode, string? reasonPhrase, long bytes, TimeSpan? retryAfter, IReadOnlyDictionary<string, string>? headers, string? content)
+    {
+        bool success = _options.SuccessStatusCodes.Contains(statusCode);
+        return new Outcome(
+            statusCode,
+            bytes,
+            success ? RequestErrorKind.None : RequestErrorKind.HttpError,
+            success ? null : StatusMessage(statusCode, reasonPhrase),
+            success ? null : retryAfter,
+            headers,
+            content);
     }
 
     /// <summary>Reads the body to its end, counting bytes; keeps it as text only with IncludeContent.</summary>
