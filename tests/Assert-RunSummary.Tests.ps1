@@ -94,6 +94,7 @@ Describe 'Invoke-BoundedRequest error budgets' {
             $summary = $out[0]
             $summary.IsPartial | Should -BeTrue
             $summary.StopReason | Should -BeLike 'Error budget spent: * failed requests exceed -MaxErrorCount 10.'
+            $own.PeakConcurrency | Should -BeLessOrEqual 5
             $summary.Failed | Should -BeGreaterOrEqual 11
             $summary.Failed | Should -BeLessOrEqual 15
             $summary.Count | Should -Be $summary.Failed

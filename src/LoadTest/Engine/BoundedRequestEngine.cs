@@ -19,6 +19,7 @@ internal static class BoundedRequestEngine
         int throttleLimit,
         ChannelWriter<RequestResult> results,
         Action<RequestResult>? onCompleted,
+        Func<bool>? mayStart,
         CancellationToken cancellationToken)
     {
         Exception? failure = null;
@@ -31,6 +32,13 @@ internal static class BoundedRequestEngine
             };
             await Parallel.ForEachAsync(source, parallelOptions, async (spec, token) =>
             {
+                // A request taken just as the run stopped taking requests (its error budget is spent) is not
+                // sent, and so has no result.
+                if (mayStart is not null && !mayStart())
+                {
+                    return;
+                }
+
                 // ExecuteAsync never throws: every failure is a result.
                 RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
 

@@ -75,7 +75,7 @@ internal sealed class RequestRun : IDisposable
         IAsyncEnumerable<RequestSpec> gated = _gate;
         Action<RequestResult>? onCompleted = _errorBudget is null ? null : ChargeErrorBudget;
         _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
-            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _cancellation.Token));
+            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _errorBudget is null ? null : MayStart, _cancellation.Token));
     }
 
     /// <summary>Starts the run over requests that <see cref="Post"/> hands in until <see cref="CompleteInput"/>.</summary>
@@ -211,6 +211,8 @@ internal sealed class RequestRun : IDisposable
 
         _statistics?.Record(result);
     }
+
+    private bool MayStart() => Volatile.Read(ref _stopReason) is null;
 
     /// <summary>Runs on the workers as each request completes.</summary>
     private void ChargeErrorBudget(RequestResult result)
