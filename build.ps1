@@ -8,6 +8,7 @@
     Test   builds, then runs the Pester tests in a child pwsh; the last line is "N passed, N failed".
     Demo   builds, then reproduces the seed experiment (10,000 requests, 1000 in flight, 0-3 s server).
     Bench  builds, then runs the benchmark suite side by side with wrk, nginx and other clients (-Quick: a smoke run).
+    Package builds, then writes output/package/LoadTest.<version>.nupkg with Publish-PSResource (a local repository).
     Clean  removes output/ and the build folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -15,7 +16,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Docs', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Docs', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     # With Bench: the two-minute smoke version.
@@ -327,6 +328,25 @@ function Invoke-BenchTask {
     }
 }
 
+function Invoke-PackageTask {
+    Invoke-BuildTask
+    $package = Join-Path $Output 'package'
+    if (Test-Path $package) {
+        Remove-Item $package -Recurse -Force
+    }
+    New-Item -ItemType Directory -Path $package | Out-Null
+    # A file-system repository registered just for this publish, so nothing is sent anywhere.
+    $repository = "LoadTest-Package-$([Guid]::NewGuid().ToString('N'))"
+    Register-PSResourceRepository -Name $repository -Uri $package -Trusted
+    try {
+        Publish-PSResource -Path $ModuleOutput -Repository $repository -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    Write-Host "Package written: $((Get-ChildItem $package -Filter '*.nupkg').FullName)"
+}
+
 function Invoke-CleanTask {
     foreach ($path in @($Output, (Join-Path $Root 'src/LoadTest/bin'), (Join-Path $Root 'src/LoadTest/obj'),
             (Join-Path $Root 'tests/bin'), (Join-Path $Root 'tests/obj'))) {
@@ -342,5 +362,6 @@ switch ($Task) {
     'Test' { Invoke-TestTask }
     'Demo' { Invoke-DemoTask }
     'Bench' { Invoke-BenchTask }
+    'Package' { Invoke-PackageTask }
     'Clean' { Invoke-CleanTask }
 }

@@ -25,3 +25,31 @@ function Get-IdealElapsedSeconds {
     }
     return $total / $Runs
 }
+
+function Get-FreePort {
+    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() }
+}
+
+function Start-Nginx([string] $WorkDirectory) {
+    $port = Get-FreePort
+    $dir = Join-Path $WorkDirectory 'nginx'
+    New-Item -ItemType Directory -Path $dir -Force | Out-Null
+    @"
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 20000; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    server {
+        listen 127.0.0.1:$port;
+        location / { default_type text/plain; return 200 "Hello, World!"; }
+    }
+}
+"@ | Set-Content (Join-Path $dir 'nginx.conf')
+    & /usr/sbin/nginx -c (Join-Path $dir 'nginx.conf') -p $dir
+    if ($LASTEXITCODE -ne 0) { throw 'nginx did not start.' }
+    [pscustomobject]@{ Port = $port; PidFile = (Join-Path $dir 'nginx.pid') }
+}

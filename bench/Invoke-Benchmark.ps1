@@ -60,34 +60,6 @@ function Invoke-Measured([string[]] $Command) {
     }
 }
 
-function Get-FreePort {
-    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() }
-}
-
-function Start-Nginx {
-    $port = Get-FreePort
-    $dir = Join-Path $work 'nginx'
-    New-Item -ItemType Directory -Path $dir -Force | Out-Null
-    @"
-worker_processes auto;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 20000; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-    server {
-        listen 127.0.0.1:$port;
-        location / { default_type text/plain; return 200 "Hello, World!"; }
-    }
-}
-"@ | Set-Content (Join-Path $dir 'nginx.conf')
-    & /usr/sbin/nginx -c (Join-Path $dir 'nginx.conf') -p $dir
-    if ($LASTEXITCODE -ne 0) { throw 'nginx did not start.' }
-    [pscustomobject]@{ Port = $port; PidFile = (Join-Path $dir 'nginx.pid') }
-}
-
 function Start-TestServerProcess([int] $MaxDelayMs) {
     $portFile = Join-Path $work "server-$MaxDelayMs.port"
     $stopFile = Join-Path $work "server-$MaxDelayMs.stop"
@@ -167,7 +139,7 @@ else {
     $rawClient = Join-Path $work 'rawclient/RawClient.dll'
 
     $started = Get-Date
-    $nginx = Start-Nginx
+    $nginx = Start-Nginx $work
     try {
         $url = "http://127.0.0.1:$($nginx.Port)/"
         Write-Host "Throughput against nginx at $url, 64 in flight, $($n.Throughput) requests"

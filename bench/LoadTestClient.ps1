@@ -4,7 +4,9 @@ param(
     [string] $Url,
     [long] $Count,
     [int] $ThrottleLimit,
-    [ValidateSet('Summary', 'Measure', 'ProgressOn', 'ProgressOff')] [string] $Mode = 'Summary'
+    [ValidateSet('Summary', 'Measure', 'ProgressOn', 'ProgressOff')] [string] $Mode = 'Summary',
+    # With -Mode Summary: also save the summary here (Export-Clixml), for merging.
+    [string] $SummaryPath
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
@@ -22,7 +24,11 @@ if ($Mode -like 'Progress*') {
 $cpu = $self.TotalProcessorTime
 $clock = [Diagnostics.Stopwatch]::StartNew()
 switch ($Mode) {
-    'Summary' { $ok = (Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary).Succeeded }
+    'Summary' {
+        $summary = Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary
+        $ok = $summary.Succeeded
+        if ($SummaryPath) { $summary | Export-Clixml $SummaryPath }
+    }
     'Measure' { $ok = (Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit | Measure-Object -Property ElapsedMs -Average).Count }
     default { $ok = $ps.Invoke()[0].Succeeded; $progress = $ps.Streams.Progress.Count }
 }

@@ -55,6 +55,8 @@ Describe 'Assert-RunSummary' {
         $report[1].Measured | Should -Be $slow.P99Ms
         $report[1].Passed | Should -BeFalse
         $report[1].Condition | Should -Be 'P99Ms <= 100'
+        ($report | Out-String -Width 120) | Should -Match 'Name\s+Limit\s+Measured\s+Passed'
+        ($report | Out-String -Width 120) | Should -Match 'P99Ms\s+<= 100\.000'
     }
 
     It 'checks a summary that went through Export-Clixml and Import-Clixml' {

@@ -346,3 +346,65 @@ Describe 'More bad input' {
         { "${base}x" | Invoke-BoundedRequest -Uri "${base}y" -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound,LoadTest.Commands.InvokeBoundedRequestCommand'
     }
 }
+
+Describe 'TLS certificates' {
+    BeforeAll {
+        # A loopback HTTPS endpoint with a self-signed certificate made here, which no one trusts.
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
+            'CN=127.0.0.1', $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $names = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+        $names.AddIpAddress([System.Net.IPAddress]::Loopback)
+        $request.CertificateExtensions.Add($names.Build())
+        $selfSigned = $request.CreateSelfSigned([DateTimeOffset]::Now.AddDays(-1), [DateTimeOffset]::Now.AddDays(1))
+        $certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($selfSigned.Export('Pfx'), $null)
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $tlsJob = Start-ThreadJob -ArgumentList $listener, $certificate -ScriptBlock {
+            param($Listener, $Certificate)
+            while ($true) {
+                try { $client = $Listener.AcceptTcpClient() } catch { return }
+                try {
+                    $tls = [System.Net.Security.SslStream]::new($client.GetStream())
+                    $tls.ReadTimeout = 10000
+                    $tls.AuthenticateAsServer($Certificate)
+                    $head = [System.Text.StringBuilder]::new()
+                    while (-not $head.ToString().EndsWith("`r`n`r`n")) {
+                        $b = $tls.ReadByte()
+                        if ($b -lt 0) { break }
+                        $null = $head.Append([char]$b)
+                    }
+                    $answer = [System.Text.Encoding]::ASCII.GetBytes("HTTP/1.1 200 OK`r`nContent-Length: 2`r`nConnection: close`r`n`r`nok")
+                    $tls.Write($answer, 0, $answer.Length)
+                    $tls.Flush()
+                }
+                catch { }
+                $client.Close()
+            }
+        }
+        $https = "https://127.0.0.1:$($listener.LocalEndpoint.Port)/"
+    }
+
+    AfterAll {
+        $listener.Stop()
+        $tlsJob | Wait-Job -Timeout 15 | Remove-Job -Force
+    }
+
+    It 'verifies certificates by default: a self-signed one is a Tls failure' {
+        $r = Invoke-BoundedRequest -Uri $https
+        $r.Success | Should -BeFalse
+        $r.StatusCode | Should -Be 0
+        $r.ErrorKind | Should -Be 'Tls'
+    }
+
+    It 'accepts it with -SkipCertificateCheck, and warns' {
+        $all = Invoke-BoundedRequest -Uri $https -SkipCertificateCheck 3>&1
+        $warning = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $result = @($all | Where-Object { $_ -is [LoadTest.RequestResult] })
+        $warning.Count | Should -Be 1
+        $warning[0].Message | Should -BeLike '*-SkipCertificateCheck*not verified*'
+        $result.Count | Should -Be 1
+        $result[0].StatusCode | Should -Be 200
+        $result[0].BytesReceived | Should -Be 2
+    }
+}
