@@ -53,3 +53,26 @@ http {
     if ($LASTEXITCODE -ne 0) { throw 'nginx did not start.' }
     [pscustomobject]@{ Port = $port; PidFile = (Join-Path $dir 'nginx.pid') }
 }
+
+# Samples this process's resident memory every few seconds from a thread of its own, while a long run
+# holds the pipeline thread. Stop-RssSampler returns the samples (Seconds, RssMB).
+function Start-RssSampler([int] $EverySeconds) {
+    $samples = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
+    $state = [hashtable]::Synchronized(@{ Running = $true })
+    $job = Start-ThreadJob -ArgumentList $samples, $state, $EverySeconds -ScriptBlock {
+        param($Samples, $State, $Every)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        while ($State.Running) {
+            $p = [Diagnostics.Process]::GetCurrentProcess()
+            $Samples.Enqueue([pscustomobject]@{ Seconds = [Math]::Round($clock.Elapsed.TotalSeconds); RssMB = [Math]::Round($p.WorkingSet64 / 1MB) })
+            Start-Sleep -Seconds $Every
+        }
+    }
+    [pscustomobject]@{ Samples = $samples; State = $state; Job = $job }
+}
+
+function Stop-RssSampler($Sampler) {
+    $Sampler.State.Running = $false
+    $Sampler.Job | Wait-Job -Timeout 30 | Remove-Job -Force
+    @($Sampler.Samples)
+}

@@ -11,21 +11,11 @@ param(
     [int] $SampleSeconds = 5
 )
 $ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 Import-Module $ModulePath
 $server = Start-TestServer -FaultPercent $FaultPercent -FaultKind Status503, Drop, Reset
 $self = [Diagnostics.Process]::GetCurrentProcess()
-$samples = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
-$state = [hashtable]::Synchronized(@{ Running = $true })
-# A thread job lives in this process: it samples this process's memory while the run holds the pipeline thread.
-$sampler = Start-ThreadJob -ArgumentList $samples, $state, $SampleSeconds -ScriptBlock {
-    param($Samples, $State, $Every)
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    while ($State.Running) {
-        $p = [Diagnostics.Process]::GetCurrentProcess()
-        $Samples.Enqueue([pscustomobject]@{ Seconds = [Math]::Round($clock.Elapsed.TotalSeconds); RssMB = [Math]::Round($p.WorkingSet64 / 1MB) })
-        Start-Sleep -Seconds $Every
-    }
-}
+$sampler = Start-RssSampler $SampleSeconds
 try {
     $summary = Invoke-BoundedRequest -Uri "$($server.Uri)soak/{0}" -Count $Count -ThrottleLimit $ThrottleLimit -Summary -Output Failed |
         ForEach-Object -Begin { $failedSeen = 0 } -Process {
@@ -33,8 +23,7 @@ try {
         }
 }
 finally {
-    $state.Running = $false
-    $sampler | Wait-Job -Timeout 30 | Remove-Job -Force
+    $samples = Stop-RssSampler $sampler
     $server | Stop-TestServer
 }
 $self.Refresh()

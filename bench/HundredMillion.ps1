@@ -1,0 +1,46 @@
+<#
+.SYNOPSIS
+    The seed's headline: 10^8 requests in one Invoke-BoundedRequest -Summary run against nginx on
+    127.0.0.1, with the process's RSS sampled every 10 s. Writes bench/HUNDRED-MILLION.md.
+    Takes about half an hour of both cores here. Run after a build: dotnet pwsh ./bench/HundredMillion.ps1
+#>
+param([string] $ModulePath = (Join-Path $PSScriptRoot '../output/LoadTest'), [long] $Count = 100000000, [int] $ThrottleLimit = 64, [int] $SampleSeconds = 10)
+$ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'BenchCommon.ps1')
+Import-Module $ModulePath
+$work = Join-Path ([IO.Path]::GetTempPath()) "loadtest-1e8-$PID"
+New-Item -ItemType Directory -Path $work -Force | Out-Null
+$nginx = Start-Nginx $work
+$sampler = Start-RssSampler $SampleSeconds
+$self = [Diagnostics.Process]::GetCurrentProcess()
+$cpu = $self.TotalProcessorTime
+try {
+    $summary = Invoke-BoundedRequest -Uri "http://127.0.0.1:$($nginx.Port)/item/{0}" -Count $Count -ThrottleLimit $ThrottleLimit -Summary -Output Failed |
+        Where-Object { $_ -is [LoadTest.RunSummary] }
+}
+finally {
+    $samples = Stop-RssSampler $sampler
+    Stop-Process -Id ([int](Get-Content $nginx.PidFile)) -ErrorAction Ignore
+}
+$self.Refresh()
+$rss = @($samples | ForEach-Object RssMB)
+$tenth = [Math]::Max(1, [int]($rss.Count / 10))
+$lines = @(
+    '# 10^8 requests in one run'
+    ''
+    "Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC: ``Invoke-BoundedRequest -Count $('{0:N0}' -f $Count) -ThrottleLimit $ThrottleLimit -Summary -Output Failed`` against nginx on 127.0.0.1 (both on this machine's $([Environment]::ProcessorCount) cores)."
+    ''
+    '| measure | value |'
+    '|---|---:|'
+    "| requests / succeeded / failed | $('{0:N0}' -f $summary.Count) / $('{0:N0}' -f $summary.Succeeded) / $('{0:N0}' -f $summary.Failed) |"
+    "| elapsed | $($summary.Elapsed.ToString('hh\:mm\:ss')) |"
+    "| rate | $('{0:N0}' -f $summary.RequestsPerSecond) req/s |"
+    "| CPU per request | $('{0:N1}' -f (($self.TotalProcessorTime - $cpu).TotalMilliseconds * 1000 / $summary.Count)) us |"
+    "| latency P50 / P99 / P99.9 / max | $('{0:N3}' -f $summary.P50Ms) / $('{0:N3}' -f $summary.P99Ms) / $('{0:N3}' -f $summary.P999Ms) / $('{0:N3}' -f $summary.MaxMs) ms |"
+    "| RSS: first tenth of the run (max) / last tenth (max) / whole run (max) | $(($rss | Select-Object -First $tenth | Measure-Object -Maximum).Maximum) / $(($rss | Select-Object -Last $tenth | Measure-Object -Maximum).Maximum) / $(($rss | Measure-Object -Maximum).Maximum) MB |"
+    ''
+    "RSS every $SampleSeconds s (MB): $($rss -join ', ')"
+)
+$lines | Set-Content (Join-Path $PSScriptRoot 'HUNDRED-MILLION.md')
+$lines | Write-Host
+Remove-Item $work -Recurse -Force -ErrorAction Ignore
