@@ -59,6 +59,10 @@ Describe 'Help for <Name>' -ForEach $commands {
         $page = Get-Content (Join-Path $docs "$Name.md") -Raw
         $documented = [regex]::Matches($page, '(?m)^### -(\w+)\s*$') | ForEach-Object { $_.Groups[1].Value }
         ($documented | Sort-Object) -join ',' | Should -Be (($parameters.Name | Sort-Object) -join ',')
+        foreach ($p in $parameters) {
+            $section = [regex]::Match($page, "(?ms)^### -$($p.Name)\s*$.*?^Aliases:[ ]*(?<aliases>[^\r\n]*)$")
+            $section.Groups['aliases'].Value.Trim() | Should -Be ($p.Aliases -join ', ') -Because "the aliases of -$($p.Name)"
+        }
         $page | Should -Match '(?m)^external help file: LoadTest.dll-Help.xml$'
         $page | Should -Match '(?m)^Module Name: LoadTest$'
         foreach ($section in 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES') {

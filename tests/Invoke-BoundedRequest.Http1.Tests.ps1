@@ -89,6 +89,18 @@ Describe 'HTTP/1.1 responses the lean path reads' {
 }
 
 Describe 'The lean path and HttpClient agree' {
+    It 'report a redirect to a closed port as ConnectionRefused, without the redirect''s status' {
+        $target = [uri]::EscapeDataString("http://127.0.0.1:$(Get-FreePort)/")
+        $lean = Invoke-BoundedRequest -Uri "${base}redirect?to=$target"
+        $env:LOADTEST_HTTPCLIENT_ONLY = '1'
+        try { $plain = Invoke-BoundedRequest -Uri "${base}redirect?to=$target" } finally { Remove-Item Env:LOADTEST_HTTPCLIENT_ONLY }
+        foreach ($r in $lean, $plain) {
+            $r.ErrorKind | Should -Be 'ConnectionRefused'
+            $r.StatusCode | Should -Be 0
+            $r.BytesReceived | Should -Be 0
+        }
+    }
+
     It 'gives the same results for <Route>' -TestCases @(
         @{ Route = 'status/200' }, @{ Route = 'status/404' }, @{ Route = 'status/503?retryAfter=3' }, @{ Route = 'bytes/70000' },
         @{ Route = 'chunked/5000' }, @{ Route = 'echo?x=1' }, @{ Route = 'drop' }, @{ Route = 'reset' }, @{ Route = 'redirect?to=%2Fstatus%2F201' }

@@ -31,6 +31,18 @@ Describe 'Invoke-BoundedRequest with -Count' {
         ($results.Index | Sort-Object) -join ',' | Should -Be ((0..24) -join ',')
     }
 
+    It 'takes -Url and -Concurrency as aliases of -Uri and -ThrottleLimit' {
+        $own = Start-TestServer -MinDelayMs 100
+        try {
+            $results = Invoke-BoundedRequest -Url "$($own.Uri){0}" -Count 6 -Concurrency 3
+            $results.Count | Should -Be 6
+            $own.PeakConcurrency | Should -Be 3
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+
     It 'requests the URI once without -Count' {
         $results = @(Invoke-BoundedRequest -Uri "${base}once")
         $results.Count | Should -Be 1

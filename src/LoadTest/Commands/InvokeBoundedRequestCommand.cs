@@ -48,6 +48,7 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
+    [Alias("Url")]
     [AllowEmptyString]
     public string Uri { get; set; } = string.Empty;
 
@@ -93,6 +94,7 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// <para type="description">The most requests in flight at once. Default 64.</para>
     /// </summary>
     [Parameter]
+    [Alias("Concurrency")]
     [ValidateRange(1, 100_000)]
     public int ThrottleLimit { get; set; } = 64;
 

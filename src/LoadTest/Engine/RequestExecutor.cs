@@ -215,7 +215,10 @@ internal sealed class RequestExecutor : IDisposable
                     return Answered(statusCode, fast.ReasonPhrase, counter.Bytes, fast.RetryAfter, fast.Headers, fast.Content);
                 }
 
-                // A redirect: HttpClient takes the rest of the chain from the next hop on.
+                // A redirect: HttpClient takes the rest of the chain from the next hop on, and what the
+                // redirect itself carried does not count.
+                statusCode = 0;
+                counter.StatusCode = 0;
                 counter.Bytes = 0;
             }
 
