@@ -476,7 +476,7 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         if (_run.StopReason is { } reason && !_run.IsCancellationRequested)
         {
             ThrowTerminatingError(ErrorRecordFactory.Create(
-                new InvalidOperationException($"The run stopped early. {reason} The results and summary so far were written before this error."),
+                new InvalidOperationException($"The run stopped early. {reason} {(Summary ? "The results and the summary" : "The results")} so far were written before this error."),
                 ErrorIds.ErrorBudgetExceeded,
                 ErrorCategory.LimitsExceeded,
                 null));
