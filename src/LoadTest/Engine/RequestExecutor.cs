@@ -206,9 +206,9 @@ internal sealed class RequestExecutor : IDisposable
         try
         {
             var hop = new RedirectHop(spec.Uri, spec.Method, WithBody: true, SameOrigin: true, Number: 0);
-            if (_fast is not null && _fast.Serves(spec))
+            if (_fast is not null && _fast.Serves(spec, out string authority))
             {
-                Http1Response fast = await _fast.SendAsync(spec, counter, attemptCts.Token).ConfigureAwait(false);
+                Http1Response fast = await _fast.SendAsync(spec, authority, counter, attemptCts.Token).ConfigureAwait(false);
                 statusCode = fast.StatusCode;
                 if (!RedirectHop.TryFollow(spec, hop, fast.StatusCode, fast.Location, _options.MaximumRedirection, out hop))
                 {

@@ -38,30 +38,34 @@ internal sealed class Http1Client : IDisposable
         && !options.KeepCookies
         && (options.MaxConnections <= 0 || options.MaxConnections >= options.ThrottleLimit);
 
-    /// <summary>Whether this request can go this way: plain http to an ASCII host, no proxy, headers it can write.</summary>
-    public bool Serves(RequestSpec spec)
+    /// <summary>
+    /// Whether this request can go this way: plain http to an ASCII host, no proxy, headers it can write.
+    /// <paramref name="authority"/> (host and port) is computed once here and handed to <see cref="SendAsync"/>.
+    /// </summary>
+    public bool Serves(RequestSpec spec, out string authority)
     {
         Uri uri = spec.Uri;
+        authority = string.Empty;
         if (uri.Scheme != Uri.UriSchemeHttp || spec.Payload.Http1HeaderBlock is null)
         {
             return false;
         }
 
-        return _direct.GetOrAdd(uri.Authority, static (_, state) => state.Client.IsDirect(state.Uri), (Client: this, Uri: uri));
+        authority = uri.Authority;
+        return _direct.GetOrAdd(authority, static (_, state) => state.Client.IsDirect(state.Uri), (Client: this, Uri: uri));
     }
 
-    public async ValueTask<Http1Response> SendAsync(RequestSpec spec, AttemptProgress counter, CancellationToken token)
+    public async ValueTask<Http1Response> SendAsync(RequestSpec spec, string authority, AttemptProgress counter, CancellationToken token)
     {
         Uri uri = spec.Uri;
-        string key = uri.Authority;
-        ConcurrentStack<Http1Connection> idle = _idle.GetOrAdd(key, static _ => new ConcurrentStack<Http1Connection>());
+        ConcurrentStack<Http1Connection> idle = _idle.GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
         while (true)
         {
             bool pooled = idle.TryPop(out Http1Connection? connection);
             connection ??= await Http1Connection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
             try
             {
-                int headLength = WriteHead(connection, spec);
+                int headLength = WriteHead(connection, spec, authority);
                 await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
                 (Http1Response response, bool reusable) = await connection
                     .ReceiveAsync(spec.Method == HttpMethod.Head, _read, counter, token)
@@ -116,11 +120,10 @@ internal sealed class Http1Client : IDisposable
         return _options.NoProxy || HttpClient.DefaultProxy.IsBypassed(uri) || HttpClient.DefaultProxy.GetProxy(uri) is null;
     }
 
-    private int WriteHead(Http1Connection connection, RequestSpec spec)
+    private int WriteHead(Http1Connection connection, RequestSpec spec, string host)
     {
         string method = spec.Method.Method;
         string target = spec.Uri.PathAndQuery;
-        string host = spec.Uri.Authority;
         byte[] block = spec.Payload.Http1HeaderBlock!;
         bool emptyLength = spec.Payload.Body is null && spec.Payload.ContentType is null
             && (spec.Method == HttpMethod.Post || spec.Method == HttpMethod.Put || spec.Method == HttpMethod.Patch);
