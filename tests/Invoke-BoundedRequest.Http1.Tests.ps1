@@ -25,6 +25,11 @@ Describe 'HTTP/1.1 responses the lean path reads' {
         @{ Case = 'an HTTP/1.0 answer'; Response = "HTTP/1.0 200 OK`r`nContent-Length: 2`r`n`r`nok"; Close = $true; Bytes = 2; Content = 'ok'; Status = 200 }
         @{ Case = 'a 204 without a body'; Response = "HTTP/1.1 204 No Content`r`n`r`n"; Close = $false; Bytes = 0; Content = ''; Status = 204 }
         @{ Case = 'a Latin-1 charset'; Response = "HTTP/1.1 200 OK`r`nContent-Type: text/plain; charset=iso-8859-1`r`nContent-Length: 1`r`n`r`n$([char]0xE9)"; Close = $false; Bytes = 1; Content = [string][char]0xE9; Status = 200 }
+        # Larger than a connection's own 4 KB buffer: bodies go through a pooled buffer, a head grows the connection's.
+        @{ Case = 'a Content-Length body larger than the connection buffer'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 70000`r`n`r`n$('abcdefghij' * 7000)"; Close = $false; Bytes = 70000; Content = 'abcdefghij' * 7000; Status = 200 }
+        @{ Case = 'a chunk larger than the connection buffer'; Response = "HTTP/1.1 200 OK`r`nTransfer-Encoding: chunked`r`n`r`n2710`r`n$('0123456789' * 1000)`r`n3`r`nend`r`n0`r`n`r`n"; Close = $false; Bytes = 10003; Content = ('0123456789' * 1000) + 'end'; Status = 200 }
+        @{ Case = 'a body to the end of the connection larger than the buffer'; Response = "HTTP/1.1 200 OK`r`nConnection: close`r`n`r`n$('z' * 70000)"; Close = $true; Bytes = 70000; Content = 'z' * 70000; Status = 200 }
+        @{ Case = 'a head larger than the connection buffer'; Response = "HTTP/1.1 200 OK`r`nX-Big: $('h' * 9000)`r`nContent-Length: 2`r`n`r`nok"; Close = $false; Bytes = 2; Content = 'ok'; Status = 200 }
     ) {
         $canned = Start-CannedServer -Response $Response -CloseAfterEach:$Close
         try {

@@ -31,6 +31,15 @@ Describe 'Fault routes give exact results' {
         }
     }
 
+    It 'times out an attempt after many attempts that did not, and goes on' {
+        # One request in flight: every attempt reuses the one timeout source the attempts before it left.
+        $urls = @(0..29 | ForEach-Object { "${base}ok?i=$_" }) + "${base}hang" + @(0..4 | ForEach-Object { "${base}ok?j=$_" })
+        $results = $urls | Invoke-BoundedRequest -ThrottleLimit 1 -TimeoutSec 1
+        $results.Count | Should -Be 36
+        ($results | Where-Object ErrorKind -EQ 'Timeout').Index | Should -Be 30
+        @($results | Where-Object Success).Count | Should -Be 35
+    }
+
     It 'counts the body bytes that arrived before a timeout on /slow-body' {
         $r = Invoke-BoundedRequest -Uri "${base}slow-body/5000" -TimeoutSec 1
         $r.ErrorKind | Should -Be 'Timeout'

@@ -376,7 +376,13 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
                 ErrorRateMinimumCount);
         }
 
-        _run = new RequestRun(options, Summary || SummaryVariable is not null, _progressEnabled ? s_progressInterval : TimeSpan.Zero, budget);
+        Predicate<RequestResult>? handOut = _output switch
+        {
+            ResultOutput.None => static _ => false,
+            ResultOutput.Failed => static result => !result.Success,
+            _ => null,
+        };
+        _run = new RequestRun(options, Summary || SummaryVariable is not null, _progressEnabled ? s_progressInterval : TimeSpan.Zero, budget, handOut);
         if (source is not null)
         {
             _run.Start(source);

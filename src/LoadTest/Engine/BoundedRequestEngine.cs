@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -8,7 +9,8 @@ namespace LoadTest.Engine;
 
 /// <summary>
 /// Pulls request specs lazily from a source and keeps at most ThrottleLimit of them in flight; each
-/// finished request becomes one result written to a bounded channel. A full channel pauses the workers,
+/// finished request becomes one result, seen by onCompleted and written to a bounded channel unless
+/// onCompleted keeps it (it was only counted). A full channel pauses the workers,
 /// so a slow consumer slows the run instead of growing memory.
 /// </summary>
 internal static class BoundedRequestEngine
@@ -18,7 +20,7 @@ internal static class BoundedRequestEngine
         RequestExecutor executor,
         int throttleLimit,
         ChannelWriter<RequestResult> results,
-        Action<RequestResult>? onCompleted,
+        Func<RequestResult, bool>? onCompleted,
         Func<bool>? mayStart,
         CancellationToken cancellationToken)
     {
@@ -30,7 +32,7 @@ internal static class BoundedRequestEngine
                 MaxDegreeOfParallelism = throttleLimit,
                 CancellationToken = cancellationToken,
             };
-            await Parallel.ForEachAsync(source, parallelOptions, async (spec, token) =>
+            await Parallel.ForEachAsync(source, parallelOptions, [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] async ValueTask (spec, token) =>
             {
                 // A request taken just as the run stopped taking requests (its error budget is spent) is not
                 // sent, and so has no result.
@@ -43,9 +45,11 @@ internal static class BoundedRequestEngine
                 RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
 
                 // Seen here, before this worker takes its next request, so that a spent error budget
-                // stops the run within the requests already in flight.
-                onCompleted?.Invoke(result);
-                await results.WriteAsync(result, token).ConfigureAwait(false);
+                // stops the run within the requests already in flight; false means nobody downstream wants it.
+                if (onCompleted is null || onCompleted(result))
+                {
+                    await results.WriteAsync(result, token).ConfigureAwait(false);
+                }
             }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

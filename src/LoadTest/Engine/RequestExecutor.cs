@@ -8,6 +8,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,12 +28,14 @@ internal sealed class RequestExecutor : IDisposable
     private readonly Http1Client? _fast;
     private readonly RequestEngineOptions _options;
     private readonly RunClock _clock;
+    private readonly AttemptTokens _attemptTokens;
     private int _inFlight;
 
     public RequestExecutor(RequestEngineOptions options, RunClock clock)
     {
         _options = options;
         _clock = clock;
+        _attemptTokens = new AttemptTokens(options.Timeout);
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = options.MaxConnections > 0 ? options.MaxConnections : options.ThrottleLimit,
@@ -72,6 +75,7 @@ internal sealed class RequestExecutor : IDisposable
     /// <summary>Requests being sent or waiting to retry right now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RequestResult> ExecuteAsync(RequestSpec spec, CancellationToken runToken)
     {
         Interlocked.Increment(ref _inFlight);
@@ -130,6 +134,7 @@ internal sealed class RequestExecutor : IDisposable
     {
         _fast?.Dispose();
         _client.Dispose();
+        _attemptTokens.Dispose();
     }
 
     /// <summary>HttpClient's outer message is often generic ("An error occurred while sending the request."); add the cause.</summary>
@@ -193,22 +198,19 @@ internal sealed class RequestExecutor : IDisposable
         return Encoding.UTF8;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome> SendOnceAsync(RequestSpec spec, CancellationToken runToken)
     {
         int statusCode = 0;
         var counter = new AttemptProgress();
-        using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
-        if (_options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            attemptCts.CancelAfter(_options.Timeout);
-        }
+        using AttemptTokens.Lease attempt = _attemptTokens.Start(runToken);
 
         try
         {
             var hop = new RedirectHop(spec.Uri, spec.Method, WithBody: true, SameOrigin: true, Number: 0);
             if (_fast is not null && _fast.Serves(spec, out string authority))
             {
-                Http1Response fast = await _fast.SendAsync(spec, authority, counter, attemptCts.Token).ConfigureAwait(false);
+                Http1Response fast = await _fast.SendAsync(spec, authority, counter, attempt.Token).ConfigureAwait(false);
                 statusCode = fast.StatusCode;
                 if (!RedirectHop.TryFollow(spec, hop, fast.StatusCode, fast.Location, _options.MaximumRedirection, out hop))
                 {
@@ -222,11 +224,11 @@ internal sealed class RequestExecutor : IDisposable
                 counter.Bytes = 0;
             }
 
-            (HttpRequestMessage lastRequest, HttpResponseMessage response) = await SendFollowingRedirectsAsync(spec, hop, attemptCts.Token).ConfigureAwait(false);
+            (HttpRequestMessage lastRequest, HttpResponseMessage response) = await SendFollowingRedirectsAsync(spec, hop, attempt.Token).ConfigureAwait(false);
             using HttpRequestMessage requestToDispose = lastRequest;
             using HttpResponseMessage responseToDispose = response;
             statusCode = (int)response.StatusCode;
-            string? content = await ReadBodyAsync(response.Content, counter, attemptCts.Token).ConfigureAwait(false);
+            string? content = await ReadBodyAsync(response.Content, counter, attempt.Token).ConfigureAwait(false);
             return Answered(statusCode, response.ReasonPhrase, counter.Bytes, RetryAfter(response), _options.IncludeHeaders ? CollectHeaders(response) : null, content);
         }
         catch (Exception ex)

@@ -19,6 +19,8 @@ internal sealed class RequestRun : IDisposable
     private readonly RunStatistics? _statistics;
     private readonly TimeSpan _tickInterval;
     private readonly ErrorBudget? _errorBudget;
+    private readonly Predicate<RequestResult>? _handOut;
+    private readonly object _accountLock = new();
     private Channel<RequestSpec>? _input;
     private IntakeGate? _gate;
     private Task? _completion;
@@ -32,10 +34,15 @@ internal sealed class RequestRun : IDisposable
     /// <param name="collectStatistics">Fold every result into a summary.</param>
     /// <param name="tickInterval">How often the waits return to let the caller report progress; zero for never.</param>
     /// <param name="errorBudget">Failures after which the run stops starting requests; null for no limit.</param>
-    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, ErrorBudget? errorBudget = null)
+    /// <param name="handOut">
+    /// Which results the caller wants handed out; null for all. The others are only counted (and folded
+    /// into the summary) on the workers, so a summary-only run never wakes the caller per request.
+    /// </param>
+    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, ErrorBudget? errorBudget = null, Predicate<RequestResult>? handOut = null)
     {
         _options = options;
         _errorBudget = errorBudget;
+        _handOut = handOut;
         _tickInterval = tickInterval;
         _executor = new RequestExecutor(options, Clock);
         _statistics = collectStatistics ? new RunStatistics() : null;
@@ -51,11 +58,11 @@ internal sealed class RequestRun : IDisposable
 
     public bool IsCancellationRequested => _cancellation.IsCancellationRequested;
 
-    /// <summary>Results handed out so far.</summary>
-    public long Completed => _completed;
+    /// <summary>Results handed out or counted so far.</summary>
+    public long Completed => Volatile.Read(ref _completed);
 
-    /// <summary>Failed results handed out so far.</summary>
-    public long Failed => _failed;
+    /// <summary>Failed results handed out or counted so far.</summary>
+    public long Failed => Volatile.Read(ref _failed);
 
     /// <summary>Requests in flight (sending, or waiting to retry).</summary>
     public int InFlight => _executor.InFlight;
@@ -73,7 +80,7 @@ internal sealed class RequestRun : IDisposable
 
         _gate = new IntakeGate(source);
         IAsyncEnumerable<RequestSpec> gated = _gate;
-        Action<RequestResult>? onCompleted = _errorBudget is null ? null : ChargeErrorBudget;
+        Func<RequestResult, bool>? onCompleted = _errorBudget is null && _handOut is null ? null : OnCompleted;
         _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
             gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _errorBudget is null ? null : MayStart, _cancellation.Token));
     }
@@ -157,10 +164,15 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
-    /// <summary>The summary of the results handed out so far.</summary>
-    public RunSummary CreateSummary() =>
-        (_statistics ?? throw new InvalidOperationException("The run collects no statistics."))
-            .ToSummary(Clock, _options.ThrottleLimit, _options.RequestsPerSecond, CurrentStopReason());
+    /// <summary>The summary of the results handed out or counted so far.</summary>
+    public RunSummary CreateSummary()
+    {
+        RunStatistics statistics = _statistics ?? throw new InvalidOperationException("The run collects no statistics.");
+        lock (_accountLock)
+        {
+            return statistics.ToSummary(Clock, _options.ThrottleLimit, _options.RequestsPerSecond, CurrentStopReason());
+        }
+    }
 
     /// <summary>Stops starting requests and cancels those in flight. Safe from any thread.</summary>
     public void Cancel()
@@ -201,20 +213,40 @@ internal sealed class RequestRun : IDisposable
     private string? CurrentStopReason() =>
         StopReason ?? (_cancellation.IsCancellationRequested ? "The run was stopped (Ctrl+C) before it finished." : null);
 
+    /// <summary>Counts a result; on the pipeline thread for those handed out, on the workers for the others.</summary>
     private void Account(RequestResult result)
     {
-        _completed++;
-        if (!result.Success)
+        lock (_accountLock)
         {
-            _failed++;
-        }
+            Volatile.Write(ref _completed, _completed + 1);
+            if (!result.Success)
+            {
+                Volatile.Write(ref _failed, _failed + 1);
+            }
 
-        _statistics?.Record(result);
+            _statistics?.Record(result);
+        }
     }
 
     private bool MayStart() => Volatile.Read(ref _stopReason) is null;
 
-    /// <summary>Runs on the workers as each request completes.</summary>
+    /// <summary>Runs on the workers as each request completes; true when the result is to be handed out.</summary>
+    private bool OnCompleted(RequestResult result)
+    {
+        if (_errorBudget is not null)
+        {
+            ChargeErrorBudget(result);
+        }
+
+        if (_handOut is null || _handOut(result))
+        {
+            return true;
+        }
+
+        Account(result);
+        return false;
+    }
+
     private void ChargeErrorBudget(RequestResult result)
     {
         long completed = Interlocked.Increment(ref _budgetCompleted);

@@ -8,7 +8,7 @@ namespace LoadTest.Engine;
 
 /// <summary>
 /// Folds results into counts and histograms as they pass; its size does not depend on how many
-/// results there were. Used from one thread (the one draining results).
+/// results there were. Not thread-safe: RequestRun serialises its use.
 /// </summary>
 internal sealed class RunStatistics
 {

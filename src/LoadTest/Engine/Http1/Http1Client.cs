@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -55,6 +56,7 @@ internal sealed class Http1Client : IDisposable
         return _direct.GetOrAdd(authority, static (_, state) => state.Client.IsDirect(state.Uri), (Client: this, Uri: uri));
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Http1Response> SendAsync(RequestSpec spec, string authority, AttemptProgress counter, CancellationToken token)
     {
         Uri uri = spec.Uri;

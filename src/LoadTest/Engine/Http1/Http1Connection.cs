@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -6,6 +7,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,13 +20,16 @@ namespace LoadTest.Engine.Http1;
 /// </summary>
 internal sealed class Http1Connection : IDisposable
 {
-    private const int InitialBufferSize = 16 * 1024;
+    // Small, because every connection keeps its own for as long as it lives (10,000 in flight are 10,000
+    // of them); a head that needs more grows it, and a large body is read through a pooled buffer instead.
+    private const int InitialBufferSize = 4 * 1024;
+    private const int BodyBufferSize = 64 * 1024;
     private const int MaxHeadBytes = 64 * 1024;
     private static readonly byte[] s_headEnd = "\r\n\r\n"u8.ToArray();
 
     private readonly Socket _socket;
     private byte[] _buffer = new byte[InitialBufferSize];
-    private byte[] _send = new byte[4096];
+    private byte[] _send = Array.Empty<byte>();
     private int _start;
     private int _end;
 
@@ -60,12 +65,13 @@ internal sealed class Http1Connection : IDisposable
     {
         if (_send.Length < size)
         {
-            _send = new byte[Math.Max(size, _send.Length * 2)];
+            _send = new byte[Math.Max((size + 255) & ~255, _send.Length * 2)];
         }
 
         return _send;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(int headLength, ReadOnlyMemory<byte> body, CancellationToken token)
     {
         ReceivedAny = false;
@@ -77,6 +83,7 @@ internal sealed class Http1Connection : IDisposable
     }
 
     /// <summary>Reads one response; returns it and whether the connection can carry another request.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(Http1Response Response, bool Reusable)> ReceiveAsync(
         bool headRequest, Http1ReadOptions options, AttemptProgress counter, CancellationToken token)
     {
@@ -171,8 +178,9 @@ internal sealed class Http1Connection : IDisposable
         var result = new Head
         {
             StatusCode = status,
+            ContentLength = -1,
             KeepAlive = statusLine[7] == (byte)'1',
-            ReasonPhrase = statusLine.Length > 13 ? Encoding.ASCII.GetString(statusLine[13..]) : string.Empty,
+            ReasonPhrase = ReasonPhrase(statusLine),
             Headers = includeHeaders ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) : null,
         };
 
@@ -240,6 +248,18 @@ internal sealed class Http1Connection : IDisposable
         return result;
     }
 
+    private static string ReasonPhrase(ReadOnlySpan<byte> statusLine)
+    {
+        if (statusLine.Length <= 13)
+        {
+            return string.Empty;
+        }
+
+        ReadOnlySpan<byte> reason = statusLine[13..];
+        return reason.SequenceEqual("OK"u8) ? "OK" : Encoding.ASCII.GetString(reason);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
     {
         while (!data.IsEmpty)
@@ -250,6 +270,7 @@ internal sealed class Http1Connection : IDisposable
     }
 
     /// <summary>Reads until the buffer holds a whole response head; returns its length (without the blank line).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadHeadAsync(CancellationToken token)
     {
         int searched = 0;
@@ -270,6 +291,7 @@ internal sealed class Http1Connection : IDisposable
     }
 
     /// <summary>Reads more bytes after those buffered; false at the end of the connection.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(CancellationToken token)
     {
         if (_start == _end)
@@ -306,26 +328,65 @@ internal sealed class Http1Connection : IDisposable
     }
 
     /// <summary>Reads <paramref name="length"/> body bytes, or with <paramref name="toEnd"/> all bytes until the connection closes.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadBodyAsync(long length, bool toEnd, AttemptProgress counter, MemoryStream? kept, int keepAtMost, CancellationToken token)
     {
-        while (toEnd || length > 0)
+        byte[]? large = null;
+        try
         {
-            if (_start == _end && !await FillAsync(token).ConfigureAwait(false))
+            while (toEnd || length > 0)
             {
-                if (toEnd)
+                if (_start < _end)
                 {
-                    return;
+                    int take = toEnd ? _end - _start : (int)Math.Min(length, _end - _start);
+                    Consume(_buffer, _start, take, counter, kept, keepAtMost);
+                    _start += take;
+                    length -= take;
+                    continue;
                 }
 
-                throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
-            }
+                bool more;
+                if (toEnd || length >= _buffer.Length)
+                {
+                    // Nothing of this body is buffered and much of it is still to come: read it straight
+                    // into a pooled buffer, never more than the body, so the connection's own stays small.
+                    large ??= ArrayPool<byte>.Shared.Rent(BodyBufferSize);
+                    int want = toEnd ? large.Length : (int)Math.Min(length, large.Length);
+                    int read = await _socket.ReceiveAsync(large.AsMemory(0, want), SocketFlags.None, token).ConfigureAwait(false);
+                    more = read > 0;
+                    if (more)
+                    {
+                        ReceivedAny = true;
+                        Consume(large, 0, read, counter, kept, keepAtMost);
+                        length -= read;
+                    }
+                }
+                else
+                {
+                    more = await FillAsync(token).ConfigureAwait(false);
+                }
 
-            int take = toEnd ? _end - _start : (int)Math.Min(length, _end - _start);
-            Consume(take, counter, kept, keepAtMost);
-            length -= take;
+                if (!more)
+                {
+                    if (toEnd)
+                    {
+                        return;
+                    }
+
+                    throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+                }
+            }
+        }
+        finally
+        {
+            if (large is not null)
+            {
+                ArrayPool<byte>.Shared.Return(large);
+            }
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadChunkedAsync(AttemptProgress counter, MemoryStream? kept, int keepAtMost, CancellationToken token)
     {
         while (true)
@@ -361,6 +422,7 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync(CancellationToken token)
     {
         while (true)
@@ -380,22 +442,20 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
-    private void Consume(int take, AttemptProgress counter, MemoryStream? kept, int keepAtMost)
+    private static void Consume(byte[] source, int offset, int take, AttemptProgress counter, MemoryStream? kept, int keepAtMost)
     {
         counter.Bytes += take;
         if (kept is not null && kept.Length < keepAtMost)
         {
-            kept.Write(_buffer, _start, (int)Math.Min(take, keepAtMost - kept.Length));
+            kept.Write(source, offset, (int)Math.Min(take, keepAtMost - kept.Length));
         }
-
-        _start += take;
     }
 
-    private sealed class Head
+    private struct Head
     {
         public int StatusCode;
         public string? ReasonPhrase;
-        public long ContentLength = -1;
+        public long ContentLength;
         public bool Chunked;
         public bool KeepAlive;
         public string? ContentType;
