@@ -22,8 +22,13 @@ Set-StrictMode -Version Latest
 trap { Write-Host "Benchmark failed: $_`n$($_.ScriptStackTrace)"; break }
 
 $repeats = if ($Quick) { 1 } else { 3 }
-$n = if ($Quick) { @{ Throughput = 100000; Parallel = 1000; Python = 20000; Seed = 10000; SeedWide = 20000; Memory = 100000; WrkSeconds = 4 } }
-else { @{ Throughput = 300000; Parallel = 3000; Python = 50000; Seed = 100000; SeedWide = 100000; Memory = 1000000; WrkSeconds = 8 } }
+# Throughput runs of a million requests last about as long as wrk's 8 s (or longer), so that the ratios
+# compare steady states rather than one client's warm-up (JIT, opening connections) with another's.
+$n = if ($Quick) { @{ Throughput = 100000; Parallel = 1000; Python = 20000; Seed = 10000; SeedWide = 20000; SeedGen0 = 5000; Memory = 100000; WrkSeconds = 4 } }
+else { @{ Throughput = 1000000; Parallel = 3000; Python = 50000; Seed = 100000; SeedWide = 100000; SeedGen0 = 30000; Memory = 1000000; WrkSeconds = 8 } }
+# The GC's gen0 budget (set by the runtime from the L3 cache size) is most of what a run adds to the
+# process; the seed is also run with a 4 MB budget, to show how much.
+$smallGen0 = '0x400000'
 $work = Join-Path ([IO.Path]::GetTempPath()) "loadtest-bench-$PID"
 New-Item -ItemType Directory -Path $work -Force | Out-Null
 $rawDir = Join-Path $PSScriptRoot 'results'
@@ -80,26 +85,35 @@ function Stop-TestServerProcess($Server) {
     if (-not $Server.Process.WaitForExit(30000)) { $Server.Process.Kill() }
 }
 
-# Runs one contender $repeats times; records every run and returns the median run.
-function Measure-Contender([string] $Key, [string] $Name, [string] $Scenario, [scriptblock] $Run) {
-    $runs = @(foreach ($i in 1..$repeats) {
-        $m = & $Run
-        $data = if ($m.Line) { $m.Line | ConvertFrom-Json } else { $null }
-        $count = if ($data) { [double]$data.count } else { [double]$m.Count }
-        $seconds = if ($data) { [double]$data.seconds } else { $m.Wall }
-        $cpu = if ($data -and $data.cpuSeconds) { [double]$data.cpuSeconds } else { $m.Cpu }
-        $row = [pscustomobject]@{
-            Key = $Key; Scenario = $Scenario; Contender = $Name; Run = $i; Count = $count
-            Ok = if ($data) { [double]$data.ok } else { $count }
-            Seconds = $seconds; RequestsPerSecond = $count / $seconds
-            CpuMicrosPerRequest = 1e6 * $cpu / $count; PeakRssMB = $m.RssMB
-            Extra = if ($data -and $data.PSObject.Properties['progressRecords']) { $data.progressRecords } else { $null }
+# Runs each contender $repeats times, round-robin (one run of each per round), so that the machine's
+# slow and fast minutes fall on every contender alike; records every run and keeps each one's median.
+function Measure-Interleaved([object[]] $Contenders, [int] $Rounds = $repeats) {
+    $runs = @{}
+    foreach ($i in 1..$Rounds) {
+        foreach ($c in $Contenders) {
+            $m = & $c.Run
+            $data = if ($m.Line) { $m.Line | ConvertFrom-Json } else { $null }
+            $count = if ($data) { [double]$data.count } else { [double]$m.Count }
+            $seconds = if ($data) { [double]$data.seconds } else { $m.Wall }
+            $cpu = if ($data -and $data.cpuSeconds) { [double]$data.cpuSeconds } else { $m.Cpu }
+            $row = [pscustomobject]@{
+                Key = $c.Key; Scenario = $c.Scenario; Contender = $c.Name; Run = $i; Count = $count
+                Ok = if ($data) { [double]$data.ok } else { $count }
+                Seconds = $seconds; RequestsPerSecond = $count / $seconds
+                CpuMicrosPerRequest = 1e6 * $cpu / $count; PeakRssMB = $m.RssMB
+                Extra = if ($data -and $data.PSObject.Properties['progressRecords']) { $data.progressRecords } else { $null }
+            }
+            $raw.Add($row)
+            Write-Host ('  {0,-34} {1,10:N0} req/s  {2,6:N1} us/req  {3,6:N0} MB  ({4:N0} ok of {5:N0})' -f $c.Name, $row.RequestsPerSecond, $row.CpuMicrosPerRequest, $row.PeakRssMB, $row.Ok, $row.Count)
+            if (-not $runs.ContainsKey($c.Key)) { $runs[$c.Key] = [System.Collections.Generic.List[object]]::new() }
+            $runs[$c.Key].Add($row)
         }
-        $raw.Add($row)
-        Write-Host ('  {0,-34} {1,10:N0} req/s  {2,6:N1} us/req  {3,6:N0} MB  ({4:N0} ok of {5:N0})' -f $Name, $row.RequestsPerSecond, $row.CpuMicrosPerRequest, $row.PeakRssMB, $row.Ok, $row.Count)
-        $row
-    })
-    $results[$Key] = Get-Median $runs
+    }
+    foreach ($c in $Contenders) { $results[$c.Key] = Get-Median $runs[$c.Key] }
+}
+
+function Measure-Contender([string] $Key, [string] $Name, [string] $Scenario, [scriptblock] $Run) {
+    Measure-Interleaved @(@{ Key = $Key; Name = $Name; Scenario = $Scenario; Run = $Run })
 }
 
 function Get-Median($Runs) {
@@ -107,9 +121,13 @@ function Get-Median($Runs) {
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
 
-function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode) {
-    Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'LoadTestClient.ps1'),
-            '-Module', $module, '-Url', $Url, '-Count', $Count, '-ThrottleLimit', $Limit, '-Mode', $Mode))
+function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode, [string] $Gen0Size) {
+    if ($Gen0Size) { $env:DOTNET_GCgen0size = $Gen0Size }
+    try {
+        Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'LoadTestClient.ps1'),
+                '-Module', $module, '-Url', $Url, '-Count', $Count, '-ThrottleLimit', $Limit, '-Mode', $Mode))
+    }
+    finally { Remove-Item Env:DOTNET_GCgen0size -ErrorAction Ignore }
 }
 
 function Invoke-Wrk([string] $Url, [int] $Connections, [int] $Seconds) {
@@ -143,12 +161,17 @@ else {
     try {
         $url = "http://127.0.0.1:$($nginx.Port)/"
         Write-Host "Throughput against nginx at $url, 64 in flight, $($n.Throughput) requests"
-        Measure-Contender 'Wrk' 'wrk -t2 -c64' 'nginx' { Invoke-Wrk $url 64 $n.WrkSeconds }
-        Measure-Contender 'Raw' 'raw .NET HttpClient client' 'nginx' { Invoke-Measured @('dotnet', $rawClient, $url, $n.Throughput, 64) }
-        Measure-Contender 'Summary' 'LoadTest -Summary' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Summary' }
-        Measure-Contender 'Measure' 'LoadTest into Measure-Object' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Measure' }
-        Measure-Contender 'ProgressOn' 'LoadTest -Summary, progress on' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'ProgressOn' }
-        Measure-Contender 'ProgressOff' 'LoadTest -Summary, progress off' 'nginx' { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'ProgressOff' }
+        Measure-Interleaved @(
+            @{ Key = 'Wrk'; Name = 'wrk -t2 -c64'; Scenario = 'nginx'; Run = { Invoke-Wrk $url 64 $n.WrkSeconds } }
+            @{ Key = 'Raw'; Name = 'raw .NET HttpClient client'; Scenario = 'nginx'; Run = { Invoke-Measured @('dotnet', $rawClient, $url, $n.Throughput, 64) } }
+            @{ Key = 'Summary'; Name = 'LoadTest -Summary'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Summary' } }
+            @{ Key = 'Measure'; Name = 'LoadTest into Measure-Object'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Measure' } }
+        )
+        # The progress bar's cost is a few percent at most, inside one run's noise here: more rounds.
+        Measure-Interleaved -Rounds ($repeats + 2) @(
+            @{ Key = 'ProgressOn'; Name = 'LoadTest -Summary, progress on'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'ProgressOn' } }
+            @{ Key = 'ProgressOff'; Name = 'LoadTest -Summary, progress off'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'ProgressOff' } }
+        )
         Measure-Contender 'Python' 'Python aiohttp limited_as_completed' 'nginx' { Invoke-Measured @('/usr/bin/python3', (Join-Path $PSScriptRoot 'seed_client.py'), "${url}item/{}", $n.Python, 64) }
         Measure-Contender 'Parallel' 'ForEach-Object -Parallel + IWR' 'nginx' {
             Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'ParallelIwrClient.ps1'), '-Url', "${url}item/{0}", '-Count', $n.Parallel, '-ThrottleLimit', 64))
@@ -156,10 +179,12 @@ else {
 
         Write-Host 'Memory: peak RSS of the whole pwsh process, 10x the requests'
         $small = [long]($n.Memory / 10)
-        Measure-Contender 'MemSummarySmall' "LoadTest -Summary, $small" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $small 64 'Summary' }
-        Measure-Contender 'MemSummaryLarge' "LoadTest -Summary, $($n.Memory)" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $n.Memory 64 'Summary' }
-        Measure-Contender 'MemMeasureSmall' "LoadTest into Measure-Object, $small" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $small 64 'Measure' }
-        Measure-Contender 'MemMeasureLarge' "LoadTest into Measure-Object, $($n.Memory)" 'memory' { Invoke-LoadTestClient "${url}m/{0}" $n.Memory 64 'Measure' }
+        Measure-Interleaved @(
+            @{ Key = 'MemSummarySmall'; Name = "LoadTest -Summary, $small"; Scenario = 'memory'; Run = { Invoke-LoadTestClient "${url}m/{0}" $small 64 'Summary' } }
+            @{ Key = 'MemSummaryLarge'; Name = "LoadTest -Summary, $($n.Memory)"; Scenario = 'memory'; Run = { Invoke-LoadTestClient "${url}m/{0}" $n.Memory 64 'Summary' } }
+            @{ Key = 'MemMeasureSmall'; Name = "LoadTest into Measure-Object, $small"; Scenario = 'memory'; Run = { Invoke-LoadTestClient "${url}m/{0}" $small 64 'Measure' } }
+            @{ Key = 'MemMeasureLarge'; Name = "LoadTest into Measure-Object, $($n.Memory)"; Scenario = 'memory'; Run = { Invoke-LoadTestClient "${url}m/{0}" $n.Memory 64 'Measure' } }
+        )
 
         Write-Host 'Import-Module and the first request'
         $firstRuns = foreach ($i in 1..3) {
@@ -185,6 +210,7 @@ else {
     try {
         Measure-Contender 'Seed' 'LoadTest -Summary, 1000 in flight' 'seed' { Invoke-LoadTestClient "http://127.0.0.1:$($seed.Port)/item/{0}" $n.Seed 1000 'Summary' }
         Measure-Contender 'SeedWide' 'LoadTest -Summary, 10,000 in flight' 'seed' { Invoke-LoadTestClient "http://127.0.0.1:$($seed.Port)/item/{0}" $n.SeedWide 10000 'Summary' }
+        Measure-Contender 'SeedGen0' 'LoadTest -Summary, 1000 in flight, DOTNET_GCgen0size 4 MB' 'seed' { Invoke-LoadTestClient "http://127.0.0.1:$($seed.Port)/item/{0}" $n.SeedGen0 1000 'Summary' $smallGen0 }
     }
     finally { Stop-TestServerProcess $seed }
 
@@ -225,7 +251,7 @@ $debian = Get-Content /etc/debian_version -ErrorAction Ignore
 $wrkVersion = (& wrk -v 2>&1 | Select-Object -First 1) -replace ' \[.*', ''
 $nginxVersion = (& /usr/sbin/nginx -v 2>&1 | Out-String).Trim() -replace '.*: ', ''
 $mode = if ($Quick) { ' -Quick' } else { '' }
-$lines.Add("Run $($started.ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``./build.ps1 Bench$mode`` ($repeats run(s) per measurement, median shown).")
+$lines.Add("Run $($started.ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``./build.ps1 Bench$mode`` ($repeats run(s) per measurement, $($repeats + 2) for the progress pair, round-robin, median shown).")
 $lines.Add("Machine: $([Environment]::ProcessorCount) cores, $([Math]::Round($memoryGiB)) GiB, Debian $debian; pwsh $($PSVersionTable.PSVersion), .NET $([Environment]::Version); $wrkVersion; $nginxVersion.")
 $lines.Add('Client and server share the 2 cores, so absolute numbers move from run to run; compare ratios within one run.')
 $lines.Add('Raw data: `bench/results/`.')
@@ -255,7 +281,8 @@ $lines.Add('## Memory and the seed')
 $lines.Add('')
 $lines.Add('| run | requests | req/s | seconds | peak RSS MB |')
 $lines.Add('|---|---:|---:|---:|---:|')
-foreach ($key in 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'Seed', 'SeedWide', 'ServerWrk') {
+foreach ($key in 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'Seed', 'SeedGen0', 'SeedWide', 'ServerWrk') {
+    if (-not $results.Contains($key)) { continue }
     $r = $results[$key]
     $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N1} | {4:N0} |' -f $r.Contender, $r.Count, $r.RequestsPerSecond, $r.Seconds, $r.PeakRssMB))
 }

@@ -30,6 +30,11 @@ internal sealed class RequestRun : IDisposable
     private long _budgetFailed;
     private string? _stopReason;
 
+    // A wait that a progress tick interrupted; the next wait goes on with it instead of adding another
+    // waiter to the channel every tick for as long as the run lasts.
+    private Task<bool>? _pendingResultWait;
+    private Task<bool>? _pendingSpaceWait;
+
     /// <param name="options">The run's settings.</param>
     /// <param name="collectStatistics">Fold every result into a summary.</param>
     /// <param name="tickInterval">How often the waits return to let the caller report progress; zero for never.</param>
@@ -243,7 +248,13 @@ internal sealed class RequestRun : IDisposable
             return true;
         }
 
-        Account(result);
+        // Once the run is stopped, what ends is the stop's doing, not an answer: like the results the
+        // stopped pipeline no longer takes, it is not counted.
+        if (!_cancellation.IsCancellationRequested)
+        {
+            Account(result);
+        }
+
         return false;
     }
 
@@ -269,17 +280,24 @@ internal sealed class RequestRun : IDisposable
     {
         try
         {
-            ValueTask<bool> wait = _results.Reader.WaitToReadAsync(_cancellation.Token);
-            if (wait.IsCompleted)
+            Task<bool>? task = _pendingResultWait;
+            _pendingResultWait = null;
+            if (task is null)
             {
-                return wait.Result;
+                ValueTask<bool> wait = _results.Reader.WaitToReadAsync(_cancellation.Token);
+                if (wait.IsCompleted)
+                {
+                    return wait.Result;
+                }
+
+                task = wait.AsTask();
             }
 
-            Task<bool> task = wait.AsTask();
-            if (_tickInterval > TimeSpan.Zero)
+            if (_tickInterval > TimeSpan.Zero && !task.Wait(_tickInterval))
             {
-                // A tick only wakes the caller; the pending wait is abandoned and completes harmlessly later.
-                return !task.Wait(_tickInterval) || task.GetAwaiter().GetResult();
+                // A tick: the caller reports progress and comes back to this same wait.
+                _pendingResultWait = task;
+                return true;
             }
 
             return task.GetAwaiter().GetResult();
@@ -307,19 +325,29 @@ internal sealed class RequestRun : IDisposable
     {
         try
         {
-            ValueTask<bool> space = _input!.Writer.WaitToWriteAsync(_cancellation.Token);
-            if (space.IsCompleted)
+            if (_pendingSpaceWait is null)
             {
-                return;
+                ValueTask<bool> space = _input!.Writer.WaitToWriteAsync(_cancellation.Token);
+                if (space.IsCompleted)
+                {
+                    return;
+                }
+
+                _pendingSpaceWait = space.AsTask();
             }
 
-            ValueTask<bool> result = _results.Reader.WaitToReadAsync(_cancellation.Token);
-            if (result.IsCompleted)
+            if (_pendingResultWait is null)
             {
-                return;
+                ValueTask<bool> result = _results.Reader.WaitToReadAsync(_cancellation.Token);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+
+                _pendingResultWait = result.AsTask();
             }
 
-            Task any = Task.WhenAny(space.AsTask(), result.AsTask());
+            Task any = Task.WhenAny(_pendingSpaceWait, _pendingResultWait);
             if (_tickInterval > TimeSpan.Zero)
             {
                 any.Wait(_tickInterval);
@@ -331,6 +359,19 @@ internal sealed class RequestRun : IDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            // Finished waits are done with; a pending one is picked up by the next wait.
+            if (_pendingSpaceWait?.IsCompleted == true)
+            {
+                _pendingSpaceWait = null;
+            }
+
+            if (_pendingResultWait?.IsCompleted == true)
+            {
+                _pendingResultWait = null;
+            }
         }
     }
 }
