@@ -28,7 +28,7 @@ $tenth = [Math]::Max(1, [int]($rss.Count / 10))
 $lines = @(
     '# 10^8 requests in one run'
     ''
-    "Run $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC: ``Invoke-BoundedRequest -Count $('{0:N0}' -f $Count) -ThrottleLimit $ThrottleLimit -Summary -Output Failed`` against nginx on 127.0.0.1 (both on this machine's $([Environment]::ProcessorCount) cores)."
+    "Run started $($summary.StartTime.ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC: ``Invoke-BoundedRequest -Count $('{0:N0}' -f $Count) -ThrottleLimit $ThrottleLimit -Summary -Output Failed`` against nginx on 127.0.0.1 (both on this machine's $([Environment]::ProcessorCount) cores)."
     ''
     '| measure | value |'
     '|---|---:|'
