@@ -504,13 +504,8 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         }
     }
 
-    private void OnResult(RequestResult result)
-    {
-        if (_output == ResultOutput.All || (_output == ResultOutput.Failed && !result.Success))
-        {
-            WriteObject(result);
-        }
-    }
+    // The run hands out only the results -Output asks for (see handOut in BeginProcessing).
+    private void OnResult(RequestResult result) => WriteObject(result);
 
     private void ReportProgress()
     {

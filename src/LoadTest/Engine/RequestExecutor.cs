@@ -181,23 +181,6 @@ internal sealed class RequestExecutor : IDisposable
         return headers;
     }
 
-    private static Encoding ContentEncoding(HttpContent content)
-    {
-        string? charset = content.Headers.ContentType?.CharSet;
-        if (!string.IsNullOrEmpty(charset))
-        {
-            try
-            {
-                return Encoding.GetEncoding(charset.Trim('"'));
-            }
-            catch (ArgumentException)
-            {
-            }
-        }
-
-        return Encoding.UTF8;
-    }
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome> SendOnceAsync(RequestSpec spec, CancellationToken runToken)
     {
@@ -312,7 +295,7 @@ internal sealed class RequestExecutor : IDisposable
                 }
             }
 
-            return kept is null ? null : ContentEncoding(content).GetString(kept.GetBuffer(), 0, (int)kept.Length);
+            return kept is null ? null : ResponseCharset.EncodingOf(content.Headers.ContentType?.CharSet).GetString(kept.GetBuffer(), 0, (int)kept.Length);
         }
         finally
         {

@@ -120,7 +120,8 @@ internal sealed class Http1Connection : IDisposable
             string? content = null;
             if (kept is not null)
             {
-                content = EncodingOf(head.ContentType).GetString(kept.GetBuffer(), 0, (int)kept.Length);
+                string? charset = head.ContentType is not null && MediaTypeHeaderValue.TryParse(head.ContentType, out MediaTypeHeaderValue? media) ? media.CharSet : null;
+                content = ResponseCharset.EncodingOf(charset).GetString(kept.GetBuffer(), 0, (int)kept.Length);
                 kept.Dispose();
             }
 
@@ -145,23 +146,9 @@ internal sealed class Http1Connection : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private static Encoding EncodingOf(string? contentType)
-    {
-        if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media) && !string.IsNullOrEmpty(media.CharSet))
-        {
-            try
-            {
-                return Encoding.GetEncoding(media.CharSet.Trim('"'));
-            }
-            catch (ArgumentException)
-            {
-            }
-        }
-
-        return Encoding.UTF8;
-    }
-
     private static Exception Invalid(string message) => new HttpIOException(HttpRequestError.InvalidResponse, message);
+
+    private static Exception Ended() => new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
 
     private static Head ParseHead(ReadOnlySpan<byte> head, bool includeHeaders)
     {
@@ -285,7 +272,7 @@ internal sealed class Http1Connection : IDisposable
             searched = Math.Max(0, _end - _start - (s_headEnd.Length - 1));
             if (!await FillAsync(token).ConfigureAwait(false))
             {
-                throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+                throw Ended();
             }
         }
     }
@@ -373,7 +360,7 @@ internal sealed class Http1Connection : IDisposable
                         return;
                     }
 
-                    throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+                    throw Ended();
                 }
             }
         }
@@ -437,7 +424,7 @@ internal sealed class Http1Connection : IDisposable
 
             if (!await FillAsync(token).ConfigureAwait(false))
             {
-                throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+                throw Ended();
             }
         }
     }
