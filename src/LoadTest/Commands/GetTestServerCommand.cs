@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using LoadTest.CommandSupport;
+using LoadTest.Module;
 using LoadTest.Server;
 
 namespace LoadTest.Commands;

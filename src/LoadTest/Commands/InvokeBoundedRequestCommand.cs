@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
+using LoadTest.CommandSupport;
 using LoadTest.Engine;
 
 namespace LoadTest.Commands;

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using LoadTest.CommandSupport;
 using LoadTest.Engine;
 
 namespace LoadTest.Commands;

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using LoadTest.Server;
 
-namespace LoadTest.Commands;
+namespace LoadTest.Module;
 
 /// <summary>
 /// Sets the module up on import (its dependencies' load context, the process-exit hook) and stops a

@@ -1,4 +1,4 @@
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>The ErrorIds this module writes; tests and users match on them.</summary>
 internal static class ErrorIds

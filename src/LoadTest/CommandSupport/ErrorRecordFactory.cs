@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>Builds the ErrorRecords of this module, so each error has a specific id and category.</summary>
 internal static class ErrorRecordFactory

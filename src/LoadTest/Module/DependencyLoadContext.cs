@@ -3,7 +3,7 @@ using System.IO;
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace LoadTest.Commands;
+namespace LoadTest.Module;
 
 /// <summary>
 /// Loads the module's third-party dependencies (from its "dependencies" folder) into a load context of

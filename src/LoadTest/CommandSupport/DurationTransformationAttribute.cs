@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>Lets -Duration take a TimeSpan, or a number of seconds (PowerShell alone would read a number as ticks).</summary>
 public sealed class DurationTransformationAttribute : ArgumentTransformationAttribute

@@ -1,6 +1,6 @@
 using System.Net.Quic;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>Whether this platform can send HTTP/3 (it needs QUIC through libmsquic).</summary>
 internal static class Http3Support

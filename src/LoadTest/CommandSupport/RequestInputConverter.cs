@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json;
 using LoadTest.Engine;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>
 /// Turns parameter values and pipeline objects (strings, Uris, objects or hashtables with a Uri property

@@ -7,7 +7,7 @@ using System.Management.Automation.Runspaces;
 using System.Threading;
 using LoadTest.Engine;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>
 /// Runs one Invoke-BoundedRequest per PowerShell session, each on its own share of the indexes, and

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using LoadTest.Engine;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>
 /// Reads summaries and results from the pipeline whether they are live LoadTest objects or copies that

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>Completes -Method with the common HTTP methods.</summary>
 public sealed class HttpMethodCompleter : IArgumentCompleter

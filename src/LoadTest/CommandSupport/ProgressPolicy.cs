@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>
 /// Whether a progress bar helps: not when $ProgressPreference silences it, and not in a console that

@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation.Runspaces;
 
-namespace LoadTest.Commands;
+namespace LoadTest.Module;
 
 /// <summary>Identifies the PowerShell session (runspace) a test server belongs to.</summary>
 internal static class SessionOwner
