@@ -7,7 +7,6 @@ BeforeAll {
 
 AfterAll {
     $server | Stop-TestServer
-    Remove-Item Env:LOADTEST_HTTPCLIENT_ONLY -ErrorAction Ignore
 }
 
 Describe 'HTTP/1.1 responses the lean path reads' {
@@ -97,8 +96,7 @@ Describe 'The lean path and HttpClient agree' {
     It 'report a redirect to a closed port as ConnectionRefused, without the redirect''s status' {
         $target = [uri]::EscapeDataString("http://127.0.0.1:$(Get-FreePort)/")
         $lean = Invoke-BoundedRequest -Uri "${base}redirect?to=$target"
-        $env:LOADTEST_HTTPCLIENT_ONLY = '1'
-        try { $plain = Invoke-BoundedRequest -Uri "${base}redirect?to=$target" } finally { Remove-Item Env:LOADTEST_HTTPCLIENT_ONLY }
+        $plain = Invoke-BoundedRequest -Uri "${base}redirect?to=$target" -Transport HttpClient
         foreach ($r in $lean, $plain) {
             $r.ErrorKind | Should -Be 'ConnectionRefused'
             $r.StatusCode | Should -Be 0
@@ -112,8 +110,7 @@ Describe 'The lean path and HttpClient agree' {
     ) {
         $params = @{ Uri = "${base}$Route"; Method = 'POST'; Body = 'payload'; ContentType = 'text/plain'; Headers = @{ 'X-Test' = 'a' }; IncludeContent = $true; IncludeHeaders = $true; TimeoutSec = 10 }
         $lean = Invoke-BoundedRequest @params
-        $env:LOADTEST_HTTPCLIENT_ONLY = '1'
-        try { $plain = Invoke-BoundedRequest @params } finally { Remove-Item Env:LOADTEST_HTTPCLIENT_ONLY }
+        $plain = Invoke-BoundedRequest @params -Transport HttpClient
         $lean.StatusCode | Should -Be $plain.StatusCode
         $lean.Success | Should -Be $plain.Success
         $lean.ErrorKind | Should -Be $plain.ErrorKind

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Management.Automation.Remoting;
 using System.Management.Automation.Runspaces;
 using System.Threading;
-using LoadTest.Engine;
+using LoadTest.Engine.Accounting;
 
 namespace LoadTest.CommandSupport;
 
@@ -20,27 +20,15 @@ param([string] $Module, [hashtable] $Parameters)
 if (-not (Get-Command Invoke-BoundedRequest -ErrorAction Ignore)) { Import-Module $Module -ErrorAction Stop }
 Invoke-BoundedRequest @Parameters";
 
-    /// <summary>Parameters that belong to the fan-out itself and are not passed on.</summary>
-    private static readonly HashSet<string> s_local = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Session", "RemoteModule", "Count", "StartIndex", "Summary", "Output",
-    };
-
     private readonly List<(string Name, PowerShell Shell, IAsyncResult Pending, PSDataCollection<PSObject> Output)> _runs = new();
     private int _stopped;
 
     /// <summary>Starts the share of every session: indexes are split into consecutive, non-overlapping ranges.</summary>
-    public RemoteFanOut(
-        IReadOnlyList<PSSession> sessions,
-        IDictionary boundParameters,
-        long count,
-        long startIndex,
-        string module,
-        ResultOutput output)
+    public RemoteFanOut(IReadOnlyList<PSSession> sessions, RunPlan plan, string module)
     {
-        long share = count / sessions.Count;
-        long extra = count % sessions.Count;
-        long next = startIndex;
+        long share = plan.Count / sessions.Count;
+        long extra = plan.Count % sessions.Count;
+        long next = plan.StartIndex;
         for (int i = 0; i < sessions.Count; i++)
         {
             long mine = share + (i < extra ? 1 : 0);
@@ -49,21 +37,7 @@ Invoke-BoundedRequest @Parameters";
                 continue;
             }
 
-            var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
-            foreach (DictionaryEntry entry in boundParameters)
-            {
-                string name = (string)entry.Key;
-                if (!s_local.Contains(name))
-                {
-                    // Switches travel as booleans: a deserialized SwitchParameter does not bind back.
-                    parameters[name] = entry.Value is SwitchParameter flag ? flag.IsPresent : entry.Value;
-                }
-            }
-
-            parameters["Count"] = mine;
-            parameters["StartIndex"] = next;
-            parameters["Summary"] = true;
-            parameters["Output"] = output.ToString();
+            Hashtable parameters = plan.ForSession(mine, next);
             next += mine;
 
             PowerShell shell = PowerShell.Create();
@@ -81,7 +55,7 @@ Invoke-BoundedRequest @Parameters";
     /// </summary>
     public RunSummary? Complete(Action<PSObject> onResult, Action<ErrorRecord> onError)
     {
-        var merger = new SummaryMerger();
+        var merger = new SummaryBuilder();
         foreach (var run in _runs)
         {
             string where = $"Session {run.Name}";
@@ -110,7 +84,7 @@ Invoke-BoundedRequest @Parameters";
                 SummaryReader reader = SummaryReader.Over(item);
                 if (reader.IsSummary)
                 {
-                    reader.AddSummaryTo(merger);
+                    merger.AddSummary(reader);
                 }
                 else
                 {
@@ -119,7 +93,7 @@ Invoke-BoundedRequest @Parameters";
             }
         }
 
-        return merger.Inputs > 0 ? merger.ToSummary() : null;
+        return merger.Inputs > 0 ? new RunSummary(merger) : null;
     }
 
     /// <summary>Stops every session's run. Safe from any thread.</summary>

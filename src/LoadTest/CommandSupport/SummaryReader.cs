@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
-using LoadTest.Engine;
+using LoadTest.Engine.Accounting;
 
 namespace LoadTest.CommandSupport;
 
@@ -12,7 +12,7 @@ namespace LoadTest.CommandSupport;
 /// came back through remoting, Receive-Job, Import-Clixml, ConvertFrom-Json or Import-Csv (then only
 /// their properties remain, perhaps as text).
 /// </summary>
-internal sealed class SummaryReader
+internal sealed class SummaryReader : ISummaryFields
 {
     private readonly PSObject _summary;
 
@@ -74,7 +74,7 @@ internal sealed class SummaryReader
     };
 
     /// <summary>A histogram of counts (status codes, error kinds) as name to count.</summary>
-    public Dictionary<string, long> Counts(string name)
+    public IReadOnlyDictionary<string, long> Counts(string name)
     {
         var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         switch (Unwrap(_summary.Properties[name]?.Value))
@@ -97,37 +97,6 @@ internal sealed class SummaryReader
         }
 
         return counts;
-    }
-
-    /// <summary>Adds this summary to a merge.</summary>
-    public void AddSummaryTo(SummaryMerger merger) => merger.AddSummary(
-        (long)Number("Count"),
-        (long)Number("Failed"),
-        (long)Number("Retries"),
-        (long)Number("BytesReceived"),
-        (int)Number("ThrottleLimit"),
-        Number("TargetRequestsPerSecond"),
-        Time("StartTime"),
-        Duration("Elapsed"),
-        Text("StopReason"),
-        Counts("StatusCodeCounts"),
-        Counts("ErrorKindCounts"),
-        Text("Histogram") ?? string.Empty,
-        Text("CorrectedHistogram") ?? Text("Histogram") ?? string.Empty);
-
-    /// <summary>Adds this request result to a merge.</summary>
-    public void AddResultTo(SummaryMerger merger)
-    {
-        double elapsed = Number("ElapsedMs");
-        merger.AddResult(
-            elapsed,
-            Number("CorrectedElapsedMs", elapsed),
-            (int)Number("StatusCode"),
-            Flag("Success"),
-            Text("ErrorKind") ?? nameof(RequestErrorKind.Other),
-            (long)Number("BytesReceived"),
-            (int)Number("Attempts", 1),
-            Time("StartTime"));
     }
 
     private bool Has(string name) => _summary.Properties[name] is not null;

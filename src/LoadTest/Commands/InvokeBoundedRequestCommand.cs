@@ -1,10 +1,7 @@
 using System;
-using System.Collections;
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Threading;
 using LoadTest.CommandSupport;
 using LoadTest.Engine;
 
@@ -16,7 +13,7 @@ namespace LoadTest.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "BoundedRequest", DefaultParameterSetName = UriSet)]
 [OutputType(typeof(RequestResult), typeof(RunSummary))]
-public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
+public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposable
 {
     private const string UriSet = "Uri";
     private const string PipelineSet = "Pipeline";
@@ -25,22 +22,17 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
 
     private readonly Action<RequestResult> _onResult;
     private readonly Action _onTick;
+    private RunPlan? _plan;
     private RequestRun? _run;
     private RemoteFanOut? _fanOut;
-    private RequestInputConverter? _converter;
-    private ResultOutput _output;
-    private bool _progressEnabled;
-    private long _total = -1;
+    private ProgressView? _progress;
     private long _inputIndex;
     private bool _inputClosed;
-    private long _lastProgressTimestamp;
-    private long _lastProgressCompleted;
-    private double _currentRate;
 
     /// <summary>Creates the command.</summary>
     public InvokeBoundedRequestCommand()
     {
-        _onResult = OnResult;
+        _onResult = WriteObject;
         _onTick = ReportProgress;
     }
 
@@ -92,14 +84,6 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     public PSObject? InputObject { get; set; }
 
     /// <summary>
-    /// <para type="description">The most requests in flight at once. Default 64.</para>
-    /// </summary>
-    [Parameter]
-    [Alias("Concurrency")]
-    [ValidateRange(1, 100_000)]
-    public int ThrottleLimit { get; set; } = 64;
-
-    /// <summary>
     /// <para type="description">Start requests on one global schedule of this many per second (an open model), as far as -ThrottleLimit allows.</para>
     /// </summary>
     [Parameter]
@@ -112,157 +96,6 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     [Parameter]
     [DurationTransformation]
     public TimeSpan Duration { get; set; }
-
-    /// <summary>
-    /// <para type="description">The HTTP method. Default GET.</para>
-    /// </summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(HttpMethodCompleter))]
-    public string Method { get; set; } = "GET";
-
-    /// <summary>
-    /// <para type="description">Headers sent with every request, as a hashtable.</para>
-    /// </summary>
-    [Parameter]
-    public IDictionary? Headers { get; set; }
-
-    /// <summary>
-    /// <para type="description">Cookies sent with every request: a string such as 'a=1; b=2', or a hashtable of names and values.</para>
-    /// </summary>
-    [Parameter]
-    public object? Cookie { get; set; }
-
-    /// <summary>
-    /// <para type="description">Keep the cookies that servers set and send them back, in one cookie jar shared by the whole run.</para>
-    /// </summary>
-    [Parameter]
-    public SwitchParameter KeepCookies { get; set; }
-
-    /// <summary>
-    /// <para type="description">The request body: a string (sent as UTF-8) or a byte array.</para>
-    /// </summary>
-    [Parameter]
-    public object? Body { get; set; }
-
-    /// <summary>
-    /// <para type="description">The Content-Type of the body.</para>
-    /// </summary>
-    [Parameter]
-    public string? ContentType { get; set; }
-
-    /// <summary>
-    /// <para type="description">Seconds each attempt may take, from sending to its last byte. 0 means no limit. Default 100.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0, 2_147_483)]
-    public int TimeoutSec { get; set; } = 100;
-
-    /// <summary>
-    /// <para type="description">Retries after a transport failure, a timeout, or a status in -RetryStatusCode. Default 0.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0, 1000)]
-    public int MaximumRetryCount { get; set; }
-
-    /// <summary>
-    /// <para type="description">Seconds before the first retry; each further retry waits twice as long, with random jitter, at most a minute. A Retry-After header overrides it. Default 5.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0, 3600)]
-    public double RetryIntervalSec { get; set; } = 5;
-
-    /// <summary>
-    /// <para type="description">Status codes that are retried. Default 408, 429 and 500-599.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(100, 999)]
-    public int[]? RetryStatusCode { get; set; }
-
-    /// <summary>
-    /// <para type="description">Status codes that count as success. Default 200-399.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(100, 999)]
-    public int[]? SuccessStatusCode { get; set; }
-
-    /// <summary>
-    /// <para type="description">Put the response headers on each result.</para>
-    /// </summary>
-    [Parameter]
-    public SwitchParameter IncludeHeaders { get; set; }
-
-    /// <summary>
-    /// <para type="description">Put the response body, as text, on each result (up to -MaximumContentBytes).</para>
-    /// </summary>
-    [Parameter]
-    public SwitchParameter IncludeContent { get; set; }
-
-    /// <summary>
-    /// <para type="description">With -IncludeContent, the most body bytes kept per result; the rest is read and counted. Default 1 MB.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int MaximumContentBytes { get; set; } = 1024 * 1024;
-
-    /// <summary>
-    /// <para type="description">The HTTP version to use exactly: 1.0, 1.1 (default), 2.0 or 3.0 (where the platform has QUIC).</para>
-    /// </summary>
-    [Parameter]
-    [ValidateSet("1.0", "1.1", "2.0", "3.0")]
-    public string HttpVersion { get; set; } = "1.1";
-
-    /// <summary>
-    /// <para type="description">Close the connection after each request instead of reusing it.</para>
-    /// </summary>
-    [Parameter]
-    public SwitchParameter DisableKeepAlive { get; set; }
-
-    /// <summary>
-    /// <para type="description">The most connections per server. Default: the -ThrottleLimit.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, 100_000)]
-    public int MaxConnections { get; set; }
-
-    /// <summary>
-    /// <para type="description">Accept any TLS certificate. Only for test servers you trust.</para>
-    /// </summary>
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
-    /// <summary>
-    /// <para type="description">Connect directly, ignoring proxy settings from the environment.</para>
-    /// </summary>
-    [Parameter]
-    public SwitchParameter NoProxy { get; set; }
-
-    /// <summary>
-    /// <para type="description">How many redirects to follow. 0 returns the 3xx response itself. Default 5.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0, 50)]
-    public int MaximumRedirection { get; set; } = 5;
-
-    /// <summary>
-    /// <para type="description">Stop starting requests once more than this many have failed; requests in flight finish, the results and summary so far are written, then a terminating error (ErrorBudgetExceeded) says why.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0, long.MaxValue)]
-    public long MaxErrorCount { get; set; }
-
-    /// <summary>
-    /// <para type="description">Stop starting requests once the share of failed requests (0 to 1) is above this, judged after -ErrorRateMinimumCount requests; then as -MaxErrorCount.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0.0, 1.0)]
-    public double MaxErrorRate { get; set; }
-
-    /// <summary>
-    /// <para type="description">How many requests must have completed before -MaxErrorRate is judged. Default 100.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, long.MaxValue)]
-    public long ErrorRateMinimumCount { get; set; } = 100;
 
     /// <summary>
     /// <para type="description">Write one LoadTest.RunSummary at the end: counts, rate, status and error histograms, latency percentiles.</para>
@@ -295,95 +128,36 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
-        _converter = RequestInputConverter.Create(Method, Headers, Cookie, Body, ContentType, out ErrorRecord? error);
+        ErrorRecord? error = RunPlan.TryCreate(this, out _plan);
+        UriTemplateSource? source = null;
+        if (error is null && ParameterSetName != PipelineSet)
+        {
+            // A bad template fails here, before any request or session starts.
+            error = _plan!.TryCreateSource(out source);
+        }
+
         if (error is not null)
         {
             ThrowTerminatingError(error);
         }
 
-        bool hasDuration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration));
-        if (hasDuration && Duration <= TimeSpan.Zero)
+        RunPlan plan = _plan!;
+        foreach (string warning in plan.Warnings)
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, Duration, "-Duration must be longer than zero."));
+            WriteWarning(warning);
         }
-
-        Version version = System.Version.Parse(HttpVersion);
-        if (version.Major == 3 && !Http3Support.IsSupported)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0."));
-        }
-
-        if (SkipCertificateCheck)
-        {
-            WriteWarning("-SkipCertificateCheck: TLS certificates are not verified for this run.");
-        }
-
-        _output = MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : (Summary ? ResultOutput.None : ResultOutput.All);
-        _progressEnabled = ProgressPolicy.ShouldWriteProgress(this);
-
-        var options = new RequestEngineOptions
-        {
-            ThrottleLimit = ThrottleLimit,
-            MaxConnections = MaxConnections,
-            Timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec),
-            SkipCertificateCheck = SkipCertificateCheck,
-            NoProxy = NoProxy,
-            MaximumRedirection = MaximumRedirection,
-            HttpVersion = version,
-            DisableKeepAlive = DisableKeepAlive,
-            KeepCookies = KeepCookies,
-            Retry = new RetryPolicy(
-                MaximumRetryCount,
-                TimeSpan.FromSeconds(RetryIntervalSec),
-                RetryStatusCode is null ? RetryPolicy.DefaultStatusCodes : StatusCodeSet.Of(RetryStatusCode)),
-            SuccessStatusCodes = SuccessStatusCode is null ? StatusCodeSet.Range(200, 399) : StatusCodeSet.Of(SuccessStatusCode),
-            IncludeHeaders = IncludeHeaders,
-            IncludeContent = IncludeContent,
-            MaximumContentBytes = MaximumContentBytes,
-            RequestsPerSecond = RequestsPerSecond,
-            Duration = hasDuration ? Duration : null,
-        };
 
         if (ParameterSetName == SessionSet)
         {
-            // Check the template here, so a bad URI fails before any session starts.
-            _ = CreateTemplateSource(Count);
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Starting {Count} requests to {Uri} on {Session!.Length} sessions, ThrottleLimit {ThrottleLimit} each."));
-            _fanOut = new RemoteFanOut(
-                Session,
-                MyInvocation.BoundParameters,
-                Count,
-                StartIndex,
-                RemoteModule,
-                MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : ResultOutput.None);
+            WriteVerbose(plan.Describe(Session!.Length));
+            _fanOut = new RemoteFanOut(Session, plan, RemoteModule);
             return;
         }
 
-        UriTemplateSource? source = null;
-        if (ParameterSetName == UriSet)
-        {
-            long count = hasDuration && !MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? long.MaxValue : Count;
-            source = CreateTemplateSource(count);
-            _total = count == long.MaxValue ? -1 : count;
-        }
-
-        WriteVerbose(DescribeSettings(options));
-        ErrorBudget? budget = null;
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorCount)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorRate)))
-        {
-            budget = new ErrorBudget(
-                MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorCount)) ? MaxErrorCount : -1,
-                MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorRate)) ? MaxErrorRate : -1,
-                ErrorRateMinimumCount);
-        }
-
-        Predicate<RequestResult>? handOut = _output switch
-        {
-            ResultOutput.None => static _ => false,
-            ResultOutput.Failed => static result => !result.Success,
-            _ => null,
-        };
-        _run = new RequestRun(options, Summary || SummaryVariable is not null, _progressEnabled ? s_progressInterval : TimeSpan.Zero, budget, handOut);
+        WriteVerbose(plan.Describe(sessions: 0));
+        bool progress = ProgressPolicy.ShouldWriteProgress(this);
+        _progress = progress ? new ProgressView(s_progressInterval, plan.Total, plan.Options.Duration) : null;
+        _run = new RequestRun(plan.Options, plan.CollectsSummary, progress ? s_progressInterval : TimeSpan.Zero, plan.Budget, plan.HandOut);
         if (source is not null)
         {
             _run.Start(source);
@@ -397,13 +171,13 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        if (ParameterSetName != PipelineSet || _run is null || _converter is null)
+        if (ParameterSetName != PipelineSet || _run is null)
         {
             return;
         }
 
         long index = _inputIndex++;
-        ErrorRecord? error = _converter.TryConvert(InputObject, index, out RequestSpec? spec);
+        ErrorRecord? error = _plan!.Converter.TryConvert(InputObject, index, out RequestSpec? spec);
         if (error is not null)
         {
             WriteError(error);
@@ -467,26 +241,20 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
             PublishSummaryVariable();
         }
 
-        if (_progressEnabled)
+        if (_progress is not null)
         {
-            WriteProgress(new ProgressRecord(0, "Invoke-BoundedRequest", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(ProgressView.Completed);
         }
 
-        WriteVerbose(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Finished: {_run.Completed} requests, {_run.Failed} failed, in {_run.Clock.Elapsed.TotalSeconds:0.###} s ({_run.Completed / Math.Max(_run.Clock.Elapsed.TotalSeconds, 1e-9):0.0} req/s)."));
-        if (Summary)
+        WriteVerbose(_run.DescribeEnd());
+        if (_plan!.WritesSummary)
         {
             WriteObject(_run.CreateSummary());
         }
 
         if (_run.StopReason is { } reason && !_run.IsCancellationRequested)
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create(
-                new InvalidOperationException($"The run stopped early. {reason} {(Summary ? "The results and the summary" : "The results")} so far were written before this error."),
-                ErrorIds.ErrorBudgetExceeded,
-                ErrorCategory.LimitsExceeded,
-                null));
+            ThrowTerminatingError(_plan.StoppedEarly(reason));
         }
     }
 
@@ -505,80 +273,11 @@ public sealed class InvokeBoundedRequestCommand : PSCmdlet, IDisposable
         }
     }
 
-    // The run hands out only the results -Output asks for (see handOut in BeginProcessing).
-    private void OnResult(RequestResult result) => WriteObject(result);
-
     private void ReportProgress()
     {
-        if (!_progressEnabled || _run is null)
+        if (_progress?.Next(_run!) is { } record)
         {
-            return;
+            WriteProgress(record);
         }
-
-        long now = Stopwatch.GetTimestamp();
-        if (_lastProgressTimestamp != 0 && Stopwatch.GetElapsedTime(_lastProgressTimestamp, now) < s_progressInterval)
-        {
-            return;
-        }
-
-        long completed = _run.Completed;
-        if (_lastProgressTimestamp != 0)
-        {
-            double seconds = Stopwatch.GetElapsedTime(_lastProgressTimestamp, now).TotalSeconds;
-            double rate = (completed - _lastProgressCompleted) / seconds;
-            _currentRate = _currentRate == 0 ? rate : (0.7 * _currentRate) + (0.3 * rate);
-        }
-
-        _lastProgressTimestamp = now;
-        _lastProgressCompleted = completed;
-
-        string done = _total > 0
-            ? string.Create(CultureInfo.CurrentCulture, $"{completed:N0} / {_total:N0}")
-            : string.Create(CultureInfo.CurrentCulture, $"{completed:N0}");
-        var record = new ProgressRecord(0, "Invoke-BoundedRequest", string.Create(
-            CultureInfo.CurrentCulture,
-            $"{done} done, {_currentRate:N0} req/s, {_run.InFlight:N0} in flight, {_run.Failed:N0} failed"));
-        TimeSpan elapsed = _run.Clock.Elapsed;
-        if (_total > 0)
-        {
-            record.PercentComplete = (int)Math.Min(100, completed * 100 / _total);
-            if (_currentRate > 0)
-            {
-                record.SecondsRemaining = (int)Math.Min(int.MaxValue, (_total - completed) / _currentRate);
-            }
-        }
-        else if (MyInvocation.BoundParameters.ContainsKey(nameof(Duration)))
-        {
-            record.PercentComplete = (int)Math.Min(100, elapsed.Ticks * 100 / Duration.Ticks);
-            record.SecondsRemaining = (int)Math.Max(0, (Duration - elapsed).TotalSeconds);
-        }
-
-        WriteProgress(record);
-    }
-
-    private string DescribeSettings(RequestEngineOptions options)
-    {
-        string what = ParameterSetName == UriSet
-            ? (_total > 0 ? string.Create(CultureInfo.InvariantCulture, $"{_total} requests to {Uri}") : $"requests to {Uri}")
-            : "requests from the pipeline";
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"Starting {what}: ThrottleLimit {options.ThrottleLimit}, timeout {(TimeoutSec == 0 ? "none" : TimeoutSec + " s")}" +
-            $"{(options.RequestsPerSecond > 0 ? $", {options.RequestsPerSecond} req/s schedule" : string.Empty)}" +
-            $"{(options.Duration is { } d ? $", duration {d}" : string.Empty)}" +
-            $"{(MaximumRetryCount > 0 ? $", up to {MaximumRetryCount} retries" : string.Empty)}, HTTP/{HttpVersion}, output {_output}{(Summary ? " + summary" : string.Empty)}.");
-    }
-
-    private UriTemplateSource CreateTemplateSource(long count)
-    {
-        // Validate with index 0 substituted, so a template such as http://host/item/{0} is checked as a real URI.
-        string probe = Uri.Replace("{0}", "0", StringComparison.Ordinal);
-        ErrorRecord? error = RequestInputConverter.TryParseUri(probe, Uri, out _);
-        if (error is not null)
-        {
-            ThrowTerminatingError(error);
-        }
-
-        return new UriTemplateSource(Uri, StartIndex, count, _converter!.Method, _converter.Payload);
     }
 }

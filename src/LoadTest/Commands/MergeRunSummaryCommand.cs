@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using LoadTest.CommandSupport;
-using LoadTest.Engine;
+using LoadTest.Engine.Accounting;
 
 namespace LoadTest.Commands;
 
@@ -12,7 +12,7 @@ namespace LoadTest.Commands;
 [OutputType(typeof(RunSummary))]
 public sealed class MergeRunSummaryCommand : PSCmdlet
 {
-    private readonly SummaryMerger _merger = new();
+    private readonly SummaryBuilder _merger = new();
 
     /// <summary>
     /// <para type="description">Summaries from Invoke-BoundedRequest -Summary (live, or back from remoting, jobs, Import-Clixml or JSON), or request results (live, or from Import-Csv).</para>
@@ -33,11 +33,11 @@ public sealed class MergeRunSummaryCommand : PSCmdlet
         {
             if (input.IsSummary)
             {
-                input.AddSummaryTo(_merger);
+                _merger.AddSummary(input);
             }
             else if (input.IsResult)
             {
-                input.AddResultTo(_merger);
+                _merger.AddResult(input);
             }
             else
             {
@@ -55,7 +55,7 @@ public sealed class MergeRunSummaryCommand : PSCmdlet
     {
         if (_merger.Inputs > 0)
         {
-            WriteObject(_merger.ToSummary());
+            WriteObject(new RunSummary(_merger));
         }
     }
 

@@ -5,38 +5,41 @@ namespace LoadTest.Engine;
 /// <summary>Settings of one run, fixed before it starts.</summary>
 internal sealed class RequestEngineOptions
 {
-    public int ThrottleLimit { get; init; } = 64;
+    public int ThrottleLimit { get; init; } = RunDefaults.ThrottleLimit;
 
     /// <summary>Connections per server; defaults to the throttle limit.</summary>
     public int MaxConnections { get; init; }
 
     /// <summary>Per-attempt timeout; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(100);
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(RunDefaults.TimeoutSec);
 
     public bool SkipCertificateCheck { get; init; }
 
     public bool NoProxy { get; init; }
 
-    public int MaximumRedirection { get; init; } = 5;
+    public int MaximumRedirection { get; init; } = RunDefaults.MaximumRedirection;
 
     public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
 
     public bool DisableKeepAlive { get; init; }
+
+    /// <summary>Which HTTP client sends the requests; Auto lets the HTTP/1.1 client take what it serves.</summary>
+    public TransportKind Transport { get; init; }
 
     /// <summary>Keep the cookies servers set, in one container shared by the whole run.</summary>
     public bool KeepCookies { get; init; }
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
-    /// <summary>Which status codes count as success; null means 200-399.</summary>
-    public StatusCodeSet SuccessStatusCodes { get; init; } = StatusCodeSet.Range(200, 399);
+    /// <summary>Which status codes count as success.</summary>
+    public StatusCodeSet SuccessStatusCodes { get; init; } = StatusCodeSet.Range(RunDefaults.SuccessStatusFrom, RunDefaults.SuccessStatusTo);
 
     public bool IncludeHeaders { get; init; }
 
     public bool IncludeContent { get; init; }
 
     /// <summary>With IncludeContent: the most body bytes kept per result; the rest is read and counted.</summary>
-    public int MaximumContentBytes { get; init; } = 1024 * 1024;
+    public int MaximumContentBytes { get; init; } = RunDefaults.MaximumContentBytes;
 
     /// <summary>Requests started per second on one global schedule; 0 for as fast as the limit allows.</summary>
     public double RequestsPerSecond { get; init; }

@@ -12,20 +12,17 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using LoadTest.Engine.Http1;
+using LoadTest.Engine.Transport;
 
 namespace LoadTest.Engine;
 
 /// <summary>
-/// Sends one request (with its retries) and turns whatever happens into a <see cref="RequestResult"/>.
-/// One instance per run: it owns the run's single pooled HttpClient.
+/// Sends one request (following its redirects, with its retries) and turns whatever happens into a
+/// <see cref="RequestResult"/>. One instance per run: it owns the run's transports.
 /// </summary>
 internal sealed class RequestExecutor : IDisposable
 {
-    private const int DrainBufferSize = 16 * 1024;
-
-    private readonly HttpClient _client;
-    private readonly Http1Client? _fast;
+    private readonly TransportSelector _transports;
     private readonly RequestEngineOptions _options;
     private readonly RunClock _clock;
     private readonly AttemptTokens _attemptTokens;
@@ -36,40 +33,7 @@ internal sealed class RequestExecutor : IDisposable
         _options = options;
         _clock = clock;
         _attemptTokens = new AttemptTokens(options.Timeout);
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = options.MaxConnections > 0 ? options.MaxConnections : options.ThrottleLimit,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            // Redirects are followed below, so that secrets never follow them to another origin.
-            AllowAutoRedirect = false,
-            UseCookies = options.KeepCookies,
-            UseProxy = !options.NoProxy,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        if (options.KeepCookies)
-        {
-            handler.CookieContainer = new CookieContainer();
-        }
-
-        if (options.SkipCertificateCheck)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            };
-        }
-
-        // The lean HTTP/1.1 path serves what it can; LOADTEST_HTTPCLIENT_ONLY=1 sends everything through HttpClient (to compare).
-        if (Http1Client.Supports(options) && Environment.GetEnvironmentVariable("LOADTEST_HTTPCLIENT_ONLY") != "1")
-        {
-            _fast = new Http1Client(options);
-        }
-
-        _client = new HttpClient(handler, disposeHandler: true)
-        {
-            // Timeouts are per attempt below, so that they also cover reading the body.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
+        _transports = new TransportSelector(options);
     }
 
     /// <summary>Requests being sent or waiting to retry right now.</summary>
@@ -132,8 +96,7 @@ internal sealed class RequestExecutor : IDisposable
 
     public void Dispose()
     {
-        _fast?.Dispose();
-        _client.Dispose();
+        _transports.Dispose();
         _attemptTokens.Dispose();
     }
 
@@ -149,70 +112,26 @@ internal sealed class RequestExecutor : IDisposable
             ? $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)}."
             : $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)} ({reason}).";
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            return date - DateTimeOffset.UtcNow;
-        }
-
-        return null;
-    }
-
-    private static Dictionary<string, string> CollectHeaders(HttpResponseMessage response)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
-        {
-            headers[header.Key] = string.Join(", ", header.Value);
-        }
-
-        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
-        {
-            headers[header.Key] = string.Join(", ", header.Value);
-        }
-
-        return headers;
-    }
-
+    /// <summary>One attempt: the request and the redirects it leads to, each hop through the transport that serves it.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome> SendOnceAsync(RequestSpec spec, CancellationToken runToken)
     {
-        int statusCode = 0;
-        var counter = new AttemptProgress();
+        var progress = new AttemptProgress(_options.IncludeContent ? _options.MaximumContentBytes : -1);
         using AttemptTokens.Lease attempt = _attemptTokens.Start(runToken);
-
         try
         {
-            var hop = new RedirectHop(spec.Uri, spec.Method, WithBody: true, SameOrigin: true, Number: 0);
-            if (_fast is not null && _fast.Serves(spec, out string authority))
+            RedirectHop hop = RedirectHop.First(spec);
+            while (true)
             {
-                Http1Response fast = await _fast.SendAsync(spec, authority, counter, attempt.Token).ConfigureAwait(false);
-                statusCode = fast.StatusCode;
-                if (!RedirectHop.TryFollow(spec, hop, fast.StatusCode, fast.Location, _options.MaximumRedirection, out hop))
+                ResponseHead head = await _transports.For(spec, hop).SendAsync(spec, hop, progress, attempt.Token).ConfigureAwait(false);
+                if (!RedirectHop.TryFollow(spec, hop, head.StatusCode, head.Location, _options.MaximumRedirection, out hop))
                 {
-                    return Answered(statusCode, fast.ReasonPhrase, counter.Bytes, fast.RetryAfter, fast.Headers, fast.Content);
+                    return Answered(head, progress.Bytes);
                 }
 
-                // A redirect: HttpClient takes the rest of the chain from the next hop on, and what the
-                // redirect itself carried does not count.
-                statusCode = 0;
-                counter.StatusCode = 0;
-                counter.Bytes = 0;
+                // What a redirect itself carried does not count: the answer is the last hop's.
+                progress.Reset();
             }
-
-            (HttpRequestMessage lastRequest, HttpResponseMessage response) = await SendFollowingRedirectsAsync(spec, hop, attempt.Token).ConfigureAwait(false);
-            using HttpRequestMessage requestToDispose = lastRequest;
-            using HttpResponseMessage responseToDispose = response;
-            statusCode = (int)response.StatusCode;
-            string? content = await ReadBodyAsync(response.Content, counter, attempt.Token).ConfigureAwait(false);
-            return Answered(statusCode, response.ReasonPhrase, counter.Bytes, RetryAfter(response), _options.IncludeHeaders ? CollectHeaders(response) : null, content);
         }
         catch (Exception ex)
         {
@@ -225,83 +144,22 @@ internal sealed class RequestExecutor : IDisposable
                 RequestErrorKind.Canceled => "The run was stopped before the request completed.",
                 _ => Describe(ex),
             };
-            return new Outcome(statusCode != 0 ? statusCode : counter.StatusCode, counter.Bytes, kind, message, null, null, null);
-        }
-    }
-
-    /// <summary>Sends the request from <paramref name="hop"/> on, following redirects as <see cref="RedirectHop"/> says.</summary>
-    private async Task<(HttpRequestMessage Request, HttpResponseMessage Response)> SendFollowingRedirectsAsync(RequestSpec spec, RedirectHop hop, CancellationToken token)
-    {
-        while (true)
-        {
-            HttpRequestMessage request = spec.Payload.CreateMessage(hop.Method, hop.Uri, hop.WithBody, hop.SameOrigin);
-            request.Version = _options.HttpVersion;
-            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
-            if (_options.DisableKeepAlive)
-            {
-                request.Headers.ConnectionClose = true;
-            }
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-            }
-            catch
-            {
-                request.Dispose();
-                throw;
-            }
-
-            if (!RedirectHop.TryFollow(spec, hop, (int)response.StatusCode, response.Headers.Location, _options.MaximumRedirection, out hop))
-            {
-                return (request, response);
-            }
-
-            response.Dispose();
-            request.Dispose();
+            return new Outcome(progress.StatusCode, progress.Bytes, kind, message, null, null, null);
         }
     }
 
     /// <summary>The outcome of an attempt that got a response: success or HttpError by its status.</summary>
-    private Outcome Answered(int statusCode, string? reasonPhrase, long bytes, TimeSpan? retryAfter, IReadOnlyDictionary<string, string>? headers, string? content)
+    private Outcome Answered(ResponseHead head, long bytes)
     {
-        bool success = _options.SuccessStatusCodes.Contains(statusCode);
+        bool success = _options.SuccessStatusCodes.Contains(head.StatusCode);
         return new Outcome(
-            statusCode,
+            head.StatusCode,
             bytes,
             success ? RequestErrorKind.None : RequestErrorKind.HttpError,
-            success ? null : StatusMessage(statusCode, reasonPhrase),
-            success ? null : retryAfter,
-            headers,
-            content);
-    }
-
-    /// <summary>Reads the body to its end, counting bytes; keeps it as text only with IncludeContent.</summary>
-    private async ValueTask<string?> ReadBodyAsync(HttpContent content, AttemptProgress counter, CancellationToken token)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(DrainBufferSize);
-        MemoryStream? kept = _options.IncludeContent ? new MemoryStream() : null;
-        try
-        {
-            using Stream stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
-            int read;
-            while ((read = await stream.ReadAsync(buffer.AsMemory(), token).ConfigureAwait(false)) > 0)
-            {
-                counter.Bytes += read;
-                if (kept is not null && kept.Length < _options.MaximumContentBytes)
-                {
-                    kept.Write(buffer, 0, (int)Math.Min(read, _options.MaximumContentBytes - kept.Length));
-                }
-            }
-
-            return kept is null ? null : ResponseCharset.EncodingOf(content.Headers.ContentType?.CharSet).GetString(kept.GetBuffer(), 0, (int)kept.Length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            kept?.Dispose();
-        }
+            success ? null : StatusMessage(head.StatusCode, head.ReasonPhrase),
+            success ? null : head.RetryAfter,
+            head.Headers,
+            head.Content);
     }
 
     private readonly record struct Outcome(

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using LoadTest.Engine.Accounting;
 
 namespace LoadTest.Engine;
 
@@ -16,19 +18,11 @@ internal sealed class RequestRun : IDisposable
     private readonly RequestExecutor _executor;
     private readonly Channel<RequestResult> _results;
     private readonly CancellationTokenSource _cancellation = new();
-    private readonly RunStatistics? _statistics;
+    private readonly RunAccounting _accounting;
     private readonly TimeSpan _tickInterval;
-    private readonly ErrorBudget? _errorBudget;
-    private readonly Predicate<RequestResult>? _handOut;
-    private readonly object _accountLock = new();
     private Channel<RequestSpec>? _input;
     private IntakeGate? _gate;
     private Task? _completion;
-    private long _completed;
-    private long _failed;
-    private long _budgetCompleted;
-    private long _budgetFailed;
-    private string? _stopReason;
 
     // A wait that a progress tick interrupted; the next wait goes on with it instead of adding another
     // waiter to the channel every tick for as long as the run lasts.
@@ -46,11 +40,16 @@ internal sealed class RequestRun : IDisposable
     public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, ErrorBudget? errorBudget = null, Predicate<RequestResult>? handOut = null)
     {
         _options = options;
-        _errorBudget = errorBudget;
-        _handOut = handOut;
         _tickInterval = tickInterval;
         _executor = new RequestExecutor(options, Clock);
-        _statistics = collectStatistics ? new RunStatistics() : null;
+        SummaryBuilder? summary = null;
+        if (collectStatistics)
+        {
+            summary = new SummaryBuilder { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = options.RequestsPerSecond };
+            summary.StartAt(Clock.StartTime);
+        }
+
+        _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests);
         _results = Channel.CreateBounded<RequestResult>(new BoundedChannelOptions(options.ResultBufferSize)
         {
             SingleWriter = false,
@@ -64,16 +63,16 @@ internal sealed class RequestRun : IDisposable
     public bool IsCancellationRequested => _cancellation.IsCancellationRequested;
 
     /// <summary>Results handed out or counted so far.</summary>
-    public long Completed => Volatile.Read(ref _completed);
+    public long Completed => _accounting.Completed;
 
     /// <summary>Failed results handed out or counted so far.</summary>
-    public long Failed => Volatile.Read(ref _failed);
+    public long Failed => _accounting.Failed;
 
     /// <summary>Requests in flight (sending, or waiting to retry).</summary>
     public int InFlight => _executor.InFlight;
 
     /// <summary>Why the run stopped taking requests before its input ended; null while it has not.</summary>
-    public string? StopReason => Volatile.Read(ref _stopReason);
+    public string? StopReason => _accounting.StopReason;
 
     /// <summary>Starts the run over a lazy source that ends by itself.</summary>
     public void Start(IAsyncEnumerable<RequestSpec> source)
@@ -85,9 +84,9 @@ internal sealed class RequestRun : IDisposable
 
         _gate = new IntakeGate(source);
         IAsyncEnumerable<RequestSpec> gated = _gate;
-        Func<RequestResult, bool>? onCompleted = _errorBudget is null && _handOut is null ? null : OnCompleted;
+        Func<RequestResult, bool>? onCompleted = _accounting.WatchesWorkers ? OnCompleted : null;
         _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
-            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _errorBudget is null ? null : MayStart, _cancellation.Token));
+            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, _cancellation.Token));
     }
 
     /// <summary>Starts the run over requests that <see cref="Post"/> hands in until <see cref="CompleteInput"/>.</summary>
@@ -137,7 +136,7 @@ internal sealed class RequestRun : IDisposable
         ChannelReader<RequestResult> reader = _results.Reader;
         while (reader.TryRead(out RequestResult? result))
         {
-            Account(result);
+            _accounting.Account(result);
             onResult(result);
         }
 
@@ -152,7 +151,7 @@ internal sealed class RequestRun : IDisposable
         {
             while (reader.TryRead(out RequestResult? result))
             {
-                Account(result);
+                _accounting.Account(result);
                 onResult(result);
             }
 
@@ -169,15 +168,17 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
-    /// <summary>The summary of the results handed out or counted so far.</summary>
-    public RunSummary CreateSummary()
+    /// <summary>How the run ended, in one line, for -Verbose.</summary>
+    public string DescribeEnd()
     {
-        RunStatistics statistics = _statistics ?? throw new InvalidOperationException("The run collects no statistics.");
-        lock (_accountLock)
-        {
-            return statistics.ToSummary(Clock, _options.ThrottleLimit, _options.RequestsPerSecond, CurrentStopReason());
-        }
+        double seconds = Clock.Elapsed.TotalSeconds;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Finished: {Completed} requests, {Failed} failed, in {seconds:0.###} s ({Completed / Math.Max(seconds, 1e-9):0.0} req/s).");
     }
+
+    /// <summary>The summary of the results handed out or counted so far.</summary>
+    public RunSummary CreateSummary() => _accounting.CreateSummary(CurrentStopReason());
 
     /// <summary>Stops starting requests and cancels those in flight. Safe from any thread.</summary>
     public void Cancel()
@@ -218,61 +219,12 @@ internal sealed class RequestRun : IDisposable
     private string? CurrentStopReason() =>
         StopReason ?? (_cancellation.IsCancellationRequested ? "The run was stopped (Ctrl+C) before it finished." : null);
 
-    /// <summary>Counts a result; on the pipeline thread for those handed out, on the workers for the others.</summary>
-    private void Account(RequestResult result)
+    private bool OnCompleted(RequestResult result) => _accounting.OnCompleted(result, _cancellation.IsCancellationRequested);
+
+    private void StopTakingRequests()
     {
-        lock (_accountLock)
-        {
-            Volatile.Write(ref _completed, _completed + 1);
-            if (!result.Success)
-            {
-                Volatile.Write(ref _failed, _failed + 1);
-            }
-
-            _statistics?.Record(result);
-        }
-    }
-
-    private bool MayStart() => Volatile.Read(ref _stopReason) is null;
-
-    /// <summary>Runs on the workers as each request completes; true when the result is to be handed out.</summary>
-    private bool OnCompleted(RequestResult result)
-    {
-        if (_errorBudget is not null)
-        {
-            ChargeErrorBudget(result);
-        }
-
-        if (_handOut is null || _handOut(result))
-        {
-            return true;
-        }
-
-        // Once the run is stopped, what ends is the stop's doing, not an answer: like the results the
-        // stopped pipeline no longer takes, it is not counted.
-        if (!_cancellation.IsCancellationRequested)
-        {
-            Account(result);
-        }
-
-        return false;
-    }
-
-    private void ChargeErrorBudget(RequestResult result)
-    {
-        long completed = Interlocked.Increment(ref _budgetCompleted);
-        long failed = result.Success ? Interlocked.Read(ref _budgetFailed) : Interlocked.Increment(ref _budgetFailed);
-        if (result.Success || Volatile.Read(ref _stopReason) is not null || _errorBudget!.Check(completed, failed) is not { } spent)
-        {
-            return;
-        }
-
-        // Stop starting requests; those in flight finish and are still handed out.
-        if (Interlocked.CompareExchange(ref _stopReason, "Error budget spent: " + spent, null) is null)
-        {
-            _gate?.Close();
-            _input?.Writer.TryComplete();
-        }
+        _gate?.Close();
+        _input?.Writer.TryComplete();
     }
 
     /// <summary>Waits for a result, the end, or the next tick; false at the end.</summary>

@@ -1,5 +1,5 @@
 using HdrHistogram;
-using LoadTest.Engine;
+using LoadTest.Engine.Accounting;
 
 namespace LoadTest;
 

@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using HdrHistogram;
-using LoadTest.Engine;
+using LoadTest.Engine.Accounting;
 
 namespace LoadTest;
 
@@ -12,49 +11,27 @@ namespace LoadTest;
 /// </summary>
 public sealed class RunSummary
 {
-    /// <summary>Builds a summary from counts and the two latency histograms (microseconds), for live runs and merges alike.</summary>
-    internal RunSummary(
-        long count,
-        long failed,
-        long retries,
-        TimeSpan elapsed,
-        long bytesReceived,
-        int throttleLimit,
-        double targetRequestsPerSecond,
-        DateTime startTime,
-        string? stopReason,
-        IReadOnlyDictionary<string, long> statusCodeCounts,
-        IReadOnlyDictionary<string, long> errorKindCounts,
-        HistogramBase latencyHistogram,
-        HistogramBase correctedHistogram)
+    /// <summary>Reads the summary off the fold that built it, for live runs and merges alike.</summary>
+    internal RunSummary(SummaryBuilder builder)
     {
-        LatencyStats latency = LatencyStats.FromHistogram(latencyHistogram);
-        Count = count;
-        Succeeded = count - failed;
-        Failed = failed;
-        Retries = retries;
-        Elapsed = elapsed;
-        RequestsPerSecond = elapsed > TimeSpan.Zero ? count / elapsed.TotalSeconds : 0;
-        BytesReceived = bytesReceived;
-        ThrottleLimit = throttleLimit;
-        TargetRequestsPerSecond = targetRequestsPerSecond;
-        StartTime = startTime;
-        IsPartial = stopReason is not null;
-        StopReason = stopReason;
-        StatusCodeCounts = statusCodeCounts;
-        ErrorKindCounts = errorKindCounts;
-        MinMs = latency.MinMs;
-        MeanMs = latency.MeanMs;
-        StdDevMs = latency.StdDevMs;
-        P50Ms = latency.P50Ms;
-        P90Ms = latency.P90Ms;
-        P95Ms = latency.P95Ms;
-        P99Ms = latency.P99Ms;
-        P999Ms = latency.P999Ms;
-        MaxMs = latency.MaxMs;
-        CorrectedLatency = LatencyStats.FromHistogram(correctedHistogram);
-        Histogram = LatencyHistogram.Encode(latencyHistogram);
-        CorrectedHistogram = LatencyHistogram.Encode(correctedHistogram);
+        Count = builder.Count;
+        Succeeded = builder.Count - builder.Failed;
+        Failed = builder.Failed;
+        Retries = builder.Retries;
+        Elapsed = builder.Elapsed;
+        RequestsPerSecond = Elapsed > TimeSpan.Zero ? Count / Elapsed.TotalSeconds : 0;
+        BytesReceived = builder.BytesReceived;
+        ThrottleLimit = builder.ThrottleLimit;
+        TargetRequestsPerSecond = builder.TargetRequestsPerSecond;
+        StartTime = builder.StartTime;
+        StopReason = builder.StopReason;
+        IsPartial = StopReason is not null;
+        StatusCodeCounts = builder.StatusCodeCounts();
+        ErrorKindCounts = builder.ErrorKindCounts();
+        Latency = LatencyStats.FromHistogram(builder.Latency);
+        CorrectedLatency = LatencyStats.FromHistogram(builder.CorrectedLatency);
+        Histogram = LatencyHistogram.Encode(builder.Latency);
+        CorrectedHistogram = LatencyHistogram.Encode(builder.CorrectedLatency);
     }
 
     /// <summary>Requests completed (each has a result).</summary>
@@ -102,32 +79,35 @@ public sealed class RunSummary
     /// <summary>Failed requests per error kind.</summary>
     public IReadOnlyDictionary<string, long> ErrorKindCounts { get; }
 
-    /// <summary>Fastest request, in ms.</summary>
-    public double MinMs { get; }
+    /// <summary>Latency from sending each request to its last byte, in ms.</summary>
+    public LatencyStats Latency { get; }
+
+    /// <summary>Fastest request, in ms (Latency.MinMs).</summary>
+    public double MinMs => Latency.MinMs;
 
     /// <summary>Mean latency, in ms.</summary>
-    public double MeanMs { get; }
+    public double MeanMs => Latency.MeanMs;
 
     /// <summary>Standard deviation of the latency, in ms.</summary>
-    public double StdDevMs { get; }
+    public double StdDevMs => Latency.StdDevMs;
 
     /// <summary>Median latency, in ms.</summary>
-    public double P50Ms { get; }
+    public double P50Ms => Latency.P50Ms;
 
     /// <summary>90th percentile latency, in ms.</summary>
-    public double P90Ms { get; }
+    public double P90Ms => Latency.P90Ms;
 
     /// <summary>95th percentile latency, in ms.</summary>
-    public double P95Ms { get; }
+    public double P95Ms => Latency.P95Ms;
 
     /// <summary>99th percentile latency, in ms.</summary>
-    public double P99Ms { get; }
+    public double P99Ms => Latency.P99Ms;
 
     /// <summary>99.9th percentile latency, in ms.</summary>
-    public double P999Ms { get; }
+    public double P999Ms => Latency.P999Ms;
 
     /// <summary>Slowest request, in ms.</summary>
-    public double MaxMs { get; }
+    public double MaxMs => Latency.MaxMs;
 
     /// <summary>
     /// Latency measured from each request's scheduled start under -RequestsPerSecond (corrected for

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LoadTest.Engine;
+namespace LoadTest.Engine.Accounting;
 
 /// <summary>
 /// The failures a run may have before it stops starting requests: a count, and a rate that is judged

@@ -2,7 +2,7 @@ using System;
 using HdrHistogram;
 using HdrHistogram.Utilities;
 
-namespace LoadTest.Engine;
+namespace LoadTest.Engine.Accounting;
 
 /// <summary>
 /// The HDR histogram settings every summary shares (microseconds, 1 µs to 1 hour, 3 significant

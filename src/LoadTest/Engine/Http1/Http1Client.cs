@@ -8,58 +8,36 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
+using LoadTest.Engine.Transport;
+
 namespace LoadTest.Engine.Http1;
 
 /// <summary>
-/// A lean client for the common case (plain http, HTTP/1.1, no proxy): keep-alive connections pooled per
-/// server, requests written straight into a reused buffer, responses parsed in place. It does roughly
-/// half the work of HttpClient per request; everything it does not cover goes to HttpClient.
+/// LoadTest's own HTTP/1.1 client for the common case (plain http, HTTP/1.1, no proxy): keep-alive
+/// connections pooled per server, requests written straight into a reused buffer, responses parsed in
+/// place. It does roughly half the work of HttpClient per request; <see cref="TransportSelector"/>
+/// sends everything else to HttpClient.
 /// </summary>
-internal sealed class Http1Client : IDisposable
+internal sealed class Http1Client : IHttpTransport
 {
     private static readonly byte[] s_version = " HTTP/1.1\r\nHost: "u8.ToArray();
     private static readonly byte[] s_close = "Connection: close\r\n"u8.ToArray();
     private static readonly byte[] s_emptyLength = "Content-Length: 0\r\n"u8.ToArray();
 
     private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idle = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _direct = new(StringComparer.Ordinal);
     private readonly RequestEngineOptions _options;
-    private readonly Http1ReadOptions _read;
     private int _disposed;
 
     public Http1Client(RequestEngineOptions options)
     {
         _options = options;
-        _read = new Http1ReadOptions(options.IncludeHeaders, options.IncludeContent, options.MaximumContentBytes);
-    }
-
-    /// <summary>Whether a run with these settings can use this client at all.</summary>
-    public static bool Supports(RequestEngineOptions options) =>
-        options.HttpVersion == HttpVersion.Version11
-        && !options.KeepCookies
-        && (options.MaxConnections <= 0 || options.MaxConnections >= options.ThrottleLimit);
-
-    /// <summary>
-    /// Whether this request can go this way: plain http to an ASCII host, no proxy, headers it can write.
-    /// <paramref name="authority"/> (host and port) is computed once here and handed to <see cref="SendAsync"/>.
-    /// </summary>
-    public bool Serves(RequestSpec spec, out string authority)
-    {
-        Uri uri = spec.Uri;
-        authority = string.Empty;
-        if (uri.Scheme != Uri.UriSchemeHttp || spec.Payload.Http1HeaderBlock is null)
-        {
-            return false;
-        }
-
-        authority = uri.Authority;
-        return _direct.GetOrAdd(authority, static (_, state) => state.Client.IsDirect(state.Uri), (Client: this, Uri: uri));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Http1Response> SendAsync(RequestSpec spec, string authority, AttemptProgress counter, CancellationToken token)
+    public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress counter, CancellationToken token)
     {
-        Uri uri = spec.Uri;
+        Uri uri = hop.Uri;
+        string authority = uri.Authority;
         ConcurrentStack<Http1Connection> idle = _idle.GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
         while (true)
         {
@@ -67,10 +45,10 @@ internal sealed class Http1Client : IDisposable
             connection ??= await Http1Connection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
             try
             {
-                int headLength = WriteHead(connection, spec, authority);
+                int headLength = WriteHead(connection, spec, uri, authority);
                 await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
-                (Http1Response response, bool reusable) = await connection
-                    .ReceiveAsync(spec.Method == HttpMethod.Head, _read, counter, token)
+                (ResponseHead response, bool reusable) = await connection
+                    .ReceiveAsync(spec.Method == HttpMethod.Head, _options.IncludeHeaders, counter, token)
                     .ConfigureAwait(false);
                 connection.Reused = true;
                 if (reusable && !_options.DisableKeepAlive && Volatile.Read(ref _disposed) == 0)
@@ -112,20 +90,10 @@ internal sealed class Http1Client : IDisposable
     private static bool IsStale(Exception ex) =>
         ex is SocketException or System.IO.IOException or ObjectDisposedException;
 
-    private bool IsDirect(Uri uri)
-    {
-        if (!uri.IdnHost.Equals(uri.Host, StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(uri.Authority) != uri.Authority.Length)
-        {
-            return false;
-        }
-
-        return _options.NoProxy || HttpClient.DefaultProxy.IsBypassed(uri) || HttpClient.DefaultProxy.GetProxy(uri) is null;
-    }
-
-    private int WriteHead(Http1Connection connection, RequestSpec spec, string host)
+    private int WriteHead(Http1Connection connection, RequestSpec spec, Uri uri, string host)
     {
         string method = spec.Method.Method;
-        string target = spec.Uri.PathAndQuery;
+        string target = uri.PathAndQuery;
         byte[] block = spec.Payload.Http1HeaderBlock!;
         bool emptyLength = spec.Payload.Body is null && spec.Payload.ContentType is null
             && (spec.Method == HttpMethod.Post || spec.Method == HttpMethod.Put || spec.Method == HttpMethod.Patch);

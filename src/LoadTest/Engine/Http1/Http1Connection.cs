@@ -12,6 +12,8 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
+using LoadTest.Engine.Transport;
+
 namespace LoadTest.Engine.Http1;
 
 /// <summary>
@@ -84,13 +86,13 @@ internal sealed class Http1Connection : IDisposable
 
     /// <summary>Reads one response; returns it and whether the connection can carry another request.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<(Http1Response Response, bool Reusable)> ReceiveAsync(
-        bool headRequest, Http1ReadOptions options, AttemptProgress counter, CancellationToken token)
+    public async ValueTask<(ResponseHead Response, bool Reusable)> ReceiveAsync(
+        bool headRequest, bool includeHeaders, AttemptProgress counter, CancellationToken token)
     {
         while (true)
         {
             int headLength = await ReadHeadAsync(token).ConfigureAwait(false);
-            Head head = ParseHead(_buffer.AsSpan(_start, headLength), options.IncludeHeaders);
+            Head head = ParseHead(_buffer.AsSpan(_start, headLength), includeHeaders);
             _start += headLength + s_headEnd.Length;
             if (head.StatusCode >= 100 && head.StatusCode < 200 && head.StatusCode != 101)
             {
@@ -98,32 +100,27 @@ internal sealed class Http1Connection : IDisposable
             }
 
             counter.StatusCode = head.StatusCode;
-            MemoryStream? kept = options.IncludeContent ? new MemoryStream() : null;
             bool framed = true;
             if (headRequest || head.StatusCode is 204 or 304 or 101)
             {
             }
             else if (head.Chunked)
             {
-                await ReadChunkedAsync(counter, kept, options.MaximumContentBytes, token).ConfigureAwait(false);
+                await ReadChunkedAsync(counter, token).ConfigureAwait(false);
             }
             else if (head.ContentLength >= 0)
             {
-                await ReadBodyAsync(head.ContentLength, false, counter, kept, options.MaximumContentBytes, token).ConfigureAwait(false);
+                await ReadBodyAsync(head.ContentLength, false, counter, token).ConfigureAwait(false);
             }
             else
             {
                 framed = false;
-                await ReadBodyAsync(0, true, counter, kept, options.MaximumContentBytes, token).ConfigureAwait(false);
+                await ReadBodyAsync(0, true, counter, token).ConfigureAwait(false);
             }
 
-            string? content = null;
-            if (kept is not null)
-            {
-                string? charset = head.ContentType is not null && MediaTypeHeaderValue.TryParse(head.ContentType, out MediaTypeHeaderValue? media) ? media.CharSet : null;
-                content = ResponseCharset.EncodingOf(charset).GetString(kept.GetBuffer(), 0, (int)kept.Length);
-                kept.Dispose();
-            }
+            string? content = counter.KeepsContent
+                ? counter.Content(head.ContentType is not null && MediaTypeHeaderValue.TryParse(head.ContentType, out MediaTypeHeaderValue? media) ? media.CharSet : null)
+                : null;
 
             bool reusable = framed && head.KeepAlive && _start == _end;
             if (_start == _end)
@@ -131,7 +128,7 @@ internal sealed class Http1Connection : IDisposable
                 _start = _end = 0;
             }
 
-            var response = new Http1Response
+            var response = new ResponseHead
             {
                 StatusCode = head.StatusCode,
                 ReasonPhrase = head.ReasonPhrase,
@@ -216,7 +213,7 @@ internal sealed class Http1Connection : IDisposable
             else if (status >= 300 && Ascii.EqualsIgnoreCase(name, "Retry-After"u8)
                 && RetryConditionHeaderValue.TryParse(Encoding.ASCII.GetString(value), out RetryConditionHeaderValue? retry))
             {
-                result.RetryAfter = retry.Delta ?? (retry.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+                result.RetryAfter = ResponseHead.WaitOf(retry);
             }
             else if (status >= 300 && status < 400 && Ascii.EqualsIgnoreCase(name, "Location"u8))
             {
@@ -226,9 +223,7 @@ internal sealed class Http1Connection : IDisposable
 
             if (result.Headers is not null)
             {
-                string key = Encoding.ASCII.GetString(name);
-                string text = Encoding.Latin1.GetString(value);
-                result.Headers[key] = result.Headers.TryGetValue(key, out string? earlier) ? earlier + ", " + text : text;
+                ResponseHead.AddHeader(result.Headers, Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
             }
         }
 
@@ -316,7 +311,7 @@ internal sealed class Http1Connection : IDisposable
 
     /// <summary>Reads <paramref name="length"/> body bytes, or with <paramref name="toEnd"/> all bytes until the connection closes.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReadBodyAsync(long length, bool toEnd, AttemptProgress counter, MemoryStream? kept, int keepAtMost, CancellationToken token)
+    private async ValueTask ReadBodyAsync(long length, bool toEnd, AttemptProgress counter, CancellationToken token)
     {
         byte[]? large = null;
         try
@@ -326,7 +321,7 @@ internal sealed class Http1Connection : IDisposable
                 if (_start < _end)
                 {
                     int take = toEnd ? _end - _start : (int)Math.Min(length, _end - _start);
-                    Consume(_buffer, _start, take, counter, kept, keepAtMost);
+                    counter.Add(_buffer.AsSpan(_start, take));
                     _start += take;
                     length -= take;
                     continue;
@@ -344,7 +339,7 @@ internal sealed class Http1Connection : IDisposable
                     if (more)
                     {
                         ReceivedAny = true;
-                        Consume(large, 0, read, counter, kept, keepAtMost);
+                        counter.Add(large.AsSpan(0, read));
                         length -= read;
                     }
                 }
@@ -374,7 +369,7 @@ internal sealed class Http1Connection : IDisposable
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReadChunkedAsync(AttemptProgress counter, MemoryStream? kept, int keepAtMost, CancellationToken token)
+    private async ValueTask ReadChunkedAsync(AttemptProgress counter, CancellationToken token)
     {
         while (true)
         {
@@ -401,7 +396,7 @@ internal sealed class Http1Connection : IDisposable
                 return;
             }
 
-            await ReadBodyAsync(chunk, false, counter, kept, keepAtMost, token).ConfigureAwait(false);
+            await ReadBodyAsync(chunk, false, counter, token).ConfigureAwait(false);
             if ((await ReadLineAsync(token).ConfigureAwait(false)).Length != 0)
             {
                 throw Invalid("A chunk did not end where its size said.");
@@ -426,15 +421,6 @@ internal sealed class Http1Connection : IDisposable
             {
                 throw Ended();
             }
-        }
-    }
-
-    private static void Consume(byte[] source, int offset, int take, AttemptProgress counter, MemoryStream? kept, int keepAtMost)
-    {
-        counter.Bytes += take;
-        if (kept is not null && kept.Length < keepAtMost)
-        {
-            kept.Write(source, offset, (int)Math.Min(take, keepAtMost - kept.Length));
         }
     }
 

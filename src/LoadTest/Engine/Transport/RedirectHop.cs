@@ -1,7 +1,7 @@
 using System;
 using System.Net.Http;
 
-namespace LoadTest.Engine;
+namespace LoadTest.Engine.Transport;
 
 /// <summary>
 /// Where a request goes at one step of a redirect chain. 303 (and 301/302 after a POST) turn into a GET
@@ -10,6 +10,12 @@ namespace LoadTest.Engine;
 /// </summary>
 internal readonly record struct RedirectHop(Uri Uri, HttpMethod Method, bool WithBody, bool SameOrigin, int Number)
 {
+    /// <summary>The request as the user gave it.</summary>
+    public static RedirectHop First(RequestSpec spec) => new(spec.Uri, spec.Method, WithBody: true, SameOrigin: true, Number: 0);
+
+    /// <summary>True when this hop sends exactly the request the user gave, only perhaps to another path of the same origin.</summary>
+    public bool IsAsGiven(RequestSpec spec) => WithBody && SameOrigin && Method == spec.Method;
+
     /// <summary>The next hop after a response, or false when the response is the answer.</summary>
     public static bool TryFollow(RequestSpec spec, RedirectHop current, int status, Uri? location, int maximumRedirection, out RedirectHop next)
     {

@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace LoadTest.Engine;
+namespace LoadTest.Engine.Transport;
 
 /// <summary>The text encoding a response's charset names, for -IncludeContent on either HTTP path.</summary>
 internal static class ResponseCharset

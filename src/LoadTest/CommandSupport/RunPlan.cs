@@ -1,0 +1,210 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Threading;
+using LoadTest.Commands;
+using LoadTest.Engine;
+using LoadTest.Engine.Accounting;
+
+namespace LoadTest.CommandSupport;
+
+/// <summary>
+/// What one Invoke-BoundedRequest run is, built once from the bound parameters: the engine's options, the
+/// requests' source, which results are written, the summary, the error budget, and what is sent to remote
+/// sessions. Both the local and the remote path run from it.
+/// </summary>
+internal sealed class RunPlan
+{
+    /// <summary>Parameters that belong to the fan-out itself and are not passed on to the sessions.</summary>
+    private static readonly HashSet<string> s_notForSessions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Session", "RemoteModule", "Count", "StartIndex", "Summary", "Output",
+    };
+
+    private readonly IDictionary<string, object> _bound;
+
+    private RunPlan(InvokeBoundedRequestCommand command, RequestInputConverter converter, RequestEngineOptions options)
+    {
+        _bound = command.MyInvocation.BoundParameters;
+        Converter = converter;
+        Options = options;
+        Uri = command.Uri;
+        StartIndex = command.StartIndex;
+        Output = Has(nameof(command.Output)) ? command.Output : (command.Summary ? ResultOutput.None : ResultOutput.All);
+        WritesSummary = command.Summary;
+        CollectsSummary = command.Summary || command.SummaryVariable is not null;
+        if (Has(nameof(command.MaxErrorCount)) || Has(nameof(command.MaxErrorRate)))
+        {
+            Budget = new ErrorBudget(
+                Has(nameof(command.MaxErrorCount)) ? command.MaxErrorCount : -1,
+                Has(nameof(command.MaxErrorRate)) ? command.MaxErrorRate : -1,
+                command.ErrorRateMinimumCount);
+        }
+
+        if (command.SkipCertificateCheck)
+        {
+            Warnings.Add("-SkipCertificateCheck: TLS certificates are not verified for this run.");
+        }
+
+        // -Duration without -Count runs until the duration is over.
+        Count = options.Duration is not null && !Has(nameof(command.Count)) ? long.MaxValue : command.Count;
+    }
+
+    public RequestEngineOptions Options { get; }
+
+    /// <summary>What the user should know before the run starts.</summary>
+    public List<string> Warnings { get; } = new();
+
+    /// <summary>Method, headers and body of every request, and the converter of pipeline input.</summary>
+    public RequestInputConverter Converter { get; }
+
+    public string Uri { get; }
+
+    public long StartIndex { get; }
+
+    /// <summary>Requests to send to -Uri; long.MaxValue when only -Duration ends the run.</summary>
+    public long Count { get; }
+
+    /// <summary>How many requests the run will make, when that is known; -1 otherwise.</summary>
+    public long Total => Count == long.MaxValue ? -1 : Count;
+
+    public ResultOutput Output { get; }
+
+    /// <summary>-Summary: the summary goes to the pipeline at the end.</summary>
+    public bool WritesSummary { get; }
+
+    /// <summary>-Summary or -SummaryVariable: results are folded into a summary.</summary>
+    public bool CollectsSummary { get; }
+
+    public ErrorBudget? Budget { get; }
+
+    /// <summary>Which results the run hands to the pipeline; null for all. The others are only counted.</summary>
+    public Predicate<RequestResult>? HandOut => Output switch
+    {
+        ResultOutput.None => static _ => false,
+        ResultOutput.Failed => static result => !result.Success,
+        _ => null,
+    };
+
+    /// <summary>Validates the parameters and builds the plan, or returns the error that stops the run before it starts.</summary>
+    public static ErrorRecord? TryCreate(InvokeBoundedRequestCommand command, out RunPlan? plan)
+    {
+        plan = null;
+        IDictionary<string, object> bound = command.MyInvocation.BoundParameters;
+        RequestInputConverter converter = RequestInputConverter.Create(command.Method, command.Headers, command.Cookie, command.Body, command.ContentType, out ErrorRecord? error);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        bool hasDuration = bound.ContainsKey(nameof(command.Duration));
+        if (hasDuration && command.Duration <= TimeSpan.Zero)
+        {
+            return ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, command.Duration, "-Duration must be longer than zero.");
+        }
+
+        Version version = Version.Parse(command.HttpVersion);
+        if (version.Major == 3 && !Http3Support.IsSupported)
+        {
+            return ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, command.HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0.");
+        }
+
+        var options = new RequestEngineOptions
+        {
+            ThrottleLimit = command.ThrottleLimit,
+            MaxConnections = command.MaxConnections,
+            Timeout = command.TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(command.TimeoutSec),
+            SkipCertificateCheck = command.SkipCertificateCheck,
+            NoProxy = command.NoProxy,
+            MaximumRedirection = command.MaximumRedirection,
+            HttpVersion = version,
+            DisableKeepAlive = command.DisableKeepAlive,
+            KeepCookies = command.KeepCookies,
+            Transport = command.Transport,
+            Retry = new RetryPolicy(
+                command.MaximumRetryCount,
+                TimeSpan.FromSeconds(command.RetryIntervalSec),
+                command.RetryStatusCode is null ? RetryPolicy.DefaultStatusCodes : StatusCodeSet.Of(command.RetryStatusCode)),
+            SuccessStatusCodes = command.SuccessStatusCode is null
+                ? StatusCodeSet.Range(RunDefaults.SuccessStatusFrom, RunDefaults.SuccessStatusTo)
+                : StatusCodeSet.Of(command.SuccessStatusCode),
+            IncludeHeaders = command.IncludeHeaders,
+            IncludeContent = command.IncludeContent,
+            MaximumContentBytes = command.MaximumContentBytes,
+            RequestsPerSecond = command.RequestsPerSecond,
+            Duration = hasDuration ? command.Duration : null,
+        };
+        plan = new RunPlan(command, converter, options);
+        return null;
+    }
+
+    /// <summary>The requests of -Uri, or the error that says why its template is not a URI.</summary>
+    public ErrorRecord? TryCreateSource(out UriTemplateSource? source)
+    {
+        source = null;
+
+        // Validate with index 0 substituted, so a template such as http://host/item/{0} is checked as a real URI.
+        string probe = Uri.Replace("{0}", "0", StringComparison.Ordinal);
+        ErrorRecord? error = RequestInputConverter.TryParseUri(probe, Uri, out _);
+        if (error is null)
+        {
+            source = new UriTemplateSource(Uri, StartIndex, Count, Converter.Method, Converter.Payload);
+        }
+
+        return error;
+    }
+
+    /// <summary>The parameters of one session's share: this run's own, with its index range, always with -Summary.</summary>
+    public Hashtable ForSession(long count, long startIndex)
+    {
+        var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, object> entry in _bound)
+        {
+            if (!s_notForSessions.Contains(entry.Key))
+            {
+                // Switches travel as booleans: a deserialized SwitchParameter does not bind back.
+                parameters[entry.Key] = entry.Value is SwitchParameter flag ? flag.IsPresent : entry.Value;
+            }
+        }
+
+        parameters["Count"] = count;
+        parameters["StartIndex"] = startIndex;
+        parameters["Summary"] = true;
+
+        // Remote results come back only when asked for: the merged summary is the answer.
+        parameters["Output"] = (Has("Output") ? Output : ResultOutput.None).ToString();
+        return parameters;
+    }
+
+    /// <summary>The error that ends a run whose error budget was spent, after its results and summary were written.</summary>
+    public ErrorRecord StoppedEarly(string reason) => ErrorRecordFactory.Create(
+        new InvalidOperationException($"The run stopped early. {reason} {(WritesSummary ? "The results and the summary" : "The results")} so far were written before this error."),
+        ErrorIds.ErrorBudgetExceeded,
+        ErrorCategory.LimitsExceeded,
+        null);
+
+    /// <summary>The run's settings in one line, for -Verbose.</summary>
+    public string Describe(int sessions)
+    {
+        RequestEngineOptions o = Options;
+        string what = string.IsNullOrEmpty(Uri)
+            ? "requests from the pipeline"
+            : (Total > 0 ? string.Create(CultureInfo.InvariantCulture, $"{Total} requests to {Uri}") : $"requests to {Uri}");
+        if (sessions > 0)
+        {
+            what += string.Create(CultureInfo.InvariantCulture, $" on {sessions} sessions (ThrottleLimit for each)");
+        }
+
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Starting {what}: ThrottleLimit {o.ThrottleLimit}, timeout {(o.Timeout == Timeout.InfiniteTimeSpan ? "none" : o.Timeout.TotalSeconds + " s")}" +
+            $"{(o.RequestsPerSecond > 0 ? $", {o.RequestsPerSecond} req/s schedule" : string.Empty)}" +
+            $"{(o.Duration is { } d ? $", duration {d}" : string.Empty)}" +
+            $"{(o.Retry.MaximumRetryCount > 0 ? $", up to {o.Retry.MaximumRetryCount} retries" : string.Empty)}, HTTP/{o.HttpVersion.ToString(2)}, " +
+            $"output {Output}{(WritesSummary ? " + summary" : string.Empty)}.");
+    }
+
+    private bool Has(string name) => _bound.ContainsKey(name);
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Threading;
+
+namespace LoadTest.Engine.Accounting;
+
+/// <summary>
+/// What a run has done so far: results counted, the summary folded from them, and the error budget they
+/// are charged against. Results handed to the caller are counted on the pipeline thread, the others on
+/// the workers, so a summary-only run never wakes the caller per request.
+/// </summary>
+internal sealed class RunAccounting
+{
+    private readonly object _lock = new();
+    private readonly SummaryBuilder? _summary;
+    private readonly ErrorBudget? _budget;
+    private readonly Predicate<RequestResult>? _handOut;
+    private readonly Action _onBudgetSpent;
+    private long _completed;
+    private long _failed;
+    private long _budgetCompleted;
+    private long _budgetFailed;
+    private string? _stopReason;
+
+    /// <param name="summary">The fold for the run's summary; null when nobody asked for one.</param>
+    /// <param name="budget">Failures after which the run stops starting requests; null for no limit.</param>
+    /// <param name="handOut">Which results the caller wants handed out; null for all. The others are only counted.</param>
+    /// <param name="onBudgetSpent">Called once, on a worker, when the budget is spent: stop taking requests.</param>
+    public RunAccounting(SummaryBuilder? summary, ErrorBudget? budget, Predicate<RequestResult>? handOut, Action onBudgetSpent)
+    {
+        _summary = summary;
+        _budget = budget;
+        _handOut = handOut;
+        _onBudgetSpent = onBudgetSpent;
+    }
+
+    /// <summary>Results counted so far.</summary>
+    public long Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Failed results counted so far.</summary>
+    public long Failed => Volatile.Read(ref _failed);
+
+    /// <summary>Why the run stopped taking requests (its error budget is spent); null while it has not.</summary>
+    public string? StopReason => Volatile.Read(ref _stopReason);
+
+    /// <summary>True when the workers must see each result (to charge the budget, or to count what is not handed out).</summary>
+    public bool WatchesWorkers => _budget is not null || _handOut is not null;
+
+    public bool MayStart() => StopReason is null;
+
+    /// <summary>Counts a result; on the pipeline thread for those handed out, on the workers for the others.</summary>
+    public void Account(RequestResult result)
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _completed, _completed + 1);
+            if (!result.Success)
+            {
+                Volatile.Write(ref _failed, _failed + 1);
+            }
+
+            _summary?.Add(result);
+        }
+    }
+
+    /// <summary>
+    /// Runs on the workers as each request completes; true when the result is to be handed out (and is
+    /// counted when it is). Once the run is stopped, what ends is the stop's doing, not an answer: like the
+    /// results the stopped pipeline no longer takes, it is not counted.
+    /// </summary>
+    public bool OnCompleted(RequestResult result, bool stopped)
+    {
+        if (_budget is not null)
+        {
+            Charge(result);
+        }
+
+        if (_handOut is null || _handOut(result))
+        {
+            return true;
+        }
+
+        if (!stopped)
+        {
+            Account(result);
+        }
+
+        return false;
+    }
+
+    /// <summary>The summary of the results counted so far.</summary>
+    public RunSummary CreateSummary(string? stopReason)
+    {
+        SummaryBuilder summary = _summary ?? throw new InvalidOperationException("The run collects no summary.");
+        lock (_lock)
+        {
+            if (stopReason is not null)
+            {
+                summary.AddStopReason(stopReason);
+            }
+
+            return new RunSummary(summary);
+        }
+    }
+
+    private void Charge(RequestResult result)
+    {
+        long completed = Interlocked.Increment(ref _budgetCompleted);
+        long failed = result.Success ? Interlocked.Read(ref _budgetFailed) : Interlocked.Increment(ref _budgetFailed);
+        if (result.Success || StopReason is not null || _budget!.Check(completed, failed) is not { } spent)
+        {
+            return;
+        }
+
+        // Stop starting requests; those in flight finish and are still handed out.
+        if (Interlocked.CompareExchange(ref _stopReason, "Error budget spent: " + spent, null) is null)
+        {
+            _onBudgetSpent();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using HdrHistogram;
+
+namespace LoadTest.Engine.Accounting;
+
+/// <summary>
+/// The one fold behind every summary: results of a live run, results read back from files, and whole
+/// summaries from other runs or processes all add into the same counts and HDR histograms, so merged
+/// percentiles are those of all the requests together. Its size does not depend on how many results
+/// there were. Not thread-safe: callers serialise its use.
+/// </summary>
+internal sealed class SummaryBuilder
+{
+    private static readonly int s_kinds = Enum.GetValues<RequestErrorKind>().Length;
+
+    private readonly LongHistogram _latency = LatencyHistogram.Create();
+    private readonly LongHistogram _corrected = LatencyHistogram.Create();
+    private readonly long[] _statusCounts = new long[600];
+    private readonly Dictionary<int, long> _otherStatusCounts = new();
+    private readonly long[] _errorCounts = new long[s_kinds];
+    private readonly Dictionary<string, long> _otherErrorCounts = new(StringComparer.Ordinal);
+    private readonly List<string> _stopReasons = new();
+    private DateTime _start = DateTime.MaxValue;
+    private DateTime _end = DateTime.MinValue;
+
+    /// <summary>Results and summaries added.</summary>
+    public long Inputs { get; private set; }
+
+    public long Count { get; private set; }
+
+    public long Failed { get; private set; }
+
+    public long Retries { get; private set; }
+
+    public long BytesReceived { get; private set; }
+
+    /// <summary>The throttle limits of the runs added, summed: runs side by side hold that many in flight together.</summary>
+    public int ThrottleLimit { get; set; }
+
+    /// <summary>The scheduled rates of the runs added, summed.</summary>
+    public double TargetRequestsPerSecond { get; set; }
+
+    public HistogramBase Latency => _latency;
+
+    public HistogramBase CorrectedLatency => _corrected;
+
+    /// <summary>When the first run added started; the earliest result's start when only results were added.</summary>
+    public DateTime StartTime => Count == 0 && _start == DateTime.MaxValue ? DateTime.Now : _start;
+
+    /// <summary>From the earliest start to the latest end of what was added: runs are taken to have run side by side.</summary>
+    public TimeSpan Elapsed => Count == 0 || _end < _start ? TimeSpan.Zero : _end - _start;
+
+    /// <summary>Why a run added stopped early (several joined); null when all ran to their end.</summary>
+    public string? StopReason => _stopReasons.Count == 0 ? null : string.Join(" ", _stopReasons);
+
+    /// <summary>Marks the start of a live run: its elapsed time counts from here, not from its first request.</summary>
+    public void StartAt(DateTime start) => _start = start;
+
+    /// <summary>Adds one result of a live run.</summary>
+    public void Add(RequestResult result) => AddResult(
+        result.ElapsedMs, result.CorrectedElapsedMs, result.StatusCode, result.Success, result.ErrorKind, null, result.BytesReceived, result.Attempts, result.StartTime);
+
+    /// <summary>Adds a result read back by name (from Import-Csv, say).</summary>
+    public void AddResult(ISummaryFields result)
+    {
+        double elapsed = result.Number("ElapsedMs");
+        string kindName = result.Text("ErrorKind") ?? nameof(RequestErrorKind.Other);
+        bool known = Enum.TryParse(kindName, out RequestErrorKind kind) && Enum.IsDefined(kind);
+        AddResult(
+            elapsed,
+            result.Number("CorrectedElapsedMs", elapsed),
+            (int)result.Number("StatusCode"),
+            result.Flag("Success"),
+            kind,
+            known ? null : kindName,
+            (long)result.Number("BytesReceived"),
+            (int)result.Number("Attempts", 1),
+            result.Time("StartTime"));
+    }
+
+    /// <summary>Adds a whole summary read back by name; its histograms must hold exactly its Count.</summary>
+    public void AddSummary(ISummaryFields summary)
+    {
+        long count = (long)summary.Number("Count");
+        string histogram = summary.Text("Histogram") ?? string.Empty;
+        HistogramBase latency = LatencyHistogram.Decode(histogram);
+        HistogramBase corrected = LatencyHistogram.Decode(summary.Text("CorrectedHistogram") ?? histogram);
+        if (latency.TotalCount != count)
+        {
+            throw new FormatException($"The summary's histogram holds {latency.TotalCount} values but its Count is {count}.");
+        }
+
+        _latency.Add(latency);
+        _corrected.Add(corrected);
+        Inputs++;
+        Count += count;
+        Failed += (long)summary.Number("Failed");
+        Retries += (long)summary.Number("Retries");
+        BytesReceived += (long)summary.Number("BytesReceived");
+        ThrottleLimit += (int)summary.Number("ThrottleLimit");
+        TargetRequestsPerSecond += summary.Number("TargetRequestsPerSecond");
+        foreach (KeyValuePair<string, long> status in summary.Counts("StatusCodeCounts"))
+        {
+            AddStatus(int.Parse(status.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), status.Value);
+        }
+
+        foreach (KeyValuePair<string, long> error in summary.Counts("ErrorKindCounts"))
+        {
+            AddError(Enum.TryParse(error.Key, out RequestErrorKind kind) && Enum.IsDefined(kind) ? kind : null, error.Key, error.Value);
+        }
+
+        if (summary.Text("StopReason") is { Length: > 0 } reason)
+        {
+            AddStopReason(reason);
+        }
+
+        DateTime start = summary.Time("StartTime");
+        Span(start, start + summary.Duration("Elapsed"));
+    }
+
+    /// <summary>Marks the result as partial, for a part that produced no summary or stopped early.</summary>
+    public void AddStopReason(string reason)
+    {
+        if (!_stopReasons.Contains(reason))
+        {
+            _stopReasons.Add(reason);
+        }
+    }
+
+    /// <summary>Responses per status code, keyed by the code as text so that the summary converts to JSON.</summary>
+    public SortedDictionary<string, long> StatusCodeCounts()
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (int code = 0; code < _statusCounts.Length; code++)
+        {
+            if (_statusCounts[code] > 0)
+            {
+                counts[code.ToString(CultureInfo.InvariantCulture)] = _statusCounts[code];
+            }
+        }
+
+        foreach (KeyValuePair<int, long> other in _otherStatusCounts)
+        {
+            counts[other.Key.ToString(CultureInfo.InvariantCulture)] = other.Value;
+        }
+
+        return counts;
+    }
+
+    /// <summary>Failed requests per error kind.</summary>
+    public SortedDictionary<string, long> ErrorKindCounts()
+    {
+        var counts = new SortedDictionary<string, long>(_otherErrorCounts, StringComparer.Ordinal);
+        for (int kind = 0; kind < _errorCounts.Length; kind++)
+        {
+            if (_errorCounts[kind] > 0)
+            {
+                counts[((RequestErrorKind)kind).ToString()] = _errorCounts[kind];
+            }
+        }
+
+        return counts;
+    }
+
+    private void AddResult(double elapsedMs, double correctedMs, int status, bool success, RequestErrorKind kind, string? otherKind, long bytes, int attempts, DateTime start)
+    {
+        Inputs++;
+        Count++;
+        BytesReceived += bytes;
+        Retries += Math.Max(0, attempts - 1);
+        if (!success)
+        {
+            Failed++;
+            AddError(otherKind is null ? kind : null, otherKind, 1);
+        }
+
+        if (status != 0)
+        {
+            AddStatus(status, 1);
+        }
+
+        LatencyHistogram.Record(_latency, elapsedMs);
+        LatencyHistogram.Record(_corrected, correctedMs);
+        Span(start, start.AddMilliseconds(elapsedMs));
+    }
+
+    private void AddStatus(int status, long count)
+    {
+        if (status > 0 && status < _statusCounts.Length)
+        {
+            _statusCounts[status] += count;
+        }
+        else
+        {
+            _otherStatusCounts[status] = _otherStatusCounts.GetValueOrDefault(status) + count;
+        }
+    }
+
+    private void AddError(RequestErrorKind? kind, string? name, long count)
+    {
+        if (kind is { } known)
+        {
+            _errorCounts[(int)known] += count;
+        }
+        else
+        {
+            _otherErrorCounts[name!] = _otherErrorCounts.GetValueOrDefault(name!) + count;
+        }
+    }
+
+    private void Span(DateTime start, DateTime end)
+    {
+        if (start < _start)
+        {
+            _start = start;
+        }
+
+        if (end > _end)
+        {
+            _end = end;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Security;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace LoadTest.Engine.Transport;
+
+/// <summary>
+/// Sends through one pooled .NET HttpClient: https, HTTP/2 and 3, proxies, cookies, and every request the
+/// HTTP/1.1 client does not serve. Redirects are not followed here, so that the engine follows them
+/// the same way for both transports.
+/// </summary>
+internal sealed class HttpClientTransport : IHttpTransport
+{
+    private const int DrainBufferSize = 16 * 1024;
+
+    private readonly HttpClient _client;
+    private readonly RequestEngineOptions _options;
+
+    public HttpClientTransport(RequestEngineOptions options)
+    {
+        _options = options;
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.MaxConnections > 0 ? options.MaxConnections : options.ThrottleLimit,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            AllowAutoRedirect = false,
+            UseCookies = options.KeepCookies,
+            UseProxy = !options.NoProxy,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        if (options.KeepCookies)
+        {
+            handler.CookieContainer = new CookieContainer();
+        }
+
+        if (options.SkipCertificateCheck)
+        {
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            };
+        }
+
+        _client = new HttpClient(handler, disposeHandler: true)
+        {
+            // Timeouts are per attempt in the engine, so that they also cover reading the body.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress progress, CancellationToken token)
+    {
+        using HttpRequestMessage request = spec.Payload.CreateMessage(hop.Method, hop.Uri, hop.WithBody, hop.SameOrigin);
+        request.Version = _options.HttpVersion;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        if (_options.DisableKeepAlive)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+
+        using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+        progress.StatusCode = (int)response.StatusCode;
+        await ReadBodyAsync(response.Content, progress, token).ConfigureAwait(false);
+        return new ResponseHead
+        {
+            StatusCode = (int)response.StatusCode,
+            ReasonPhrase = response.ReasonPhrase,
+            RetryAfter = ResponseHead.WaitOf(response.Headers.RetryAfter),
+            Location = response.Headers.Location,
+            Headers = _options.IncludeHeaders ? CollectHeaders(response) : null,
+            Content = progress.Content(response.Content.Headers.ContentType?.CharSet),
+        };
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static Dictionary<string, string> CollectHeaders(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
+        {
+            ResponseHead.AddHeader(headers, header.Key, string.Join(", ", header.Value));
+        }
+
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
+        {
+            ResponseHead.AddHeader(headers, header.Key, string.Join(", ", header.Value));
+        }
+
+        return headers;
+    }
+
+    /// <summary>Reads the body to its end; the attempt's progress counts it and keeps what -IncludeContent asks for.</summary>
+    private static async ValueTask ReadBodyAsync(HttpContent content, AttemptProgress progress, CancellationToken token)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(DrainBufferSize);
+        try
+        {
+            using Stream stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(), token).ConfigureAwait(false)) > 0)
+            {
+                progress.Add(buffer.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using LoadTest.Engine.Http1;
+
+namespace LoadTest.Engine.Transport;
+
+/// <summary>
+/// The one place that decides which transport sends a hop: LoadTest's HTTP/1.1 client where the run and
+/// the hop allow it, HttpClient for everything else. Owns both transports of a run.
+/// </summary>
+internal sealed class TransportSelector : IDisposable
+{
+    private readonly HttpClientTransport _httpClient;
+    private readonly Http1Client? _http1;
+    private readonly ConcurrentDictionary<string, bool> _direct = new(StringComparer.Ordinal);
+    private readonly bool _noProxy;
+
+    public TransportSelector(RequestEngineOptions options)
+    {
+        _httpClient = new HttpClientTransport(options);
+        _noProxy = options.NoProxy;
+
+        // Cookies, a connection limit below the throttle limit and other HTTP versions are HttpClient's.
+        if (options.Transport == TransportKind.Auto
+            && options.HttpVersion == HttpVersion.Version11
+            && !options.KeepCookies
+            && (options.MaxConnections <= 0 || options.MaxConnections >= options.ThrottleLimit))
+        {
+            _http1 = new Http1Client(options);
+        }
+    }
+
+    /// <summary>
+    /// The HTTP/1.1 client for plain http to an ASCII host without a proxy, when the hop sends the request
+    /// as given and its headers can be written as they are; HttpClient otherwise.
+    /// </summary>
+    public IHttpTransport For(RequestSpec spec, in RedirectHop hop)
+    {
+        if (_http1 is null
+            || hop.Uri.Scheme != Uri.UriSchemeHttp
+            || !hop.IsAsGiven(spec)
+            || spec.Payload.Http1HeaderBlock is null
+            || !_direct.GetOrAdd(hop.Uri.Authority, static (_, state) => state.Selector.IsDirect(state.Uri), (Selector: this, hop.Uri)))
+        {
+            return _httpClient;
+        }
+
+        return _http1;
+    }
+
+    public void Dispose()
+    {
+        _http1?.Dispose();
+        _httpClient.Dispose();
+    }
+
+    private bool IsDirect(Uri uri)
+    {
+        if (!uri.IdnHost.Equals(uri.Host, StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(uri.Authority) != uri.Authority.Length)
+        {
+            return false;
+        }
+
+        return _noProxy || HttpClient.DefaultProxy.IsBypassed(uri) || HttpClient.DefaultProxy.GetProxy(uri) is null;
+    }
+}
