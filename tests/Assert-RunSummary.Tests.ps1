@@ -87,7 +87,7 @@ Describe 'Invoke-BoundedRequest error budgets' {
             $err = $null
             $out = $null
             try {
-                Invoke-BoundedRequest -Uri "$($own.Uri)status/500?i={0}" -Count 100000 -ThrottleLimit 5 -MaxErrorCount 10 -Summary -OutVariable out | Out-Null
+                Invoke-BoundedRequest -Uri "$($own.Uri)status/500?i={0}" -Count 100000 -ThrottleLimit 5 -MaxErrorCount 10 -Summary -OutVariable out -ErrorAction Stop | Out-Null
             }
             catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -Be 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
@@ -110,7 +110,7 @@ Describe 'Invoke-BoundedRequest error budgets' {
     It 'stops pipeline input too, and every accepted request has its result' {
         $urls = 1..200 | ForEach-Object { "${base}status/503?i=$_" }
         $results = [System.Collections.Generic.List[object]]::new()
-        { $urls | Invoke-BoundedRequest -ThrottleLimit 2 -MaxErrorCount 3 | ForEach-Object { $results.Add($_) } } |
+        { $urls | Invoke-BoundedRequest -ThrottleLimit 2 -MaxErrorCount 3 -ErrorAction Stop | ForEach-Object { $results.Add($_) } } |
             Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
         $results.Count | Should -BeGreaterOrEqual 4
         $results.Count | Should -BeLessOrEqual 6
@@ -119,7 +119,7 @@ Describe 'Invoke-BoundedRequest error budgets' {
     It 'judges -MaxErrorRate only after -ErrorRateMinimumCount requests' {
         $own = Start-TestServer
         try {
-            { Invoke-BoundedRequest -Uri "$($own.Uri)flaky/100?i={0}" -Count 5000 -ThrottleLimit 1 -MaxErrorRate 0.5 -ErrorRateMinimumCount 20 -Output None } |
+            { Invoke-BoundedRequest -Uri "$($own.Uri)flaky/100?i={0}" -Count 5000 -ThrottleLimit 1 -MaxErrorRate 0.5 -ErrorRateMinimumCount 20 -Output None -ErrorAction Stop } |
                 Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
             # One slot: the run stops at the 20th failure, with at most the next request already started.
             $own.RequestCount | Should -BeGreaterOrEqual 20

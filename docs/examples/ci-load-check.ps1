@@ -8,6 +8,7 @@
     pwsh -File ./docs/examples/ci-load-check.ps1 -Count 5000 -MaxP99Ms 250
 #>
 param(
+    # A URI on this machine; {0} becomes the request index.
     [string] $Uri,
     [long] $Count = 2000,
     [int] $ThrottleLimit = 50,
@@ -26,10 +27,15 @@ if (-not $Uri) {
 }
 
 try {
-    # The error budget stops a run that is clearly failing early; the thresholds judge the whole run.
+    # The error budget stops a run that is clearly failing early (ten times the allowed rate); the thresholds
+    # judge the whole run. [double] 1: with an int first argument, PowerShell picks Math.Min(int, int).
     $summary = Invoke-BoundedRequest -Uri $Uri -Count $Count -ThrottleLimit $ThrottleLimit -Summary `
-        -MaxErrorRate ([Math]::Min(1, $MaxErrorRate * 10)) -ErrorRateMinimumCount 100
+        -MaxErrorRate ([Math]::Min([double] 1, $MaxErrorRate * 10)) -ErrorRateMinimumCount 100 `
+        -ErrorAction SilentlyContinue -ErrorVariable stoppedEarly
     $summary | Out-String | Write-Host
+    if ($stoppedEarly) {
+        throw $stoppedEarly[0]
+    }
     $null = $summary | Assert-RunSummary -MaxErrorRate $MaxErrorRate -MaxP99Ms $MaxP99Ms -MinRequestsPerSecond $MinRequestsPerSecond
     Write-Host "Load check passed: $summary"
     exit 0

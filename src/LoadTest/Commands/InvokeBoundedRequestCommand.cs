@@ -160,7 +160,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         _run = new RequestRun(plan.Options, plan.CollectsSummary, progress ? s_progressInterval : TimeSpan.Zero, plan.Budget, plan.HandOut);
         if (source is not null)
         {
-            _run.Start(source);
+            _run.Start(source, plan.Count);
         }
         else
         {
@@ -195,6 +195,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             {
                 // Stopped (Ctrl+C): EndProcessing will not run, so keep the partial summary now.
                 PublishSummaryVariable();
+                ShowStoppedRun();
                 return;
             }
 
@@ -241,20 +242,32 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             PublishSummaryVariable();
         }
 
+        if (_run.IsCancellationRequested)
+        {
+            ShowStoppedRun();
+            return;
+        }
+
         if (_progress is not null)
         {
             WriteProgress(ProgressView.Completed);
         }
 
         WriteVerbose(_run.DescribeEnd());
+        if (_run.DescribeMissedSchedule() is { } missed)
+        {
+            WriteWarning(missed);
+        }
+
         if (_plan!.WritesSummary)
         {
             WriteObject(_run.CreateSummary());
         }
 
-        if (_run.StopReason is { } reason && !_run.IsCancellationRequested)
+        if (_run.StopReason is { } reason)
         {
-            ThrowTerminatingError(_plan.StoppedEarly(reason));
+            // Not terminating, so that `$s = Invoke-BoundedRequest -Summary ...` keeps the summary; -ErrorAction Stop still ends the script.
+            WriteError(_plan.StoppedEarly(reason));
         }
     }
 
@@ -263,6 +276,13 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     {
         _run?.Cancel();
         _fanOut?.Stop();
+    }
+
+    /// <summary>After Ctrl+C the pipeline takes nothing more: what the run did goes to the host, as other load testers print theirs.</summary>
+    private void ShowStoppedRun()
+    {
+        string text = _plan!.CollectsSummary ? _run!.CreateSummary().ToText() : _run!.DescribeEnd();
+        Host.UI.WriteLine(text);
     }
 
     private void PublishSummaryVariable()

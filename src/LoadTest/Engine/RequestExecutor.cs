@@ -45,6 +45,7 @@ internal sealed class RequestExecutor : IDisposable
         Interlocked.Increment(ref _inFlight);
         long started = Stopwatch.GetTimestamp();
         int attempts = 0;
+        int replays = 0;
         Outcome outcome;
         try
         {
@@ -52,6 +53,7 @@ internal sealed class RequestExecutor : IDisposable
             {
                 attempts++;
                 outcome = await SendOnceAsync(spec, runToken).ConfigureAwait(false);
+                replays += outcome.Replays;
                 if (runToken.IsCancellationRequested || !_options.Retry.ShouldRetry(attempts, outcome.Kind, outcome.StatusCode))
                 {
                     break;
@@ -85,7 +87,7 @@ internal sealed class RequestExecutor : IDisposable
             outcome.Kind == RequestErrorKind.None,
             elapsedMs,
             correctedMs,
-            attempts,
+            attempts + replays,
             outcome.Bytes,
             _clock.ToDateTime(started),
             outcome.Kind,
@@ -126,7 +128,7 @@ internal sealed class RequestExecutor : IDisposable
                 ResponseHead head = await _transports.For(spec, hop).SendAsync(spec, hop, progress, attempt.Token).ConfigureAwait(false);
                 if (!RedirectHop.TryFollow(spec, hop, head.StatusCode, head.Location, _options.MaximumRedirection, out hop))
                 {
-                    return Answered(head, progress.Bytes);
+                    return Answered(head, progress);
                 }
 
                 // What a redirect itself carried does not count: the answer is the last hop's.
@@ -144,17 +146,18 @@ internal sealed class RequestExecutor : IDisposable
                 RequestErrorKind.Canceled => "The run was stopped before the request completed.",
                 _ => Describe(ex),
             };
-            return new Outcome(progress.StatusCode, progress.Bytes, kind, message, null, null, null);
+            return new Outcome(progress.StatusCode, progress.Bytes, progress.Replays, kind, message, null, null, null);
         }
     }
 
     /// <summary>The outcome of an attempt that got a response: success or HttpError by its status.</summary>
-    private Outcome Answered(ResponseHead head, long bytes)
+    private Outcome Answered(ResponseHead head, AttemptProgress progress)
     {
         bool success = _options.SuccessStatusCodes.Contains(head.StatusCode);
         return new Outcome(
             head.StatusCode,
-            bytes,
+            progress.Bytes,
+            progress.Replays,
             success ? RequestErrorKind.None : RequestErrorKind.HttpError,
             success ? null : StatusMessage(head.StatusCode, head.ReasonPhrase),
             success ? null : head.RetryAfter,
@@ -165,6 +168,7 @@ internal sealed class RequestExecutor : IDisposable
     private readonly record struct Outcome(
         int StatusCode,
         long Bytes,
+        int Replays,
         RequestErrorKind Kind,
         string? Error,
         TimeSpan? RetryAfter,

@@ -74,12 +74,17 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Why the run stopped taking requests before its input ended; null while it has not.</summary>
     public string? StopReason => _accounting.StopReason;
 
+    /// <summary>How the run kept its rate schedule.</summary>
+    public ScheduleCounters Schedule { get; } = new();
+
     /// <summary>Starts the run over a lazy source that ends by itself.</summary>
-    public void Start(IAsyncEnumerable<RequestSpec> source)
+    /// <param name="source">The requests.</param>
+    /// <param name="count">How many requests the source holds; long.MaxValue when that is not known.</param>
+    public void Start(IAsyncEnumerable<RequestSpec> source, long count = long.MaxValue)
     {
         if (_options.RequestsPerSecond > 0 || _options.Duration is not null)
         {
-            source = new ScheduledSource(source, Clock, _options.RequestsPerSecond, _options.Duration);
+            source = new ScheduledSource(source, Clock, _options.RequestsPerSecond, _options.Duration, count, Schedule, () => _executor.InFlight >= _options.ThrottleLimit - 1);
         }
 
         _gate = new IntakeGate(source);
@@ -177,8 +182,25 @@ internal sealed class RequestRun : IDisposable
             $"Finished: {Completed} requests, {Failed} failed, in {seconds:0.###} s ({Completed / Math.Max(seconds, 1e-9):0.0} req/s).");
     }
 
+    /// <summary>A warning when the rate schedule was not kept (requests late or dropped); null when it was.</summary>
+    public string? DescribeMissedSchedule()
+    {
+        ScheduleCounters schedule = Schedule;
+        if (_options.RequestsPerSecond <= 0 || (schedule.Late == 0 && schedule.Dropped == 0))
+        {
+            return null;
+        }
+
+        double seconds = Clock.Elapsed.TotalSeconds;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"The schedule of {_options.RequestsPerSecond:0.###} req/s was not kept: of {schedule.Planned} planned requests, {schedule.Late} started late " +
+            $"and {schedule.Dropped} were dropped (not sent before the end); achieved {Completed / Math.Max(seconds, 1e-9):0.0} req/s. " +
+            $"All {_options.ThrottleLimit} slots (-ThrottleLimit) were busy: raise -ThrottleLimit, or lower -RequestsPerSecond.");
+    }
+
     /// <summary>The summary of the results handed out or counted so far.</summary>
-    public RunSummary CreateSummary() => _accounting.CreateSummary(CurrentStopReason());
+    public RunSummary CreateSummary() => _accounting.CreateSummary(CurrentStopReason(), Schedule);
 
     /// <summary>Stops starting requests and cancels those in flight. Safe from any thread.</summary>
     public void Cancel()

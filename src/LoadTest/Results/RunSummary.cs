@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using System.Text;
 using LoadTest.Engine.Accounting;
 
 namespace LoadTest;
@@ -23,6 +25,9 @@ public sealed class RunSummary
         BytesReceived = builder.BytesReceived;
         ThrottleLimit = builder.ThrottleLimit;
         TargetRequestsPerSecond = builder.TargetRequestsPerSecond;
+        Planned = builder.Planned;
+        Late = builder.Late;
+        Dropped = builder.Dropped;
         StartTime = builder.StartTime;
         StopReason = builder.StopReason;
         IsPartial = StopReason is not null;
@@ -60,6 +65,18 @@ public sealed class RunSummary
 
     /// <summary>The -RequestsPerSecond schedule, 0 when the run was not rate limited.</summary>
     public double TargetRequestsPerSecond { get; }
+
+    /// <summary>Requests the -RequestsPerSecond schedule called for (rate x duration, or -Count); 0 without a schedule.</summary>
+    public long Planned { get; }
+
+    /// <summary>Requests sent: every one has a result, so this is Count.</summary>
+    public long Sent => Count;
+
+    /// <summary>Requests that started behind their schedule because all -ThrottleLimit slots were busy when they were due.</summary>
+    public long Late { get; }
+
+    /// <summary>Requests of the schedule never sent because the run's -Duration ended before a slot was free.</summary>
+    public long Dropped { get; }
 
     /// <summary>Local time the run started.</summary>
     public DateTime StartTime { get; }
@@ -120,6 +137,25 @@ public sealed class RunSummary
 
     /// <summary>The corrected latency histogram, encoded like Histogram.</summary>
     public string CorrectedHistogram { get; }
+
+    /// <summary>The summary as a few lines of text, for a console that shows nothing else (such as after Ctrl+C).</summary>
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Count} requests, {Failed} failed, {Elapsed.TotalSeconds:0.###} s, {RequestsPerSecond:0.0} req/s{(IsPartial ? $" (partial: {StopReason})" : string.Empty)}").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"Latency (ms): P50 {P50Ms:0.###}  P90 {P90Ms:0.###}  P99 {P99Ms:0.###}  P99.9 {P999Ms:0.###}  Max {MaxMs:0.###}").AppendLine();
+        if (Planned > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Schedule: {Planned} planned, {Sent} sent, {Late} late, {Dropped} dropped").AppendLine();
+        }
+
+        if (ErrorKindCounts.Count > 0)
+        {
+            text.Append("Errors: ").AppendJoin(", ", ErrorKindCounts.Select(pair => $"{pair.Key} {pair.Value.ToString(CultureInfo.InvariantCulture)}")).AppendLine();
+        }
+
+        return text.ToString();
+    }
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(

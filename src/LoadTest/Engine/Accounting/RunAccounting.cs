@@ -88,11 +88,14 @@ internal sealed class RunAccounting
     }
 
     /// <summary>The summary of the results counted so far.</summary>
-    public RunSummary CreateSummary(string? stopReason)
+    public RunSummary CreateSummary(string? stopReason, ScheduleCounters schedule)
     {
         SummaryBuilder summary = _summary ?? throw new InvalidOperationException("The run collects no summary.");
         lock (_lock)
         {
+            summary.Planned = schedule.Planned;
+            summary.Late = schedule.Late;
+            summary.Dropped = schedule.Dropped;
             if (stopReason is not null)
             {
                 summary.AddStopReason(stopReason);

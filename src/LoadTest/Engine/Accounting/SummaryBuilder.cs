@@ -42,6 +42,15 @@ internal sealed class SummaryBuilder
     /// <summary>The scheduled rates of the runs added, summed.</summary>
     public double TargetRequestsPerSecond { get; set; }
 
+    /// <summary>Requests a rate schedule called for; 0 without a schedule.</summary>
+    public long Planned { get; set; }
+
+    /// <summary>Requests that started behind their schedule because every slot was busy.</summary>
+    public long Late { get; set; }
+
+    /// <summary>Requests of the schedule that were never sent because the run ended first.</summary>
+    public long Dropped { get; set; }
+
     public HistogramBase Latency => _latency;
 
     public HistogramBase CorrectedLatency => _corrected;
@@ -101,6 +110,9 @@ internal sealed class SummaryBuilder
         BytesReceived += (long)summary.Number("BytesReceived");
         ThrottleLimit += (int)summary.Number("ThrottleLimit");
         TargetRequestsPerSecond += summary.Number("TargetRequestsPerSecond");
+        Planned += (long)summary.Number("Planned");
+        Late += (long)summary.Number("Late");
+        Dropped += (long)summary.Number("Dropped");
         foreach (KeyValuePair<string, long> status in summary.Counts("StatusCodeCounts"))
         {
             AddStatus(int.Parse(status.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), status.Value);

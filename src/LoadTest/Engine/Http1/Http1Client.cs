@@ -41,11 +41,13 @@ internal sealed class Http1Client : IHttpTransport
         ConcurrentStack<Http1Connection> idle = _idle.GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
         while (true)
         {
-            bool pooled = idle.TryPop(out Http1Connection? connection);
+            Http1Connection? connection = PopClean(idle);
+            bool pooled = connection is not null;
             connection ??= await Http1Connection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
             try
             {
                 int headLength = WriteHead(connection, spec, uri, authority);
+                counter.Sent();
                 await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
                 (ResponseHead response, bool reusable) = await connection
                     .ReceiveAsync(spec.Method == HttpMethod.Head, _options.IncludeHeaders, counter, token)
@@ -62,9 +64,11 @@ internal sealed class Http1Client : IHttpTransport
 
                 return response;
             }
-            catch (Exception ex) when (pooled && !connection.ReceivedAny && !token.IsCancellationRequested && IsStale(ex))
+            catch (Exception ex) when (pooled && !connection.ReceivedAny && !token.IsCancellationRequested && IsStale(ex) && MayReplay(spec, hop))
             {
-                // The server closed a kept-alive connection before this request reached it: try a fresh one.
+                // A kept-alive connection failed before any answer: the server may have closed it just as the
+                // request went out, or dropped the request itself. Only a request that is safe to send twice
+                // (RFC 9110 9.2.2) goes out again, on a fresh connection, and the replay is counted.
                 connection.Dispose();
             }
             catch
@@ -86,6 +90,28 @@ internal sealed class Http1Client : IHttpTransport
             }
         }
     }
+
+    /// <summary>An idle connection that is still clean: one the server closed, or sent stray bytes on, is discarded.</summary>
+    private static Http1Connection? PopClean(ConcurrentStack<Http1Connection> idle)
+    {
+        while (idle.TryPop(out Http1Connection? connection))
+        {
+            if (connection.IsClean)
+            {
+                return connection;
+            }
+
+            connection.Dispose();
+        }
+
+        return null;
+    }
+
+    /// <summary>Idempotent methods without a body may go out again after a stale connection; nothing else is replayed.</summary>
+    private static bool MayReplay(RequestSpec spec, in RedirectHop hop) =>
+        spec.Payload.Body is null
+        && (hop.Method == HttpMethod.Get || hop.Method == HttpMethod.Head || hop.Method == HttpMethod.Options
+            || hop.Method == HttpMethod.Trace || hop.Method == HttpMethod.Put || hop.Method == HttpMethod.Delete);
 
     private static bool IsStale(Exception ex) =>
         ex is SocketException or System.IO.IOException or ObjectDisposedException;

@@ -43,6 +43,25 @@ internal sealed class Http1Connection : IDisposable
     /// <summary>True once the connection has carried a request: a failure before any answer may then be a stale connection.</summary>
     public bool Reused { get; set; }
 
+    /// <summary>
+    /// True when an idle connection can carry a request: nothing arrived while it was idle and the server
+    /// has not closed it (either makes the socket readable). A connection in doubt is never reused.
+    /// </summary>
+    public bool IsClean
+    {
+        get
+        {
+            try
+            {
+                return _start == _end && !_socket.Poll(0, SelectMode.SelectRead);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>True when bytes of the current response have arrived.</summary>
     public bool ReceivedAny { get; private set; }
 

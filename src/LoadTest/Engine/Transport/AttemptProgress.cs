@@ -12,6 +12,7 @@ internal sealed class AttemptProgress
 {
     private readonly int _keepAtMost;
     private MemoryStream? _kept;
+    private int _hopSends;
 
     /// <param name="keepAtMost">Body bytes to keep as content; negative to keep none.</param>
     public AttemptProgress(int keepAtMost)
@@ -23,8 +24,23 @@ internal sealed class AttemptProgress
 
     public long Bytes { get; private set; }
 
+    /// <summary>
+    /// Times a hop went on the wire again after its first send: a transport's automatic replay on a fresh
+    /// connection when a reused one failed before any answer. Each is an attempt the server may have seen.
+    /// </summary>
+    public int Replays { get; private set; }
+
     /// <summary>True with -IncludeContent: the body is kept as well as counted.</summary>
     public bool KeepsContent => _keepAtMost >= 0;
+
+    /// <summary>A transport calls this each time it writes the current hop's request to a connection.</summary>
+    public void Sent()
+    {
+        if (_hopSends++ > 0)
+        {
+            Replays++;
+        }
+    }
 
     /// <summary>Counts body bytes that arrived, and keeps them while there is room.</summary>
     public void Add(ReadOnlySpan<byte> body)
@@ -47,11 +63,12 @@ internal sealed class AttemptProgress
     public string? Content(string? charset) =>
         !KeepsContent ? null : ResponseCharset.EncodingOf(charset).GetString(_kept?.GetBuffer() ?? Array.Empty<byte>(), 0, (int)(_kept?.Length ?? 0));
 
-    /// <summary>Forgets what a redirect response carried: the answer is the next hop's.</summary>
+    /// <summary>Forgets what a redirect response carried: the answer is the next hop's. Replays stay counted.</summary>
     public void Reset()
     {
         StatusCode = 0;
         Bytes = 0;
+        _hopSends = 0;
         _kept?.SetLength(0);
     }
 }

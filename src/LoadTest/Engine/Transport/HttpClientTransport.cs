@@ -5,6 +5,7 @@ using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -34,6 +35,7 @@ internal sealed class HttpClientTransport : IHttpTransport
             UseCookies = options.KeepCookies,
             UseProxy = !options.NoProxy,
             AutomaticDecompression = DecompressionMethods.None,
+            ConnectCallback = ConnectAsync,
         };
         if (options.KeepCookies)
         {
@@ -66,7 +68,14 @@ internal sealed class HttpClientTransport : IHttpTransport
             request.Headers.ConnectionClose = true;
         }
 
-        using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+        // HTTP/2 and 3 write from their connection's own loop, outside this flow: their replays are not seen.
+        if (_options.HttpVersion.Major < 2)
+        {
+            SendCountingStream.Begin(progress);
+        }
+
+        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+        using HttpResponseMessage disposeResponse = response;
         progress.StatusCode = (int)response.StatusCode;
         await ReadBodyAsync(response.Content, progress, token).ConfigureAwait(false);
         return new ResponseHead
@@ -81,6 +90,21 @@ internal sealed class HttpClientTransport : IHttpTransport
     }
 
     public void Dispose() => _client.Dispose();
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
+            return new SendCountingStream(new NetworkStream(socket, ownsSocket: true));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private static Dictionary<string, string> CollectHeaders(HttpResponseMessage response)
     {

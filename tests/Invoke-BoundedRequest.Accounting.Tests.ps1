@@ -1,0 +1,149 @@
+# What is counted: every request on the wire is an attempt, a run ends when it says, and the summary
+# reaches the caller however the run ends.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+}
+
+Describe 'Every request on the wire is counted' {
+    # The test server counts every request it reads, also those it then drops or resets on purpose.
+    It 'matches the server''s count with the sum of Attempts: <Method> through <Transport> under <Fault>, retries <Retries>' -TestCases @(
+        foreach ($transport in 'Auto', 'HttpClient') {
+            foreach ($method in 'GET', 'POST') {
+                foreach ($fault in 'Drop', 'Reset') {
+                    foreach ($retries in 0, 2) {
+                        @{ Transport = $transport; Method = $method; Fault = $fault; Retries = $retries }
+                    }
+                }
+            }
+        }
+    ) {
+        $server = Start-TestServer -FaultPercent 10 -FaultKind $Fault
+        try {
+            $params = @{ Uri = "$($server.Uri)x/{0}"; Count = 600; ThrottleLimit = 8; Method = $Method; Transport = $Transport
+                MaximumRetryCount = $Retries; RetryIntervalSec = 0; TimeoutSec = 30 }
+            if ($Method -eq 'POST') { $params.Body = 'payload' }
+            $results = Invoke-BoundedRequest @params
+            $results.Count | Should -Be 600
+            $attempts = ($results | Measure-Object Attempts -Sum).Sum
+            $server.RequestCount | Should -Be $attempts
+            $server.FaultCount | Should -BeGreaterThan 0
+            if ($Method -eq 'POST' -and $Retries -eq 0) {
+                # A request with a body is never sent twice unless retries were asked for: every fault is a failure.
+                @($results | Where-Object Attempts -NE 1).Count | Should -Be 0
+                @($results | Where-Object { -not $_.Success }).Count | Should -Be $server.FaultCount
+            }
+        }
+        finally {
+            $server | Stop-TestServer
+        }
+    }
+
+    It 'counts in the summary the attempts the results count' {
+        $server = Start-TestServer -FaultPercent 10 -FaultKind Drop
+        try {
+            $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Count 500 -ThrottleLimit 8 -Summary
+            $summary.Count + $summary.Retries | Should -Be $server.RequestCount
+        }
+        finally {
+            $server | Stop-TestServer
+        }
+    }
+}
+
+Describe 'A run ends when it says' {
+    BeforeAll {
+        $server = Start-TestServer
+    }
+
+    AfterAll {
+        $server | Stop-TestServer
+    }
+
+    It 'sends nothing after -Duration under a rate it cannot keep, counts late and dropped requests, and warns' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $all = Invoke-BoundedRequest -Uri "$($server.Uri)delay/50?i={0}" -RequestsPerSecond 1000 -Duration 2 -ThrottleLimit 4 -Output All -Summary -SummaryVariable summary 3>&1
+        $clock.Stop()
+        $results = @($all | Where-Object { $_ -is [LoadTest.RequestResult] })
+        $warnings = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+
+        # 2 s plus the requests in flight at the end (50 ms each); far from the 25 s the whole schedule would take.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 6
+        $summary.Planned | Should -Be 2000
+        $summary.Sent | Should -Be $results.Count
+        $summary.Sent + $summary.Dropped | Should -Be 2000
+        $summary.Dropped | Should -BeGreaterThan 1000
+        $summary.Late | Should -BeGreaterThan 0
+        $summary.Late | Should -BeLessOrEqual $summary.Sent
+        $last = ($results | Sort-Object StartTime | Select-Object -Last 1).StartTime
+        ($last - $summary.StartTime).TotalSeconds | Should -BeLessThan 2
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "The schedule of 1000 req/s was not kept: of 2000 planned requests, $($summary.Late) started late and $($summary.Dropped) were dropped*raise -ThrottleLimit*"
+    }
+
+    It 'plans exactly rate x duration and keeps a schedule it can keep, without a warning' {
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -RequestsPerSecond 200 -Duration 1.5 -ThrottleLimit 32 -Summary -WarningVariable warned
+        $summary.Planned | Should -Be 300
+        $summary.Count | Should -Be 300
+        $summary.Dropped | Should -Be 0
+        $warned.Count | Should -Be 0
+    }
+
+    It 'caps the plan at -Count' {
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Count 50 -RequestsPerSecond 500 -Duration 10 -Summary
+        $summary.Planned | Should -Be 50
+        $summary.Count | Should -Be 50
+    }
+}
+
+Describe 'The summary survives every way a run can end' {
+    BeforeAll {
+        $server = Start-TestServer -MaxDelayMs 20
+    }
+
+    AfterAll {
+        $server | Stop-TestServer
+    }
+
+    It 'reaches the assignment when the error budget stops the run, which still fails visibly' {
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)status/500?i={0}" -Count 10000 -ThrottleLimit 2 -MaxErrorCount 3 -Summary -ErrorVariable failed -ErrorAction SilentlyContinue
+        $ok = $?
+        $ok | Should -BeFalse
+        $summary | Should -BeOfType [LoadTest.RunSummary]
+        $summary.IsPartial | Should -BeTrue
+        $summary.Failed | Should -BeGreaterOrEqual 4
+        $summary.Failed | Should -BeLessOrEqual 5
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+
+    It 'is terminating under -ErrorAction Stop' {
+        { Invoke-BoundedRequest -Uri "$($server.Uri)status/500?i={0}" -Count 10000 -ThrottleLimit 2 -MaxErrorCount 3 -Summary -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+
+    It 'shows the partial summary on the console after Ctrl+C' -Skip:($IsWindows) {
+        # A real console process and a real SIGINT, as a user's Ctrl+C.
+        $module = (Resolve-Path $ModuleManifest).Path
+        $command = "Import-Module '$module'; Invoke-BoundedRequest -Uri '$($server.Uri)x/{0}' -Count 1000000 -ThrottleLimit 8 -Summary; 'not reached'"
+        $process = [Environment]::ProcessPath
+        $start = [System.Diagnostics.ProcessStartInfo]::new($process)
+        if ((Split-Path $process -Leaf) -match '^dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        foreach ($a in '-NoProfile', '-Command', $command) { $start.ArgumentList.Add($a) }
+        $start.RedirectStandardOutput = $true
+        $before = $server.RequestCount
+        $child = [System.Diagnostics.Process]::Start($start)
+        try {
+            Wait-Until { $server.RequestCount -ge $before + 200 } -TimeoutSec 60
+            & kill -INT $child.Id
+            $output = $child.StandardOutput.ReadToEndAsync()
+            $child.WaitForExit(30000) | Should -BeTrue
+            $text = $output.Result
+            $text | Should -Match '(\d+) requests, 0 failed, .* req/s \(partial: The run was stopped \(Ctrl\+C\) before it finished\.\)'
+            $text | Should -Match 'Latency \(ms\): P50 '
+            $text | Should -Not -Match 'not reached'
+        }
+        finally {
+            if (-not $child.HasExited) { $child.Kill($true) }
+        }
+    }
+}
