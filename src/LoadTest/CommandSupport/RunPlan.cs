@@ -7,6 +7,7 @@ using System.Threading;
 using LoadTest.Commands;
 using LoadTest.Engine;
 using LoadTest.Engine.Accounting;
+using LoadTest.Server;
 
 namespace LoadTest.CommandSupport;
 
@@ -46,6 +47,11 @@ internal sealed class RunPlan
         if (command.SkipCertificateCheck)
         {
             Warnings.Add("-SkipCertificateCheck: TLS certificates are not verified for this run.");
+        }
+
+        if (options.IncludeContent && ResourceLimits.CheckContentMemory(options.ThrottleLimit + options.ResultBufferSize, options.MaximumContentBytes) is { } memory)
+        {
+            Warnings.Add(memory);
         }
 
         // -Duration without -Count runs until the duration is over.
@@ -111,9 +117,24 @@ internal sealed class RunPlan
             return ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, command.HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0.");
         }
 
+        int throttleLimit = command.ThrottleLimit;
+        int connections = command.MaxConnections > 0 ? Math.Min(command.MaxConnections, throttleLimit) : throttleLimit;
+        bool serverHere = TestServerRegistry.Count > 0;
+        string? capped = null;
+        if (ResourceLimits.FitConnections(connections, serverHere) is int fits && fits < connections)
+        {
+            capped = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{connections} connections (-ThrottleLimit {throttleLimit}) do not fit this process's open-file limit of {ResourceLimits.OpenFileLimit} " +
+                $"({ResourceLimits.OpenFileCount} descriptors open now{(serverHere ? ", and the test server in this process holds the other end of each connection" : string.Empty)}): " +
+                $"this run holds at most {fits} requests in flight. Raise the limit before starting pwsh (`ulimit -n {(connections * (serverHere ? 3L : 2L)) + 1024}`, " +
+                $"or LimitNOFILE= for a service), then run again.");
+            throttleLimit = fits;
+        }
+
         var options = new RequestEngineOptions
         {
-            ThrottleLimit = command.ThrottleLimit,
+            ThrottleLimit = throttleLimit,
             MaxConnections = command.MaxConnections,
             Timeout = command.TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(command.TimeoutSec),
             SkipCertificateCheck = command.SkipCertificateCheck,
@@ -137,6 +158,11 @@ internal sealed class RunPlan
             Duration = hasDuration ? command.Duration : null,
         };
         plan = new RunPlan(command, converter, options);
+        if (capped is not null)
+        {
+            plan.Warnings.Insert(0, capped);
+        }
+
         return null;
     }
 

@@ -9,6 +9,29 @@ namespace LoadTest.Engine;
 /// <summary>Maps the exceptions of HttpClient and sockets to a <see cref="RequestErrorKind"/>.</summary>
 internal static class ErrorClassifier
 {
+    // EMFILE: an IOException (such as a lazily loaded file) that failed for want of descriptors carries it.
+    private const int TooManyOpenFiles = 24;
+
+    /// <summary>
+    /// Runs the failure paths once before a run starts, so that nothing they need is loaded lazily at the
+    /// moment the process has no descriptor left to load it with.
+    /// </summary>
+    public static void Prepare()
+    {
+        foreach (Exception failure in new Exception[]
+        {
+            new HttpRequestException("prepare", new SocketException((int)SocketError.TooManyOpenSockets)),
+            new HttpRequestException("prepare", new IOException("prepare", new SocketException((int)SocketError.ConnectionReset))),
+            new IOException("prepare") { HResult = TooManyOpenFiles },
+            new AuthenticationException("prepare"),
+            new HttpIOException(HttpRequestError.ResponseEnded, "prepare"),
+        })
+        {
+            _ = Classify(failure);
+            _ = failure.GetBaseException().Message;
+        }
+    }
+
     public static RequestErrorKind Classify(Exception exception)
     {
         bool sawIO = false;
@@ -22,6 +45,9 @@ internal static class ErrorClassifier
             };
             switch (current)
             {
+                case IOException { HResult: TooManyOpenFiles }:
+                case OutOfMemoryException:
+                    return RequestErrorKind.ResourceExhausted;
                 case SocketException socket:
                     return Classify(socket.SocketErrorCode);
                 case AuthenticationException:
@@ -50,6 +76,7 @@ internal static class ErrorClassifier
     private static RequestErrorKind Classify(SocketError error) => error switch
     {
         SocketError.ConnectionRefused => RequestErrorKind.ConnectionRefused,
+        SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable => RequestErrorKind.ResourceExhausted,
         SocketError.ConnectionReset or SocketError.ConnectionAborted => RequestErrorKind.ConnectionReset,
         SocketError.TimedOut => RequestErrorKind.Timeout,
         SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData => RequestErrorKind.NameResolution,

@@ -34,6 +34,7 @@ internal sealed class RequestExecutor : IDisposable
         _clock = clock;
         _attemptTokens = new AttemptTokens(options.Timeout);
         _transports = new TransportSelector(options);
+        ErrorClassifier.Prepare();
     }
 
     /// <summary>Requests being sent or waiting to retry right now.</summary>
@@ -144,6 +145,7 @@ internal sealed class RequestExecutor : IDisposable
             {
                 RequestErrorKind.Timeout => $"The request timed out after {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
                 RequestErrorKind.Canceled => "The run was stopped before the request completed.",
+                RequestErrorKind.ResourceExhausted => $"{Describe(ex)} The process ran out of file descriptors or socket buffers: its open-file limit is {ResourceLimits.OpenFileLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} (raise it with ulimit -n, or lower -ThrottleLimit).",
                 _ => Describe(ex),
             };
             return new Outcome(progress.StatusCode, progress.Bytes, progress.Replays, kind, message, null, null, null);

@@ -35,4 +35,7 @@ public enum RequestErrorKind
 
     /// <summary>Any other failure; the Error property says what.</summary>
     Other,
+
+    /// <summary>The process could not open a connection: it ran out of file descriptors (its open-file limit) or of memory for sockets.</summary>
+    ResourceExhausted,
 }

@@ -13,6 +13,9 @@ internal static class TestServerRegistry
 {
     private static readonly ConcurrentDictionary<TestServer, Guid> s_servers = new();
 
+    /// <summary>Servers running in this process, whoever started them: their connections share its open-file limit.</summary>
+    public static int Count => s_servers.Count;
+
     public static void Add(TestServer server, Guid owner) => s_servers[server] = owner;
 
     public static void Remove(TestServer server) => s_servers.TryRemove(server, out _);
