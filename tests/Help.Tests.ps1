@@ -71,6 +71,20 @@ Describe 'Help for <Name>' -ForEach $commands {
     }
 }
 
+Describe 'Help for Start-TestServer -Full' {
+    It 'shows each route of its list once' {
+        $page = Get-Content (Join-Path $docs 'Start-TestServer.md') -Raw
+        $description = ($page -split '(?m)^## DESCRIPTION\s*$')[1] -split '(?m)^## ' | Select-Object -First 1
+        # Each list item up to its colon: "any path not listed below", "/delay/{ms}", ..., "faults on purpose".
+        $routes = [regex]::Matches($description, '(?m)^- ([^:]+):') | ForEach-Object { $_.Groups[1].Value -replace '`', '' }
+        @($routes).Count | Should -BeGreaterOrEqual 10
+        $text = Get-Help Start-TestServer -Full | Out-String -Width 4000
+        foreach ($route in $routes) {
+            [regex]::Matches($text, '(?m)^\s*- ' + [regex]::Escape($route) + ':').Count | Should -Be 1 -Because "the route $route is one list item"
+        }
+    }
+}
+
 Describe 'about_LoadTest' {
     It 'is shown by Get-Help' {
         $text = Get-Help about_LoadTest | Out-String
