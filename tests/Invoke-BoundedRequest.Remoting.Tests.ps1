@@ -23,8 +23,7 @@ BeforeAll {
         Copy-Item (Join-Path $dir 'client_key.pub') (Join-Path $dir 'authorized_keys')
         chmod 600 (Join-Path $dir 'authorized_keys') (Join-Path $dir 'client_key') (Join-Path $dir 'host_key')
         $port = Get-FreePort
-        $process = [Environment]::ProcessPath
-        $subsystem = if ((Split-Path $process -Leaf) -match '^dotnet') { "$process $(Join-Path $PSHOME 'pwsh.dll')" } else { $process }
+        $subsystem = (Get-PwshCommand) -join ' '
         @(
             "Port $port"
             'ListenAddress 127.0.0.1'

@@ -12,6 +12,16 @@ function Get-FreePort {
     try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
 
+# The pwsh running the tests, as a command line for a child process: under `dotnet pwsh` it is dotnet and
+# pwsh.dll, otherwise the pwsh executable. Start a child with & $command[0] @($command | Select-Object -Skip 1) ...
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ((Split-Path $process -Leaf) -match '^dotnet(\.exe)?$') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return @($process)
+}
+
 # Polls a condition with a generous bound; throws when it never holds.
 function Wait-Until {
     param([scriptblock] $Condition, [double] $TimeoutSec = 30)
