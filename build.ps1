@@ -5,7 +5,8 @@
 .DESCRIPTION
     Build  compiles src/LoadTest, writes an importable module to output/LoadTest, and its help (Docs).
     Docs   turns docs/en-US (PlatyPS markdown) into MAML help and the about topic in output/LoadTest/en-US.
-    Test   builds, then runs the Pester tests in a child pwsh; the last line is "N passed, N failed".
+    Test   builds, then runs the Pester tests in a child pwsh; the last line is "N passed, N failed". With $env:CI
+           'true', a skipped test counts as failed unless its reason starts with "Platform:" (Skip-UnlessPlatform).
     Demo   builds, then reproduces the seed experiment (10,000 requests, 1000 in flight, 0-3 s server).
     Bench  builds, then runs the benchmark suite side by side with wrk, nginx and other clients (-Quick: a smoke run).
     Package builds, then writes output/package/LoadTest.<version>.nupkg with Publish-PSResource (a local repository).
@@ -129,6 +130,27 @@ function Get-PesterManifest {
     return $path
 }
 
+# Lists the skipped tests with their reasons, and returns how many count as failed: in CI ($env:CI is 'true'), every
+# skip whose reason is not a platform the test cannot run on (see tools/SkipPolicy.psm1 and Skip-UnlessPlatform).
+function Write-SkippedTest([object[]] $Skipped) {
+    $inCi = $env:CI -eq 'true'
+    $failing = 0
+    foreach ($skip in $Skipped) {
+        $reason = if ($skip.Reason) { $skip.Reason } else { 'no reason given (-Skip)' }
+        if ($inCi -and -not $skip.IsPlatform) {
+            $failing++
+            Write-Host "FAILED as a skip in CI: $($skip.Test): $reason"
+        }
+        else {
+            Write-Host "Skipped: $($skip.Test): $reason"
+        }
+    }
+    if ($failing -gt 0) {
+        Write-Host "$failing skipped tests count as failed: in CI a test may skip only for its platform (a reason starting with 'Platform:')."
+    }
+    return $failing
+}
+
 function Invoke-TestTask {
     Invoke-BuildTask
     $pester = Get-PesterManifest
@@ -139,9 +161,10 @@ function Invoke-TestTask {
 
     # Pester runs in a child pwsh, so this process never loads (and locks) the module it just built.
     $runner = {
-        param($PesterPath, $TestsPath, $ResultsDir, $TotalsFile)
+        param($PesterPath, $TestsPath, $ResultsDir, $TotalsFile, $SkipPolicyPath)
         $ErrorActionPreference = 'Stop'
         Import-Module $PesterPath
+        Import-Module $SkipPolicyPath
         $config = New-PesterConfiguration
         $config.Run.Path = $TestsPath
         $config.Run.PassThru = $true
@@ -150,10 +173,11 @@ function Invoke-TestTask {
         $config.TestResult.OutputPath = Join-Path $ResultsDir 'testResults.xml'
         $result = Invoke-Pester -Configuration $config
         $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-        @{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content $TotalsFile
+        $skipped = @(Get-SkippedTest $result)
+        @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $skipped } | ConvertTo-Json -Depth 3 | Set-Content $TotalsFile
     }
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(
-            "& { $runner } '$pester' '$(Join-Path $Root 'tests')' '$resultsDir' '$totalsFile'"))
+            "& { $runner } '$pester' '$(Join-Path $Root 'tests')' '$resultsDir' '$totalsFile' '$(Join-Path $Root 'tools/SkipPolicy.psm1')'"))
     $exitCode = Invoke-ChildPwsh -ArgumentList @('-OutputFormat', 'Text', '-EncodedCommand', $encoded) -Timeout $TestTimeout
 
     $passed = 0
@@ -162,6 +186,7 @@ function Invoke-TestTask {
         $totals = Get-Content $totalsFile -Raw | ConvertFrom-Json
         $passed = $totals.Passed
         $failed = $totals.Failed
+        $failed += Write-SkippedTest @($totals.Skipped)
     }
     else {
         Write-Host "Pester did not report totals (child pwsh exit code $exitCode)."
