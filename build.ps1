@@ -5,7 +5,8 @@
 .DESCRIPTION
     Build  compiles src/LoadTest, writes an importable module to output/LoadTest, and its help (Docs).
     Docs   turns docs/en-US (PlatyPS markdown) into MAML help and the about topic in output/LoadTest/en-US.
-    Test   builds, then runs the Pester tests in a child pwsh; the last line is "N passed, N failed".
+    Test   builds, then runs the Pester tests in a child pwsh; the last line is "N passed, N failed". With $env:CI
+           'true', a skipped test counts as failed unless its reason starts with "Platform:" (Skip-UnlessPlatform).
     Demo   builds, then reproduces the seed experiment (10,000 requests, 1000 in flight, 0-3 s server).
     Bench  builds, then runs the benchmark suite side by side with wrk, nginx and other clients (-Quick: a smoke run).
     Package builds, then writes output/package/LoadTest.<version>.nupkg with Publish-PSResource (a local repository).
@@ -88,15 +89,14 @@ function Invoke-BuildTask {
     Write-Host "Module written to $ModuleOutput"
 }
 
-#region Help: PlatyPS markdown to MAML
-
-# PlatyPS (Microsoft.PowerShell.PlatyPS) when it is installed; otherwise the converter below, which reads the
-# same markdown schema with Markdig (it ships with pwsh) and writes the same MAML.
+# Help: PlatyPS (Microsoft.PowerShell.PlatyPS) when it is installed; otherwise tools/HelpCompiler.psm1, which reads
+# the same markdown schema and writes the same MAML.
 function Invoke-DocsTask {
     $source = Join-Path $Root 'docs/en-US'
     $target = Join-Path $ModuleOutput 'en-US'
     New-Item -ItemType Directory -Path $target -Force | Out-Null
     $commandPages = Get-ChildItem $source -Filter '*-*.md'
+    Import-Module (Join-Path $Root 'tools/HelpCompiler.psm1') -Force
     $platyPS = Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS | Sort-Object Version -Descending | Select-Object -First 1
     if ($platyPS) {
         Import-Module $platyPS
@@ -107,9 +107,7 @@ function Invoke-DocsTask {
             Move-Item -Destination $target -Force
     }
     else {
-        $commands = foreach ($page in $commandPages) { ConvertTo-MamlCommand (Get-Content $page.FullName -Raw) }
-        $maml = '<?xml version="1.0" encoding="utf-8"?>' + "`n" + '<helpItems schema="maml" xmlns="http://msh">' + "`n" +
-            ($commands -join "`n") + "`n</helpItems>`n"
+        $maml = $commandPages | ForEach-Object { Get-Content $_.FullName -Raw } | ConvertTo-MamlHelp
         Set-Content -Path (Join-Path $target 'LoadTest.dll-Help.xml') -Value $maml -Encoding utf8NoBOM
     }
     foreach ($about in Get-ChildItem $source -Filter 'about_*.help.md') {
@@ -117,140 +115,6 @@ function Invoke-DocsTask {
         Set-Content -Path (Join-Path $target ($about.Name -replace '\.md$', '.txt')) -Value $text -Encoding utf8NoBOM
     }
 }
-
-function ConvertTo-XmlText([string] $Text) { [System.Security.SecurityElement]::Escape($Text) }
-
-# Markdown inline syntax to the plain text help shows: `code`, **bold**, [text](link).
-function ConvertTo-PlainText([string] $Markdown) {
-    $text = $Markdown -replace '\[([^\]]+)\]\([^)]*\)', '$1' -replace '\*\*([^*]+)\*\*', '$1' -replace '`([^`]*)`', '$1'
-    ($text -split '\r?\n' | ForEach-Object Trim) -join ' '
-}
-
-# The markdown split into sections: H2 name -> list of blocks, each @{ Kind; Level; Text; Info }.
-function Get-MarkdownSections([string] $Markdown) {
-    $body = $Markdown -replace '(?s)^---\r?\n.*?\r?\n---\r?\n', ''
-    $document = [Markdig.Markdown]::Parse($body)
-    $sections = [ordered]@{}
-    $current = $null
-    foreach ($block in $document) {
-        $source = $body.Substring($block.Span.Start, $block.Span.Length)
-        if ($block -is [Markdig.Syntax.HeadingBlock] -and $block.Level -le 2) {
-            $current = ($source -replace '^#+\s*', '').Trim()
-            $sections[$current] = [System.Collections.Generic.List[object]]::new()
-            continue
-        }
-        if ($null -eq $current) { continue }
-        $entry = switch ($block) {
-            { $_ -is [Markdig.Syntax.HeadingBlock] } { @{ Kind = 'Heading'; Level = $block.Level; Text = ($source -replace '^#+\s*', '').Trim() } }
-            { $_ -is [Markdig.Syntax.FencedCodeBlock] } { @{ Kind = 'Code'; Info = "$($block.Info)"; Text = $block.Lines.ToString().TrimEnd() } }
-            { $_ -is [Markdig.Syntax.ListBlock] } {
-                foreach ($item in $block) {
-                    @{ Kind = 'Para'; Text = '- ' + (ConvertTo-PlainText ($body.Substring($item.Span.Start, $item.Span.Length) -replace '^\s*[-*+]\s*', '')) }
-                }
-            }
-            default { @{ Kind = 'Para'; Text = ConvertTo-PlainText $source } }
-        }
-        foreach ($e in @($entry)) { $sections[$current].Add($e) }
-    }
-    return $sections
-}
-
-function ConvertTo-MamlParas($Blocks) {
-    ($Blocks | Where-Object Kind -EQ 'Para' | ForEach-Object { "<maml:para>$(ConvertTo-XmlText $_.Text)</maml:para>" }) -join ''
-}
-
-# Splits a section into its H3 subsections: list of @{ Title; Blocks }.
-function Get-Subsections($Blocks) {
-    $list = [System.Collections.Generic.List[object]]::new()
-    foreach ($b in $Blocks) {
-        if ($b.Kind -eq 'Heading' -and $b.Level -eq 3) {
-            $list.Add(@{ Title = $b.Text; Blocks = [System.Collections.Generic.List[object]]::new() })
-        }
-        elseif ($list.Count -gt 0) {
-            $list[$list.Count - 1].Blocks.Add($b)
-        }
-    }
-    return $list
-}
-
-function ConvertTo-MamlCommand([string] $Markdown) {
-    $sections = Get-MarkdownSections $Markdown
-    $name = @($sections.Keys)[0]
-    $verb, $noun = $name -split '-', 2
-    $parameters = foreach ($sub in Get-Subsections $sections['PARAMETERS']) {
-        if ($sub.Title -eq 'CommonParameters') { continue }
-        $yaml = @{}
-        foreach ($line in (($sub.Blocks | Where-Object Kind -EQ 'Code' | Select-Object -First 1).Text -split '\r?\n')) {
-            if ($line -match '^([^:]+):\s*(.*)$') { $yaml[$Matches[1].Trim()] = $Matches[2].Trim() }
-        }
-        @{ Name = $sub.Title.TrimStart('-'); Description = ConvertTo-MamlParas $sub.Blocks; Yaml = $yaml }
-    }
-    function Format-Parameter($p) {
-        $y = $p.Yaml
-        $pipeline = if ($y['Accept pipeline input']) { $y['Accept pipeline input'] } else { 'False' }
-        $aliases = if ($y['Aliases']) { $y['Aliases'] } else { 'none' }
-        $required = "$($y['Required'])".ToLowerInvariant()
-        $position = if ($y['Position'] -and $y['Position'] -ne 'Named') { $y['Position'] } else { 'named' }
-        $type = ConvertTo-XmlText $y['Type']
-        $isSwitch = $y['Type'] -eq 'SwitchParameter'
-        "<command:parameter required=`"$required`" variableLength=`"true`" globbing=`"false`" pipelineInput=`"$pipeline`" position=`"$position`" aliases=`"$aliases`">" +
-        "<maml:name>$($p.Name)</maml:name><maml:description>$($p.Description)</maml:description>" +
-        $(if (-not $isSwitch) { "<command:parameterValue required=`"true`" variableLength=`"false`">$type</command:parameterValue>" }) +
-        "<dev:type><maml:name>$type</maml:name><maml:uri /></dev:type>" +
-        "<dev:defaultValue>$(ConvertTo-XmlText $y['Default value'])</dev:defaultValue></command:parameter>"
-    }
-    $syntax = foreach ($set in Get-Subsections $sections['SYNTAX']) {
-        $setName = ($set.Title -replace '\s*\(Default\)$', '')
-        $members = $parameters | Where-Object {
-            $sets = $_.Yaml['Parameter Sets']
-            $setName -eq '__AllParameterSets' -or $sets -eq '(All)' -or ($sets -split ',\s*') -contains $setName
-        } | Sort-Object { if ($_.Yaml['Position'] -match '^\d+$') { [int]$_.Yaml['Position'] } else { [int]::MaxValue } }, { $_.Yaml['Required'] -ne 'True' }
-        "<command:syntaxItem><maml:name>$name</maml:name>$(($members | ForEach-Object { Format-Parameter $_ }) -join '')</command:syntaxItem>"
-    }
-    $typeList = {
-        param($Section, $Element)
-        foreach ($sub in Get-Subsections $sections[$Section]) {
-            "<command:$Element><dev:type><maml:name>$(ConvertTo-XmlText $sub.Title)</maml:name></dev:type><maml:description>$(ConvertTo-MamlParas $sub.Blocks)</maml:description></command:$Element>"
-        }
-    }
-    $examples = foreach ($example in Get-Subsections $sections['EXAMPLES']) {
-        $code = ($example.Blocks | Where-Object Kind -EQ 'Code' | ForEach-Object Text) -join "`n"
-        $remarks = ConvertTo-MamlParas ($example.Blocks | Where-Object Kind -EQ 'Para')
-        "<command:example><maml:title>-------------------------- $(ConvertTo-XmlText $example.Title) --------------------------</maml:title>" +
-        "<dev:code>$(ConvertTo-XmlText $code)</dev:code><dev:remarks>$remarks</dev:remarks></command:example>"
-    }
-    $links = foreach ($b in $sections['RELATED LINKS'] | Where-Object Kind -EQ 'Para') {
-        "<maml:navigationLink><maml:linkText>$(ConvertTo-XmlText $b.Text)</maml:linkText><maml:uri /></maml:navigationLink>"
-    }
-    $notes = ConvertTo-MamlParas $sections['NOTES']
-    @"
-<command:command xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10" xmlns:MSHelp="http://msdn.microsoft.com/mshelp">
-<command:details><command:name>$name</command:name><command:verb>$verb</command:verb><command:noun>$noun</command:noun><maml:description>$(ConvertTo-MamlParas $sections['SYNOPSIS'])</maml:description></command:details>
-<maml:description>$(ConvertTo-MamlParas $sections['DESCRIPTION'])</maml:description>
-<command:syntax>$($syntax -join '')</command:syntax>
-<command:parameters>$(($parameters | ForEach-Object { Format-Parameter $_ }) -join '')</command:parameters>
-<command:inputTypes>$((& $typeList 'INPUTS' 'inputType') -join '')</command:inputTypes>
-<command:returnValues>$((& $typeList 'OUTPUTS' 'returnValue') -join '')</command:returnValues>
-<maml:alertSet><maml:alert>$notes</maml:alert></maml:alertSet>
-<command:examples>$($examples -join '')</command:examples>
-<command:relatedLinks>$($links -join '')</command:relatedLinks>
-</command:command>
-"@
-}
-
-# An about topic's markdown as the plain text Get-Help shows.
-function ConvertTo-AboutText([string] $Markdown) {
-    $lines = foreach ($line in $Markdown -split '\r?\n') {
-        if ($line -match '^#\s+(.*)') { 'TOPIC'; "    $($Matches[1])"; continue }
-        if ($line -match '^##\s+(.*)') { ''; $Matches[1].ToUpperInvariant(); continue }
-        if ($line -match '^###\s+(.*)') { ''; "  $($Matches[1])"; continue }
-        if ($line -match '^```') { continue }
-        if ($line) { "    $line" } else { '' }
-    }
-    ($lines -join [Environment]::NewLine) -replace '`', ''
-}
-
-#endregion
 
 function Get-PesterManifest {
     Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/TestTools.csproj'), '--nologo', '-v', 'quiet')
@@ -266,6 +130,27 @@ function Get-PesterManifest {
     return $path
 }
 
+# Lists the skipped tests with their reasons, and returns how many count as failed: in CI ($env:CI is 'true'), every
+# skip whose reason is not a platform the test cannot run on (see tools/SkipPolicy.psm1 and Skip-UnlessPlatform).
+function Write-SkippedTest([object[]] $Skipped) {
+    $inCi = $env:CI -eq 'true'
+    $failing = 0
+    foreach ($skip in $Skipped) {
+        $reason = if ($skip.Reason) { $skip.Reason } else { 'no reason given (-Skip)' }
+        if ($inCi -and -not $skip.IsPlatform) {
+            $failing++
+            Write-Host "FAILED as a skip in CI: $($skip.Test): $reason"
+        }
+        else {
+            Write-Host "Skipped: $($skip.Test): $reason"
+        }
+    }
+    if ($failing -gt 0) {
+        Write-Host "$failing skipped tests count as failed: in CI a test may skip only for its platform (a reason starting with 'Platform:')."
+    }
+    return $failing
+}
+
 function Invoke-TestTask {
     Invoke-BuildTask
     $pester = Get-PesterManifest
@@ -276,9 +161,10 @@ function Invoke-TestTask {
 
     # Pester runs in a child pwsh, so this process never loads (and locks) the module it just built.
     $runner = {
-        param($PesterPath, $TestsPath, $ResultsDir, $TotalsFile)
+        param($PesterPath, $TestsPath, $ResultsDir, $TotalsFile, $SkipPolicyPath)
         $ErrorActionPreference = 'Stop'
         Import-Module $PesterPath
+        Import-Module $SkipPolicyPath
         $config = New-PesterConfiguration
         $config.Run.Path = $TestsPath
         $config.Run.PassThru = $true
@@ -287,10 +173,11 @@ function Invoke-TestTask {
         $config.TestResult.OutputPath = Join-Path $ResultsDir 'testResults.xml'
         $result = Invoke-Pester -Configuration $config
         $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-        @{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content $TotalsFile
+        $skipped = @(Get-SkippedTest $result)
+        @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $skipped } | ConvertTo-Json -Depth 3 | Set-Content $TotalsFile
     }
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(
-            "& { $runner } '$pester' '$(Join-Path $Root 'tests')' '$resultsDir' '$totalsFile'"))
+            "& { $runner } '$pester' '$(Join-Path $Root 'tests')' '$resultsDir' '$totalsFile' '$(Join-Path $Root 'tools/SkipPolicy.psm1')'"))
     $exitCode = Invoke-ChildPwsh -ArgumentList @('-OutputFormat', 'Text', '-EncodedCommand', $encoded) -Timeout $TestTimeout
 
     $passed = 0
@@ -299,6 +186,7 @@ function Invoke-TestTask {
         $totals = Get-Content $totalsFile -Raw | ConvertFrom-Json
         $passed = $totals.Passed
         $failed = $totals.Failed
+        $failed += Write-SkippedTest @($totals.Skipped)
     }
     else {
         Write-Host "Pester did not report totals (child pwsh exit code $exitCode)."

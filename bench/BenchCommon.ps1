@@ -26,6 +26,17 @@ function Get-IdealElapsedSeconds {
     return $total / $Runs
 }
 
+# The pwsh running this script, as a command line for a child process: under `dotnet pwsh` it is dotnet and
+# pwsh.dll, otherwise the pwsh executable.
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ((Split-Path $process -Leaf) -match '^dotnet(\.exe)?$') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return @($process)
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
 function Get-FreePort {
     $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() }

@@ -34,7 +34,7 @@ New-Item -ItemType Directory -Path $work -Force | Out-Null
 $rawDir = Join-Path $PSScriptRoot 'results'
 New-Item -ItemType Directory -Path $rawDir -Force | Out-Null
 $module = (Resolve-Path $ModulePath).Path
-$pwshCommand = if ((Split-Path ([Environment]::ProcessPath) -Leaf) -match '^dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+$pwshCommand = @(Get-PwshCommand)
 $raw = [System.Collections.Generic.List[object]]::new()
 
 function Install-Missing {

@@ -11,7 +11,7 @@ $module = (Resolve-Path $ModulePath).Path
 Import-Module $module
 $work = Join-Path ([IO.Path]::GetTempPath()) "loadtest-scaleout-$PID"
 New-Item -ItemType Directory -Path $work -Force | Out-Null
-$pwsh = if ((Split-Path ([Environment]::ProcessPath) -Leaf) -match '^dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+$pwsh = @(Get-PwshCommand)
 $nginx = Start-Nginx $work
 $rows = foreach ($workers in 1, 2, 3) {
     try {

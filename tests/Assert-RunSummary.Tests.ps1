@@ -156,11 +156,11 @@ Describe 'CI-friendly output' {
 
     It 'runs the example CI script: exit 0 on a healthy service, 1 on a failing one' {
         $script = Join-Path $PSScriptRoot '../docs/examples/ci-load-check.ps1'
-        $pwsh = [Environment]::ProcessPath
-        [string[]] $prefix = if ((Split-Path $pwsh -Leaf) -match '^dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }
-        $healthy = Start-Process $pwsh -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Split-Path $ModuleManifest), '-Count', '300')) -Wait -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'ok.txt')
+        $pwsh = @(Get-PwshCommand)
+        [string[]] $prefix = @($pwsh | Select-Object -Skip 1)
+        $healthy = Start-Process $pwsh[0] -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Split-Path $ModuleManifest), '-Count', '300')) -Wait -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'ok.txt')
         $healthy.ExitCode | Should -Be 0 -Because (Get-Content (Join-Path $TestDrive 'ok.txt') -Raw)
-        $failing = Start-Process $pwsh -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Split-Path $ModuleManifest), '-Count', '300', '-Uri', "${base}status/500?i={0}")) -Wait -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'bad.txt')
+        $failing = Start-Process $pwsh[0] -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Split-Path $ModuleManifest), '-Count', '300', '-Uri', "${base}status/500?i={0}")) -Wait -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'bad.txt')
         $failing.ExitCode | Should -Be 1
         Get-Content (Join-Path $TestDrive 'bad.txt') -Raw | Should -Match 'Load check failed: The run stopped early\. Error budget spent'
     }

@@ -55,6 +55,29 @@ Describe 'Help for <Name>' -ForEach $commands {
         }
     }
 
+    It 'has a syntax item per parameter set, each parameter in it required and positioned as in that set' {
+        $items = @($help.Syntax.SyntaxItem)
+        $items.Count | Should -Be $command.ParameterSets.Count
+        foreach ($set in $command.ParameterSets) {
+            $members = @($set.Parameters | Where-Object Name -NotIn $common)
+            $names = ($members.Name | Sort-Object) -join ','
+            $item = @($items | Where-Object { (@($_.Parameter.Name | Sort-Object) -join ',') -eq $names })
+            $item.Count | Should -Be 1 -Because "one syntax item has the parameters of the set $($set.Name)"
+            foreach ($p in $members) {
+                $doc = $item[0].Parameter | Where-Object Name -EQ $p.Name
+                $doc.Required | Should -Be "$($p.IsMandatory)".ToLowerInvariant() -Because "-$($p.Name) in the set $($set.Name)"
+                $position = if ($p.Position -ge 0) { "$($p.Position)" } else { 'named' }
+                $doc.Position | Should -Be $position -Because "the position of -$($p.Name) in the set $($set.Name)"
+            }
+        }
+    }
+
+    It 'opens its docs page with -Online: the first related link is the page''s URI' {
+        $links = @($help.RelatedLinks.NavigationLink)
+        $links[0].LinkText | Should -Be 'Online Version:'
+        $links[0].Uri | Should -Be "https://github.com/loadtest/LoadTest/blob/main/docs/en-US/$Name.md"
+    }
+
     It 'has a docs page that lists exactly the parameters the cmdlet has' {
         $page = Get-Content (Join-Path $docs "$Name.md") -Raw
         $documented = [regex]::Matches($page, '(?m)^### -(\w+)\s*$') | ForEach-Object { $_.Groups[1].Value }
@@ -64,10 +87,35 @@ Describe 'Help for <Name>' -ForEach $commands {
             $section.Groups['aliases'].Value.Trim() | Should -Be ($p.Aliases -join ', ') -Because "the aliases of -$($p.Name)"
         }
         $page | Should -Match '(?m)^external help file: LoadTest.dll-Help.xml$'
+        $page | Should -Match "(?m)^online version: https://github.com/loadtest/LoadTest/blob/main/docs/en-US/$Name.md$"
         $page | Should -Match '(?m)^Module Name: LoadTest$'
         foreach ($section in 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES') {
             $page | Should -Match "(?m)^## $section\s*$"
         }
+    }
+}
+
+Describe 'Help for Start-TestServer -Full' {
+    It 'shows each route of its list once' {
+        $page = Get-Content (Join-Path $docs 'Start-TestServer.md') -Raw
+        $description = ($page -split '(?m)^## DESCRIPTION\s*$')[1] -split '(?m)^## ' | Select-Object -First 1
+        # Each list item up to its colon: "any path not listed below", "/delay/{ms}", ..., "faults on purpose".
+        $routes = [regex]::Matches($description, '(?m)^- ([^:]+):') | ForEach-Object { $_.Groups[1].Value -replace '`', '' }
+        @($routes).Count | Should -BeGreaterOrEqual 10
+        $text = Get-Help Start-TestServer -Full | Out-String -Width 4000
+        foreach ($route in $routes) {
+            [regex]::Matches($text, '(?m)^\s*- ' + [regex]::Escape($route) + ':').Count | Should -Be 1 -Because "the route $route is one list item"
+        }
+    }
+}
+
+Describe 'Help for Invoke-BoundedRequest -Count' {
+    It 'shows -Count as optional with -Uri and required with -Session' {
+        (Get-Help Invoke-BoundedRequest -Parameter Count).Required | Should -Be 'false'
+        $syntax = (Get-Help Invoke-BoundedRequest | Out-String -Width 4000) -split '\r?\n' | Where-Object { $_ -match '^\s*Invoke-BoundedRequest \[-Uri\]' }
+        @($syntax).Count | Should -Be 2
+        @($syntax | Where-Object { $_ -notmatch '-Session' -and $_ -match '\[-Count <Int64>\]' }).Count | Should -Be 1
+        @($syntax | Where-Object { $_ -match '-Session <PSSession\[\]>' -and $_ -match ' -Count <Int64> ' }).Count | Should -Be 1
     }
 }
 

@@ -341,7 +341,8 @@ Describe 'Invoke-BoundedRequest request and response options' {
         $r.ErrorKind | Should -Be 'Protocol'
     }
 
-    It 'refuses -HttpVersion 3.0 where the platform has no QUIC' -Skip:([System.Net.Quic.QuicConnection]::IsSupported) {
+    It 'refuses -HttpVersion 3.0 where the platform has no QUIC' {
+        Skip-UnlessPlatform -Supported (-not [System.Net.Quic.QuicConnection]::IsSupported) -Because 'QUIC is supported here, and this test is for a platform without it'
         { Invoke-BoundedRequest -Uri "${base}echo" -HttpVersion 3.0 } |
             Should -Throw -ErrorId 'HttpVersionNotSupported,LoadTest.Commands.InvokeBoundedRequestCommand'
     }

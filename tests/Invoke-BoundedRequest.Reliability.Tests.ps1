@@ -3,6 +3,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $server = Start-TestServer
     $base = $server.Uri.ToString()
+    # Linux only: the descriptors this process holds open.
     function Get-OpenHandleCount { (Get-ChildItem "/proc/$PID/fd").Count }
 }
 
@@ -183,6 +184,8 @@ Describe 'Back-pressure and early stops downstream' {
 
 Describe 'Ctrl+C at scale' {
     BeforeAll {
+        $job = $null
+        if (-not $IsLinux) { return }
         # The server runs in its own process, so that each side has its own 10,000 descriptors.
         $job = Start-Job -ScriptBlock {
             param($Module)
@@ -216,8 +219,12 @@ Describe 'Ctrl+C at scale' {
         }
     }
 
+    BeforeEach {
+        Skip-UnlessPlatform -Supported $IsLinux -Because 'not Linux: counts the open descriptors in /proc/<pid>/fd'
+    }
+
     AfterAll {
-        $job | Remove-Job -Force
+        if ($job) { $job | Remove-Job -Force }
     }
 
     It 'returns within 1 s at 10,000 in flight, with a partial summary in -SummaryVariable' {
@@ -247,6 +254,7 @@ Describe 'Ctrl+C at scale' {
 
 Describe 'A safe test server' {
     It 'binds 127.0.0.1 only' {
+        Skip-UnlessPlatform -Supported $IsLinux -Because 'not Linux: reads the listening sockets from /proc/net/tcp'
         $listening = Get-Content /proc/net/tcp | Select-Object -Skip 1 | ForEach-Object {
             $f = ($_.Trim() -split '\s+')
             if ($f[3] -eq '0A' -and [Convert]::ToInt32(($f[1] -split ':')[1], 16) -eq $server.Port) { ($f[1] -split ':')[0] }

@@ -1,21 +1,33 @@
 # Fan-out over PowerShell remoting: real SSH sessions to 127.0.0.1, served by an sshd this test starts.
+# Linux only: it runs Debian's OpenSSH server (installed with apt-get when it is missing), ssh-keygen and chmod.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $server = Start-TestServer -MaxDelayMs 20
     $sessions = @()
     $sshdPid = $null
+    $platformMissing = $null
     $skipReason = $null
 
     $sshd = '/usr/sbin/sshd'
-    if (-not (Test-Path $sshd) -and (Get-Command apt-get -ErrorAction Ignore)) {
-        # Debian's openssh-server; CI starts from a machine without it.
+    if (-not $IsLinux) {
+        $platformMissing = 'not Linux: runs an OpenSSH server with ssh-keygen and chmod'
+    }
+    elseif (-not (Test-Path $sshd) -and -not (Get-Command apt-get -ErrorAction Ignore)) {
+        $platformMissing = 'no OpenSSH server at /usr/sbin/sshd, and no apt-get to install it'
+    }
+    elseif (-not (Test-Path $sshd)) {
+        # Debian's openssh-server; CI starts from a machine without it, and with no package lists yet.
         $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get install -y -q openssh-server *> (Join-Path $TestDrive 'apt.log')
+        $aptLog = Join-Path $TestDrive 'apt.log'
+        & apt-get update *> $aptLog
+        if ($LASTEXITCODE -eq 0) {
+            & apt-get install -y -q openssh-server *>> $aptLog
+        }
+        if (-not (Test-Path $sshd)) {
+            $skipReason = "sshd is not installed and apt-get could not install it (exit code $LASTEXITCODE): $((Get-Content $aptLog -Tail 5) -join ' | ')"
+        }
     }
-    if (-not (Test-Path $sshd)) {
-        $skipReason = 'sshd is not installed and could not be installed with apt-get.'
-    }
-    else {
+    if (-not $platformMissing -and -not $skipReason) {
         $dir = Join-Path $TestDrive 'ssh'
         New-Item -ItemType Directory $dir | Out-Null
         & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir 'host_key')
@@ -23,8 +35,7 @@ BeforeAll {
         Copy-Item (Join-Path $dir 'client_key.pub') (Join-Path $dir 'authorized_keys')
         chmod 600 (Join-Path $dir 'authorized_keys') (Join-Path $dir 'client_key') (Join-Path $dir 'host_key')
         $port = Get-FreePort
-        $process = [Environment]::ProcessPath
-        $subsystem = if ((Split-Path $process -Leaf) -match '^dotnet') { "$process $(Join-Path $PSHOME 'pwsh.dll')" } else { $process }
+        $subsystem = (Get-PwshCommand) -join ' '
         @(
             "Port $port"
             'ListenAddress 127.0.0.1'
@@ -63,6 +74,7 @@ AfterAll {
 
 Describe 'Invoke-BoundedRequest -Session over SSH on loopback' {
     BeforeEach {
+        if ($platformMissing) { Skip-UnlessPlatform -Supported $false -Because $platformMissing }
         if ($skipReason) { Set-ItResult -Skipped -Because $skipReason }
     }
 

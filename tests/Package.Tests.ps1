@@ -33,10 +33,9 @@ Describe 'The module package' {
         $installed = Join-Path $scratch "LoadTest/$($manifest.ModuleVersion)/LoadTest.psd1"
         Test-Path $installed | Should -BeTrue
         Test-Path (Join-Path $scratch "LoadTest/$($manifest.ModuleVersion)/dependencies/HdrHistogram.dll") | Should -BeTrue
-        $pwsh = [Environment]::ProcessPath
-        [string[]] $prefix = if ((Split-Path $pwsh -Leaf) -match '^dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }
+        $pwsh = @(Get-PwshCommand)
         $script = "Import-Module '$installed'; `$s = Start-TestServer; `$r = Invoke-BoundedRequest -Uri `$s.Uri -Summary; `$s | Stop-TestServer; '{0}|{1}|{2}' -f (Get-Module LoadTest).ModuleBase, `$r.Count, `$r.StatusCodeCounts['200']"
-        $out = & $pwsh @prefix -NoProfile -NonInteractive -Command $script
+        $out = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
         $base, $count, $ok = ($out | Select-Object -Last 1) -split '\|'
         $base | Should -Be (Split-Path $installed)
         $count | Should -Be '1'

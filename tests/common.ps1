@@ -12,6 +12,31 @@ function Get-FreePort {
     try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
 
+# The pwsh running the tests, as a command line for a child process: under `dotnet pwsh` it is dotnet and
+# pwsh.dll, otherwise the pwsh executable. Start a child with & $command[0] @($command | Select-Object -Skip 1) ...
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ((Split-Path $process -Leaf) -match '^dotnet(\.exe)?$') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return @($process)
+}
+
+# Skips the test it is called from (first thing in an It, or in a BeforeEach) when this platform cannot run it:
+#     Skip-UnlessPlatform -Supported $IsLinux -Because 'not Linux: reads /proc/net/tcp'
+# The reason becomes "Platform: <Because>". That is the only skip a CI run accepts: with $env:CI = 'true',
+# build.ps1 Test counts any other skip (another Set-ItResult -Skipped reason, or -Skip on It or Describe) as a
+# failure (see tools/SkipPolicy.psm1). Pester drops the word "because" from reasons, so do not write it.
+function Skip-UnlessPlatform {
+    param(
+        [Parameter(Mandatory)] [bool] $Supported,
+        [Parameter(Mandatory)] [string] $Because
+    )
+    if (-not $Supported) {
+        Set-ItResult -Skipped -Because "Platform: $Because"
+    }
+}
+
 # Polls a condition with a generous bound; throws when it never holds.
 function Wait-Until {
     param([scriptblock] $Condition, [double] $TimeoutSec = 30)
