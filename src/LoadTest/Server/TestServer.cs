@@ -222,7 +222,7 @@ public sealed class TestServer : IDisposable
                 return;
             }
 
-            await TestServerRoutes.SendAsync(response, answer, _stopping.Token).ConfigureAwait(false);
+            await RouteResponseWriter.SendAsync(response, answer, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!counted && _stopping.IsCancellationRequested)
         {

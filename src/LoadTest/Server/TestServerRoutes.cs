@@ -11,8 +11,10 @@ using LoadTest.Engine;
 namespace LoadTest.Server;
 
 /// <summary>
-/// The test server's routes. Each decides its answer (waiting first where the route says so); sending
-/// is left to the server, so that it can count the request before the client sees the answer.
+/// The test server's routes: what each request gets. Each route decides its answer (waiting first where
+/// the route says so) and returns it as a <see cref="RouteResponse"/>; writing it is left to
+/// <see cref="RouteResponseWriter"/>, after the server has counted the request, so that a client that
+/// has all its answers sees the final numbers.
 /// </summary>
 internal static class TestServerRoutes
 {
@@ -22,7 +24,6 @@ internal static class TestServerRoutes
 
     private static readonly byte[] s_hello = Encoding.UTF8.GetBytes("Hello, World!");
     private static readonly byte[] s_ok = Encoding.UTF8.GetBytes("OK");
-    private static readonly byte[] s_filler = CreateFiller();
 
     private const int SlowBodyBytes = 10;
     private const int MaxBodyBytes = 1024 * 1024;
@@ -88,6 +89,7 @@ internal static class TestServerRoutes
             redirect.Headers.Add(new("Location", target));
             return redirect;
         }
+
         if (TryParseSegment(path, "/delay/", 0, MaxDelayMs, out long delay))
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
@@ -152,55 +154,6 @@ internal static class TestServerRoutes
         await PreciseDelay.AtLeastAsync(TimeSpan.FromMilliseconds(wait), token).ConfigureAwait(false);
 
         return new RouteResponse(200, s_hello);
-    }
-
-    public static async Task SendAsync(HttpListenerResponse response, RouteResponse answer, CancellationToken token)
-    {
-        response.StatusCode = answer.StatusCode;
-        response.ContentType = answer.ContentType;
-        foreach (var header in answer.Headers)
-        {
-            response.AddHeader(header.Key, header.Value);
-        }
-
-        if (answer.GeneratedLength < 0 && answer.TrickleInterval <= TimeSpan.Zero)
-        {
-            response.ContentLength64 = answer.Body.Length;
-            response.Close(answer.Body, willBlock: false);
-            return;
-        }
-
-        if (answer.TrickleInterval > TimeSpan.Zero)
-        {
-            response.ContentLength64 = answer.Body.Length;
-            Stream trickle = response.OutputStream;
-            for (int i = 0; i < answer.Body.Length; i++)
-            {
-                await trickle.WriteAsync(answer.Body.AsMemory(i, 1), token).ConfigureAwait(false);
-                await trickle.FlushAsync(token).ConfigureAwait(false);
-                await PreciseDelay.AtLeastAsync(answer.TrickleInterval, token).ConfigureAwait(false);
-            }
-
-            response.Close();
-            return;
-        }
-
-        if (answer.Chunked)
-        {
-            response.SendChunked = true;
-        }
-        else
-        {
-            response.ContentLength64 = answer.GeneratedLength;
-        }
-
-        Stream output = response.OutputStream;
-        for (long left = answer.GeneratedLength; left > 0; left -= s_filler.Length)
-        {
-            await output.WriteAsync(s_filler.AsMemory(0, (int)Math.Min(left, s_filler.Length)), token).ConfigureAwait(false);
-        }
-
-        response.Close();
     }
 
     private static async Task<RouteResponse> FaultAsync(ConnectionFaultKind fault, CancellationToken token)
@@ -284,12 +237,5 @@ internal static class TestServerRoutes
         }
 
         return stream.ToArray();
-    }
-
-    private static byte[] CreateFiller()
-    {
-        var filler = new byte[64 * 1024];
-        filler.AsSpan().Fill((byte)'x');
-        return filler;
     }
 }
