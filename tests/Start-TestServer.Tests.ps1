@@ -163,3 +163,162 @@ Describe 'Start-TestServer ports' {
         }
     }
 }
+
+Describe 'Start-TestServer accept failures' {
+    It 'counts a failed accept, retries it after a growing pause, and serves again' {
+        # Running out of descriptors does not make GetContextAsync fail on this runtime (HttpListener retries
+        # its own accept), so the test makes the accept fail another way: it stops the handle's HttpListener
+        # underneath it, then starts it again. Reached by reflection because no user can do this.
+        $s = Start-TestServer
+        try {
+            $listener = $s.GetType().GetField('_listener', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($s)
+            $s.AcceptErrorCount | Should -Be 0
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $listener.Stop()
+            # Each loop waits 10, 20, 40, 80 ms... between failures: 24 failures of its 4 loops take about
+            # 300 ms; loops that spun without a pause would get there in microseconds.
+            Wait-Until { $s.AcceptErrorCount -ge 24 } -TimeoutSec 30
+            $clock.ElapsedMilliseconds | Should -BeGreaterOrEqual 200
+            $s.IsRunning | Should -BeTrue
+
+            $listener.Start()
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri)again" -Count 20 -ThrottleLimit 20 -TimeoutSec 30
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be 20
+        }
+        finally {
+            $stopClock = [System.Diagnostics.Stopwatch]::StartNew()
+            $s | Stop-TestServer
+            $stopClock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        }
+        $s.IsRunning | Should -BeFalse
+    }
+
+    It 'keeps serving after the process ran out of file descriptors, and still stops' {
+        if (-not ($IsLinux -or $IsMacOS)) {
+            Set-ItResult -Skipped -Because 'Platform: the test lowers the open-file limit with ulimit, which needs Linux or macOS'
+            return
+        }
+
+        # The child pwsh runs a server under a limit of 256 open files. First it takes every descriptor but
+        # two, so that the server accepts one connection with the last one (the moment HttpListener used to
+        # fail for good), and asks on it. Then it frees them all, floods the server with raw connections until
+        # descriptors run out again, frees them, and asks once more.
+        $child = Join-Path $TestDrive 'exhaust.ps1'
+        Set-Content -Path $child -Value @'
+param([string] $ModulePath, [int] $Connections)
+# Open stderr and load the stack-trace support now: reporting an error later must not need a descriptor.
+[Console]::Error.Flush()
+$null = [System.Diagnostics.StackTrace]::new($true).ToString()
+
+# Sends a GET on a new raw connection and returns the whole answer (the server closes after it).
+function Send-RawGet([int] $Port, [string] $Path, [int] $ReadTimeoutMs = 20000) {
+    $client = [System.Net.Sockets.TcpClient]::new()
+    try {
+        $client.Connect([System.Net.IPAddress]::Loopback, $Port)
+        $stream = $client.GetStream()
+        $stream.ReadTimeout = $ReadTimeoutMs
+        $request = [System.Text.Encoding]::ASCII.GetBytes("GET /$Path HTTP/1.1`r`nHost: 127.0.0.1:$Port`r`nConnection: close`r`n`r`n")
+        $stream.Write($request, 0, $request.Length)
+        $buffer = [byte[]]::new(4096)
+        $total = 0
+        while ($total -lt $buffer.Length) {
+            $read = $stream.Read($buffer, $total, $buffer.Length - $total)
+            if ($read -le 0) { break }
+            $total += $read
+        }
+        return [System.Text.Encoding]::ASCII.GetString($buffer, 0, $total)
+    }
+    catch {
+        return "failed: $($_.Exception.Message)"
+    }
+    finally {
+        $client.Dispose()
+    }
+}
+
+# Frees the descriptors held by a list of clients, without a cmdlet.
+function Close-All($Clients) {
+    foreach ($client in $Clients) { $client.Dispose() }
+    $Clients.Clear()
+}
+
+Import-Module $ModulePath
+# Everything the raw client needs is loaded now, against a listener that is not HttpListener and never
+# answers (so the read gives up at once).
+$plain = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+$plain.Start()
+$null = Send-RawGet -Port $plain.LocalEndpoint.Port -Path 'x' -ReadTimeoutMs 1
+$plain.Stop()
+
+$server = Start-TestServer
+$clients = [System.Collections.Generic.List[System.Net.Sockets.TcpClient]]::new()
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+
+# Only .NET calls while descriptors are out: a cmdlet may need to open a file to load.
+$filled = $false
+for ($i = 0; $i -lt $Connections -and $clock.Elapsed.TotalSeconds -lt 30; $i++) {
+    try { $clients.Add([System.Net.Sockets.TcpClient]::new()) } catch { $filled = $true; break }
+}
+$clients[0].Dispose(); $clients.RemoveAt(0)
+$clients[0].Dispose(); $clients.RemoveAt(0)
+$atTheEdge = Send-RawGet -Port $server.Port -Path 'edge'
+Close-All $clients
+
+$failed = 0
+$held = 0
+for ($i = 0; $i -lt $Connections -and $clock.Elapsed.TotalSeconds -lt 60; $i++) {
+    try {
+        $client = [System.Net.Sockets.TcpClient]::new()
+        $clients.Add($client)
+        $client.Connect([System.Net.IPAddress]::Loopback, $server.Port)
+        $held++
+    }
+    catch {
+        $failed++
+    }
+}
+Close-All $clients
+$after = Send-RawGet -Port $server.Port -Path 'after'
+
+$answered = $server.RequestCount
+$server | Stop-TestServer
+[pscustomobject]@{
+    Filled = $filled; AtTheEdge = $atTheEdge; Held = $held; Failed = $failed; After = $after
+    Answered = $answered; Running = $server.IsRunning
+} | ConvertTo-Json -Compress
+'@
+        $pwsh = @([Environment]::ProcessPath)
+        if ((Split-Path $pwsh[0] -Leaf) -match '^dotnet(\.exe)?$') {
+            $pwsh += Join-Path $PSHOME 'pwsh.dll'
+        }
+        $start = [System.Diagnostics.ProcessStartInfo]::new('bash')
+        foreach ($argument in @('-c', 'ulimit -n 256 && exec "$@"', 'bash') + $pwsh +
+            @('-NoProfile', '-NonInteractive', '-File', $child, '-ModulePath', $ModuleManifest, '-Connections', '400')) {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        try {
+            $stderr = $process.StandardError.ReadToEndAsync()
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $process.WaitForExit(120000) | Should -BeTrue -Because 'the child must finish within two minutes'
+            $process.ExitCode | Should -Be 0 -Because $stderr.Result
+            $report = $stdout.Result.Trim() -split "`n" | Select-Object -Last 1 | ConvertFrom-Json
+        }
+        finally {
+            if (-not $process.HasExited) { $process.Kill($true) }
+            $process.Dispose()
+        }
+
+        $report.Filled | Should -BeTrue -Because 'the first phase must have run the process out of descriptors'
+        $report.AtTheEdge | Should -Match '^HTTP/1.1 200 OK\r\n'
+        $report.AtTheEdge | Should -Match '\r\n\r\nHello, World!$'
+        $report.Failed | Should -BeGreaterThan 0 -Because 'the flood must have run the process out of descriptors'
+        $report.Held | Should -BeGreaterThan 0
+        $report.After | Should -Match '^HTTP/1.1 200 OK\r\n'
+        $report.After | Should -Match '\r\n\r\nHello, World!$'
+        $report.Answered | Should -Be 2
+        $report.Running | Should -BeFalse
+    }
+}

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,6 +19,11 @@ namespace LoadTest;
 public sealed class TestServer : IDisposable
 {
     private static readonly byte[] s_stoppingBody = Encoding.UTF8.GetBytes("The test server is stopping.");
+
+    // A failed accept (out of file descriptors, most likely) is retried after a pause that doubles up to
+    // this ceiling: short enough to serve again soon after descriptors come back, long enough not to spin.
+    private static readonly TimeSpan s_firstAcceptBackOff = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan s_maxAcceptBackOff = TimeSpan.FromMilliseconds(500);
     private static int s_nextId;
 
     private readonly HttpListener _listener;
@@ -33,6 +37,7 @@ public sealed class TestServer : IDisposable
 
     private readonly TestServerOptions _options;
     private long _faultCount;
+    private long _acceptErrorCount;
 
     private TestServer(HttpListener listener, int port, TestServerOptions options)
     {
@@ -72,6 +77,12 @@ public sealed class TestServer : IDisposable
     /// <summary>Requests whose connection was dropped or reset on purpose (by /drop, /reset or -FaultPercent).</summary>
     public long FaultCount => Interlocked.Read(ref _faultCount);
 
+    /// <summary>
+    /// Accepts that failed while the server was running (for example when the process ran out of file
+    /// descriptors); each was retried after a short pause.
+    /// </summary>
+    public long AcceptErrorCount => Interlocked.Read(ref _acceptErrorCount);
+
     /// <summary>Requests answered so far.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
@@ -101,11 +112,13 @@ public sealed class TestServer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxDelayMs must be at least MinDelayMs, and both at least 0.");
         }
 
+        HttpListenerWarmUp.EnsureDone();
+
         // HttpListener cannot bind port 0, so ask the OS for a free port and retry if another process wins it.
         int attempts = port == 0 ? 20 : 1;
         for (int attempt = 1; ; attempt++)
         {
-            int candidate = port == 0 ? FindFreePort() : port;
+            int candidate = port == 0 ? LoopbackPort.FindFree() : port;
             var listener = new HttpListener { IgnoreWriteExceptions = true };
             listener.Prefixes.Add($"http://127.0.0.1:{candidate.ToString(CultureInfo.InvariantCulture)}/");
 
@@ -162,17 +175,9 @@ public sealed class TestServer : IDisposable
     /// <inheritdoc/>
     public override string ToString() => Uri.ToString();
 
-    private static int FindFreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     private async Task AcceptLoopAsync()
     {
+        TimeSpan backOff = s_firstAcceptBackOff;
         while (IsRunning)
         {
             HttpListenerContext context;
@@ -184,14 +189,25 @@ public sealed class TestServer : IDisposable
             {
                 return;
             }
-            catch (HttpListenerException)
+            catch (Exception)
             {
+                // Whatever failed (EMFILE/ENFILE, a listener in trouble), the server is still meant to run:
+                // ending this loop would leave it deaf, and an exception out of it would reach nobody.
+                Interlocked.Increment(ref _acceptErrorCount);
+                try
+                {
+                    await Task.Delay(backOff, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backOff = backOff * 2 < s_maxAcceptBackOff ? backOff * 2 : s_maxAcceptBackOff;
                 continue;
             }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
+
+            backOff = s_firstAcceptBackOff;
 
             // Handle without awaiting: a delayed answer must not hold up this loop.
             _ = HandleAsync(context);
