@@ -40,3 +40,19 @@ Describe 'Get-TestServer' {
         }
     }
 }
+
+Describe 'Get-TestServer table' {
+    It 'shows what each server received beside what it answered' {
+        $a = Start-TestServer
+        try {
+            $null = Invoke-BoundedRequest -Uri "$($a.Uri)hang" -TimeoutSec 1 -DisableKeepAlive
+            $null = Invoke-BoundedRequest -Uri "$($a.Uri){0}" -Count 2 -ThrottleLimit 1
+            $lines = (Get-TestServer -Id $a.Id | Format-Table | Out-String -Width 200) -split '\r?\n' | Where-Object { $_.Trim() }
+            $lines[0] | Should -Match '\bReceived\s+Requests\s+Active\b'
+            $lines[2] | Should -Match "^\s*$($a.Id)\s+$([regex]::Escape($a.Uri.ToString()))\s+True\s+0-0\s+3\s+2\s+1\s+2\s*$"
+        }
+        finally {
+            $a | Stop-TestServer
+        }
+    }
+}

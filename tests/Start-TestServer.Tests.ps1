@@ -322,3 +322,73 @@ $server | Stop-TestServer
         $report.Running | Should -BeFalse
     }
 }
+
+Describe 'Start-TestServer accounting' {
+    BeforeEach {
+        $s = Start-TestServer
+    }
+
+    AfterEach {
+        $s | Stop-TestServer
+    }
+
+    It 'starts with every count at 0' {
+        $s.ReceivedCount | Should -Be 0
+        $s.ReceivedBodyCount | Should -Be 0
+        $s.ReceivedBodyBytes | Should -Be 0
+        $s.DuplicateBodyCount | Should -Be 0
+        $s.AcceptErrorCount | Should -Be 0
+    }
+
+    It 'counts every request it receives: answered, dropped, reset, and still unanswered' {
+        # No keep-alive: a client may replay a request whose pooled connection was dropped, and this test
+        # counts exactly.
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)status/204" -Count 4 -DisableKeepAlive
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)drop" -Count 3 -DisableKeepAlive
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)reset" -Count 2 -DisableKeepAlive
+        $hung = Invoke-BoundedRequest -Uri "$($s.Uri)hang" -Count 2 -DisableKeepAlive -TimeoutSec 1
+        @($hung | Where-Object Success).Count | Should -Be 0
+
+        $s.ReceivedCount | Should -Be 11
+        $s.RequestCount | Should -Be 9
+        $s.FaultCount | Should -Be 5
+        $s.ActiveRequests | Should -Be 2
+        $s.ReceivedBodyCount | Should -Be 0
+    }
+
+    It 'counts request bodies, their bytes, and each body that arrived before' {
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)same/{0}" -Count 4 -ThrottleLimit 1 -Method POST -Body 'same body'
+        $null = 1..5 | ForEach-Object { @{ Uri = "$($s.Uri)distinct/$_"; Method = 'POST'; Body = "body $_" } } |
+            Invoke-BoundedRequest -ThrottleLimit 1
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)no-body" -Count 3
+
+        $s.ReceivedCount | Should -Be 12
+        $s.ReceivedBodyCount | Should -Be 9
+        $s.ReceivedBodyBytes | Should -Be (4 * 9 + 5 * 6)
+        $s.DuplicateBodyCount | Should -Be 3
+    }
+
+    It 'tells large bodies apart by every byte, however they arrive' {
+        $big = [byte[]]::new(300000)
+        [System.Random]::new(42).NextBytes($big)
+        $other = $big.Clone()
+        $other[$other.Length - 1] = $other[$other.Length - 1] -bxor 1
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)big/{0}" -Count 3 -ThrottleLimit 3 -Method POST -Body $big
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)other" -Method POST -Body $other
+
+        $s.ReceivedBodyCount | Should -Be 4
+        $s.ReceivedBodyBytes | Should -Be (4 * 300000)
+        $s.DuplicateBodyCount | Should -Be 2
+    }
+
+    It 'counts the body of a dropped request, and of one it echoes' {
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)drop" -Method POST -Body 'once' -DisableKeepAlive
+        $echo = Invoke-BoundedRequest -Uri "$($s.Uri)echo" -Method POST -Body 'once' -IncludeContent
+        ($echo.Content | ConvertFrom-Json).body | Should -BeExactly 'once'
+
+        $s.ReceivedCount | Should -Be 2
+        $s.ReceivedBodyCount | Should -Be 2
+        $s.ReceivedBodyBytes | Should -Be 8
+        $s.DuplicateBodyCount | Should -Be 1
+    }
+}

@@ -90,7 +90,8 @@ internal static class HttpListenerWarmUp
         await stream.WriteAsync(request, token).ConfigureAwait(false);
 
         HttpListenerContext context = await accepted.WaitAsync(token).ConfigureAwait(false);
-        RouteResponse answer = await TestServerRoutes.RespondAsync(context.Request, new TestServerOptions(), token).ConfigureAwait(false);
+        var routes = new TestServerRoutes(new TestServerOptions(), new ReceivedBodyLedger());
+        RouteResponse answer = await routes.RespondAsync(context.Request, token).ConfigureAwait(false);
         await RouteResponseWriter.SendAsync(context.Response, answer, token).ConfigureAwait(false);
 
         // Read the answer to its end, so that the whole response path has run.

@@ -36,6 +36,9 @@ public sealed class TestServer : IDisposable
     private int _stopped;
 
     private readonly TestServerOptions _options;
+    private readonly TestServerRoutes _routes;
+    private readonly ReceivedBodyLedger _bodies = new();
+    private long _receivedCount;
     private long _faultCount;
     private long _acceptErrorCount;
 
@@ -43,6 +46,7 @@ public sealed class TestServer : IDisposable
     {
         _listener = listener;
         _options = options;
+        _routes = new TestServerRoutes(options, _bodies);
         Id = Interlocked.Increment(ref s_nextId);
         Port = port;
         Uri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -82,6 +86,25 @@ public sealed class TestServer : IDisposable
     /// descriptors); each was retried after a short pause.
     /// </summary>
     public long AcceptErrorCount => Interlocked.Read(ref _acceptErrorCount);
+
+    /// <summary>
+    /// Every request the server received (HttpListener handed it over), whatever became of it: answered,
+    /// dropped or reset on purpose, still waiting, or abandoned by its client.
+    /// </summary>
+    public long ReceivedCount => Interlocked.Read(ref _receivedCount);
+
+    /// <summary>Received requests whose non-empty body arrived in full.</summary>
+    public long ReceivedBodyCount => _bodies.Count;
+
+    /// <summary>The bytes of those bodies, added up.</summary>
+    public long ReceivedBodyBytes => _bodies.Bytes;
+
+    /// <summary>
+    /// Bodies that were byte for byte one the server had received before: each repeat counts once (the
+    /// same body three times counts 2). Tells a client that sent a request twice. The first million
+    /// distinct bodies are remembered.
+    /// </summary>
+    public long DuplicateBodyCount => _bodies.Duplicates;
 
     /// <summary>Requests answered so far.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
@@ -216,6 +239,7 @@ public sealed class TestServer : IDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        Interlocked.Increment(ref _receivedCount);
         Interlocked.Increment(ref _openHandlers);
         int active = Interlocked.Increment(ref _activeRequests);
         UpdatePeak(active);
@@ -223,9 +247,7 @@ public sealed class TestServer : IDisposable
         HttpListenerResponse response = context.Response;
         try
         {
-            RouteResponse answer = await TestServerRoutes
-                .RespondAsync(context.Request, _options, _stopping.Token)
-                .ConfigureAwait(false);
+            RouteResponse answer = await _routes.RespondAsync(context.Request, _stopping.Token).ConfigureAwait(false);
 
             // Count before the answer leaves, so a client that has all its answers sees the final numbers.
             counted = true;

@@ -16,7 +16,7 @@ namespace LoadTest.Server;
 /// <see cref="RouteResponseWriter"/>, after the server has counted the request, so that a client that
 /// has all its answers sees the final numbers.
 /// </summary>
-internal static class TestServerRoutes
+internal sealed class TestServerRoutes
 {
     public const int MaxDelayMs = 600_000;
     public const long MaxGeneratedBytes = 1L << 32;
@@ -31,7 +31,16 @@ internal static class TestServerRoutes
     // Below HttpListener's own limit for the whole request head (about 32 KB, answered with 400).
     private const int MaxHeaderBytes = 16 * 1024;
 
-    public static async Task<RouteResponse> RespondAsync(HttpListenerRequest request, TestServerOptions options, CancellationToken token)
+    private readonly TestServerOptions _options;
+    private readonly ReceivedBodyLedger _bodies;
+
+    public TestServerRoutes(TestServerOptions options, ReceivedBodyLedger bodies)
+    {
+        _options = options;
+        _bodies = bodies;
+    }
+
+    public async Task<RouteResponse> RespondAsync(HttpListenerRequest request, CancellationToken token)
     {
         string path = request.Url?.AbsolutePath ?? "/";
         if (HeaderBytes(request) > MaxHeaderBytes)
@@ -51,7 +60,7 @@ internal static class TestServerRoutes
             return RouteResponse.ForFault(ConnectionFaultKind.Drop);
         }
 
-        ConnectionFaultKind injected = options.NextFault();
+        ConnectionFaultKind injected = _options.NextFault();
         if (injected != ConnectionFaultKind.None)
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
@@ -150,7 +159,7 @@ internal static class TestServerRoutes
         }
 
         await DiscardBodyAsync(request, token).ConfigureAwait(false);
-        int wait = options.MinDelayMs == options.MaxDelayMs ? options.MinDelayMs : Random.Shared.Next(options.MinDelayMs, options.MaxDelayMs + 1);
+        int wait = _options.MinDelayMs == _options.MaxDelayMs ? _options.MinDelayMs : Random.Shared.Next(_options.MinDelayMs, _options.MaxDelayMs + 1);
         await PreciseDelay.AtLeastAsync(TimeSpan.FromMilliseconds(wait), token).ConfigureAwait(false);
 
         return new RouteResponse(200, s_hello);
@@ -188,22 +197,17 @@ internal static class TestServerRoutes
             && value <= max;
     }
 
-    private static async Task DiscardBodyAsync(HttpListenerRequest request, CancellationToken token)
-    {
-        if (request.HasEntityBody)
-        {
-            await request.InputStream.CopyToAsync(Stream.Null, token).ConfigureAwait(false);
-        }
-    }
+    private Task DiscardBodyAsync(HttpListenerRequest request, CancellationToken token) =>
+        RequestBodyReader.ReadAsync(request, _bodies, copy: null, copyLimit: 0, token);
 
-    private static async Task<byte[]> EchoAsync(HttpListenerRequest request, CancellationToken token)
+    private async Task<byte[]> EchoAsync(HttpListenerRequest request, CancellationToken token)
     {
         string body = string.Empty;
         if (request.HasEntityBody)
         {
             using var buffer = new MemoryStream();
-            await request.InputStream.CopyToAsync(buffer, token).ConfigureAwait(false);
-            body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)Math.Min(buffer.Length, MaxEchoBodyBytes));
+            await RequestBodyReader.ReadAsync(request, _bodies, buffer, MaxEchoBodyBytes, token).ConfigureAwait(false);
+            body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
 
         using var stream = new MemoryStream();
