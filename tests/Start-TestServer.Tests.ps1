@@ -392,3 +392,70 @@ Describe 'Start-TestServer accounting' {
         $s.DuplicateBodyCount | Should -Be 1
     }
 }
+
+Describe 'Start-TestServer -CapacityPerSecond' {
+    It 'sheds almost nothing well below its capacity' {
+        $s = Start-TestServer -CapacityPerSecond 200
+        try {
+            $s.CapacityPerSecond | Should -Be 200
+            $s.ShedCount | Should -Be 0
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri)below/{0}" -RequestsPerSecond 100 -Count 200 -TimeoutSec 30
+            $shed = @($r | Where-Object StatusCode -EQ 503).Count
+            $shed | Should -Be $s.ShedCount
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be (200 - $shed)
+            # A burst of 20 absorbs a client that falls behind its schedule and catches up.
+            $shed | Should -BeLessOrEqual 10
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+
+    It 'sheds about half at twice its capacity, at once' {
+        $s = Start-TestServer -CapacityPerSecond 200 -MinDelayMs 50
+        try {
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri)above/{0}" -RequestsPerSecond 400 -Count 800 -ThrottleLimit 64 -TimeoutSec 30
+            $r.Count | Should -Be 800
+            $shedResults = @($r | Where-Object StatusCode -EQ 503)
+            $shedResults.Count | Should -Be $s.ShedCount
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be (800 - $shedResults.Count)
+            # About 2 s at 200/s plus a burst of 20 admitted: near 420, so near 380 (48 %) shed.
+            $shedResults.Count | Should -BeGreaterOrEqual 240
+            $shedResults.Count | Should -BeLessOrEqual 560
+            # Admitted requests wait -MinDelayMs; shed ones are answered without it.
+            ($r | Where-Object StatusCode -EQ 200 | Measure-Object ElapsedMs -Minimum).Minimum | Should -BeGreaterOrEqual 49
+            @($shedResults | Where-Object ElapsedMs -LT 45).Count | Should -BeGreaterThan ($shedResults.Count / 2)
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+
+    It 'limits only the default route' {
+        $s = Start-TestServer -CapacityPerSecond 0.1
+        try {
+            $default = Invoke-BoundedRequest -Uri "$($s.Uri)page/{0}" -Count 3 -ThrottleLimit 1
+            ($default | Sort-Object Index).StatusCode -join ',' | Should -Be '200,503,503'
+            $other = Invoke-BoundedRequest -Uri "$($s.Uri)status/200?i={0}" -Count 10 -ThrottleLimit 10
+            @($other | Where-Object StatusCode -EQ 200).Count | Should -Be 10
+            $s.ShedCount | Should -Be 2
+            $s.RequestCount | Should -Be 13
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+
+    It 'has no limit by default' {
+        $s = Start-TestServer
+        try {
+            $s.CapacityPerSecond | Should -Be 0
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri){0}" -Count 300 -ThrottleLimit 64
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be 300
+            $s.ShedCount | Should -Be 0
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+}

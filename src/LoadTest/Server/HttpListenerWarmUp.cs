@@ -90,7 +90,7 @@ internal static class HttpListenerWarmUp
         await stream.WriteAsync(request, token).ConfigureAwait(false);
 
         HttpListenerContext context = await accepted.WaitAsync(token).ConfigureAwait(false);
-        var routes = new TestServerRoutes(new TestServerOptions(), new ReceivedBodyLedger());
+        var routes = new TestServerRoutes(new TestServerOptions(), new ReceivedBodyLedger(), capacity: null);
         RouteResponse answer = await routes.RespondAsync(context.Request, token).ConfigureAwait(false);
         await RouteResponseWriter.SendAsync(context.Response, answer, token).ConfigureAwait(false);
 

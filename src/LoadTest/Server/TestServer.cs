@@ -38,6 +38,7 @@ public sealed class TestServer : IDisposable
     private readonly TestServerOptions _options;
     private readonly TestServerRoutes _routes;
     private readonly ReceivedBodyLedger _bodies = new();
+    private readonly CapacityGate? _capacity;
     private long _receivedCount;
     private long _faultCount;
     private long _acceptErrorCount;
@@ -46,7 +47,8 @@ public sealed class TestServer : IDisposable
     {
         _listener = listener;
         _options = options;
-        _routes = new TestServerRoutes(options, _bodies);
+        _capacity = options.CapacityPerSecond > 0 ? new CapacityGate(options.CapacityPerSecond) : null;
+        _routes = new TestServerRoutes(options, _bodies, _capacity);
         Id = Interlocked.Increment(ref s_nextId);
         Port = port;
         Uri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -74,6 +76,15 @@ public sealed class TestServer : IDisposable
 
     /// <summary>Largest delay of the default route, in milliseconds.</summary>
     public int MaxDelayMs => _options.MaxDelayMs;
+
+    /// <summary>
+    /// Requests per second the default route admits (a token bucket with a burst of a tenth of a second's
+    /// worth, at least 1); above that rate it answers 503 at once. 0: no limit.
+    /// </summary>
+    public double CapacityPerSecond => _options.CapacityPerSecond;
+
+    /// <summary>Requests the default route answered 503 because they came above <see cref="CapacityPerSecond"/>.</summary>
+    public long ShedCount => _capacity?.ShedCount ?? 0;
 
     /// <summary>Share of requests (0-100) that get an injected fault instead of their answer.</summary>
     public double FaultPercent => _options.FaultPercent;

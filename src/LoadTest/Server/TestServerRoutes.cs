@@ -24,6 +24,7 @@ internal sealed class TestServerRoutes
 
     private static readonly byte[] s_hello = Encoding.UTF8.GetBytes("Hello, World!");
     private static readonly byte[] s_ok = Encoding.UTF8.GetBytes("OK");
+    private static readonly byte[] s_overCapacity = Encoding.UTF8.GetBytes("Over capacity");
 
     private const int SlowBodyBytes = 10;
     private const int MaxBodyBytes = 1024 * 1024;
@@ -33,11 +34,16 @@ internal sealed class TestServerRoutes
 
     private readonly TestServerOptions _options;
     private readonly ReceivedBodyLedger _bodies;
+    private readonly CapacityGate? _capacity;
 
-    public TestServerRoutes(TestServerOptions options, ReceivedBodyLedger bodies)
+    /// <param name="options">Delays and faults.</param>
+    /// <param name="bodies">Where request bodies are counted.</param>
+    /// <param name="capacity">The default route's rate limit, or null for none.</param>
+    public TestServerRoutes(TestServerOptions options, ReceivedBodyLedger bodies, CapacityGate? capacity)
     {
         _options = options;
         _bodies = bodies;
+        _capacity = capacity;
     }
 
     public async Task<RouteResponse> RespondAsync(HttpListenerRequest request, CancellationToken token)
@@ -159,6 +165,12 @@ internal sealed class TestServerRoutes
         }
 
         await DiscardBodyAsync(request, token).ConfigureAwait(false);
+        if (_capacity is not null && !_capacity.TryAdmit())
+        {
+            // Shed at once, as an overloaded server would: the delay is for the requests it takes on.
+            return new RouteResponse(503, s_overCapacity);
+        }
+
         int wait = _options.MinDelayMs == _options.MaxDelayMs ? _options.MinDelayMs : Random.Shared.Next(_options.MinDelayMs, _options.MaxDelayMs + 1);
         await PreciseDelay.AtLeastAsync(TimeSpan.FromMilliseconds(wait), token).ConfigureAwait(false);
 
