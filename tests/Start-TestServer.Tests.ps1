@@ -163,3 +163,299 @@ Describe 'Start-TestServer ports' {
         }
     }
 }
+
+Describe 'Start-TestServer accept failures' {
+    It 'counts a failed accept, retries it after a growing pause, and serves again' {
+        # Running out of descriptors does not make GetContextAsync fail on this runtime (HttpListener retries
+        # its own accept), so the test makes the accept fail another way: it stops the handle's HttpListener
+        # underneath it, then starts it again. Reached by reflection because no user can do this.
+        $s = Start-TestServer
+        try {
+            $listener = $s.GetType().GetField('_listener', [System.Reflection.BindingFlags]'NonPublic, Instance').GetValue($s)
+            $s.AcceptErrorCount | Should -Be 0
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $listener.Stop()
+            # Each loop waits 10, 20, 40, 80 ms... between failures: 24 failures of its 4 loops take about
+            # 300 ms; loops that spun without a pause would get there in microseconds.
+            Wait-Until { $s.AcceptErrorCount -ge 24 } -TimeoutSec 30
+            $clock.ElapsedMilliseconds | Should -BeGreaterOrEqual 200
+            $s.IsRunning | Should -BeTrue
+
+            $listener.Start()
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri)again" -Count 20 -ThrottleLimit 20 -TimeoutSec 30
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be 20
+        }
+        finally {
+            $stopClock = [System.Diagnostics.Stopwatch]::StartNew()
+            $s | Stop-TestServer
+            $stopClock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        }
+        $s.IsRunning | Should -BeFalse
+    }
+
+    It 'keeps serving after the process ran out of file descriptors, and still stops' {
+        if (-not ($IsLinux -or $IsMacOS)) {
+            Set-ItResult -Skipped -Because 'Platform: the test lowers the open-file limit with ulimit, which needs Linux or macOS'
+            return
+        }
+
+        # The child pwsh runs a server under a limit of 256 open files. First it takes every descriptor but
+        # two, so that the server accepts one connection with the last one (the moment HttpListener used to
+        # fail for good), and asks on it. Then it frees them all, floods the server with raw connections until
+        # descriptors run out again, frees them, and asks once more.
+        $child = Join-Path $TestDrive 'exhaust.ps1'
+        Set-Content -Path $child -Value @'
+param([string] $ModulePath, [int] $Connections)
+# Open stderr and load the stack-trace support now: reporting an error later must not need a descriptor.
+[Console]::Error.Flush()
+$null = [System.Diagnostics.StackTrace]::new($true).ToString()
+
+# Sends a GET on a new raw connection and returns the whole answer (the server closes after it).
+function Send-RawGet([int] $Port, [string] $Path, [int] $ReadTimeoutMs = 20000) {
+    $client = [System.Net.Sockets.TcpClient]::new()
+    try {
+        $client.Connect([System.Net.IPAddress]::Loopback, $Port)
+        $stream = $client.GetStream()
+        $stream.ReadTimeout = $ReadTimeoutMs
+        $request = [System.Text.Encoding]::ASCII.GetBytes("GET /$Path HTTP/1.1`r`nHost: 127.0.0.1:$Port`r`nConnection: close`r`n`r`n")
+        $stream.Write($request, 0, $request.Length)
+        $buffer = [byte[]]::new(4096)
+        $total = 0
+        while ($total -lt $buffer.Length) {
+            $read = $stream.Read($buffer, $total, $buffer.Length - $total)
+            if ($read -le 0) { break }
+            $total += $read
+        }
+        return [System.Text.Encoding]::ASCII.GetString($buffer, 0, $total)
+    }
+    catch {
+        return "failed: $($_.Exception.Message)"
+    }
+    finally {
+        $client.Dispose()
+    }
+}
+
+# Frees the descriptors held by a list of clients, without a cmdlet.
+function Close-All($Clients) {
+    foreach ($client in $Clients) { $client.Dispose() }
+    $Clients.Clear()
+}
+
+Import-Module $ModulePath
+# Everything the raw client needs is loaded now, against a listener that is not HttpListener and never
+# answers (so the read gives up at once).
+$plain = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+$plain.Start()
+$null = Send-RawGet -Port $plain.LocalEndpoint.Port -Path 'x' -ReadTimeoutMs 1
+$plain.Stop()
+
+$server = Start-TestServer
+$clients = [System.Collections.Generic.List[System.Net.Sockets.TcpClient]]::new()
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+
+# Only .NET calls while descriptors are out: a cmdlet may need to open a file to load.
+$filled = $false
+for ($i = 0; $i -lt $Connections -and $clock.Elapsed.TotalSeconds -lt 30; $i++) {
+    try { $clients.Add([System.Net.Sockets.TcpClient]::new()) } catch { $filled = $true; break }
+}
+$clients[0].Dispose(); $clients.RemoveAt(0)
+$clients[0].Dispose(); $clients.RemoveAt(0)
+$atTheEdge = Send-RawGet -Port $server.Port -Path 'edge'
+Close-All $clients
+
+$failed = 0
+$held = 0
+for ($i = 0; $i -lt $Connections -and $clock.Elapsed.TotalSeconds -lt 60; $i++) {
+    try {
+        $client = [System.Net.Sockets.TcpClient]::new()
+        $clients.Add($client)
+        $client.Connect([System.Net.IPAddress]::Loopback, $server.Port)
+        $held++
+    }
+    catch {
+        $failed++
+    }
+}
+Close-All $clients
+$after = Send-RawGet -Port $server.Port -Path 'after'
+
+$answered = $server.RequestCount
+$server | Stop-TestServer
+[pscustomobject]@{
+    Filled = $filled; AtTheEdge = $atTheEdge; Held = $held; Failed = $failed; After = $after
+    Answered = $answered; Running = $server.IsRunning
+} | ConvertTo-Json -Compress
+'@
+        $pwsh = @([Environment]::ProcessPath)
+        if ((Split-Path $pwsh[0] -Leaf) -match '^dotnet(\.exe)?$') {
+            $pwsh += Join-Path $PSHOME 'pwsh.dll'
+        }
+        $start = [System.Diagnostics.ProcessStartInfo]::new('bash')
+        foreach ($argument in @('-c', 'ulimit -n 256 && exec "$@"', 'bash') + $pwsh +
+            @('-NoProfile', '-NonInteractive', '-File', $child, '-ModulePath', $ModuleManifest, '-Connections', '400')) {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        try {
+            $stderr = $process.StandardError.ReadToEndAsync()
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $process.WaitForExit(120000) | Should -BeTrue -Because 'the child must finish within two minutes'
+            $process.ExitCode | Should -Be 0 -Because $stderr.Result
+            $report = $stdout.Result.Trim() -split "`n" | Select-Object -Last 1 | ConvertFrom-Json
+        }
+        finally {
+            if (-not $process.HasExited) { $process.Kill($true) }
+            $process.Dispose()
+        }
+
+        $report.Filled | Should -BeTrue -Because 'the first phase must have run the process out of descriptors'
+        $report.AtTheEdge | Should -Match '^HTTP/1.1 200 OK\r\n'
+        $report.AtTheEdge | Should -Match '\r\n\r\nHello, World!$'
+        $report.Failed | Should -BeGreaterThan 0 -Because 'the flood must have run the process out of descriptors'
+        $report.Held | Should -BeGreaterThan 0
+        $report.After | Should -Match '^HTTP/1.1 200 OK\r\n'
+        $report.After | Should -Match '\r\n\r\nHello, World!$'
+        $report.Answered | Should -Be 2
+        $report.Running | Should -BeFalse
+    }
+}
+
+Describe 'Start-TestServer accounting' {
+    BeforeEach {
+        $s = Start-TestServer
+    }
+
+    AfterEach {
+        $s | Stop-TestServer
+    }
+
+    It 'starts with every count at 0' {
+        $s.ReceivedCount | Should -Be 0
+        $s.ReceivedBodyCount | Should -Be 0
+        $s.ReceivedBodyBytes | Should -Be 0
+        $s.DuplicateBodyCount | Should -Be 0
+        $s.AcceptErrorCount | Should -Be 0
+    }
+
+    It 'counts every request it receives: answered, dropped, reset, and still unanswered' {
+        # No keep-alive: a client may replay a request whose pooled connection was dropped, and this test
+        # counts exactly.
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)status/204" -Count 4 -DisableKeepAlive
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)drop" -Count 3 -DisableKeepAlive
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)reset" -Count 2 -DisableKeepAlive
+        $hung = Invoke-BoundedRequest -Uri "$($s.Uri)hang" -Count 2 -DisableKeepAlive -TimeoutSec 1
+        @($hung | Where-Object Success).Count | Should -Be 0
+
+        $s.ReceivedCount | Should -Be 11
+        $s.RequestCount | Should -Be 9
+        $s.FaultCount | Should -Be 5
+        $s.ActiveRequests | Should -Be 2
+        $s.ReceivedBodyCount | Should -Be 0
+    }
+
+    It 'counts request bodies, their bytes, and each body that arrived before' {
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)same/{0}" -Count 4 -ThrottleLimit 1 -Method POST -Body 'same body'
+        $null = 1..5 | ForEach-Object { @{ Uri = "$($s.Uri)distinct/$_"; Method = 'POST'; Body = "body $_" } } |
+            Invoke-BoundedRequest -ThrottleLimit 1
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)no-body" -Count 3
+
+        $s.ReceivedCount | Should -Be 12
+        $s.ReceivedBodyCount | Should -Be 9
+        $s.ReceivedBodyBytes | Should -Be (4 * 9 + 5 * 6)
+        $s.DuplicateBodyCount | Should -Be 3
+    }
+
+    It 'tells large bodies apart by every byte, however they arrive' {
+        $big = [byte[]]::new(300000)
+        [System.Random]::new(42).NextBytes($big)
+        $other = $big.Clone()
+        $other[$other.Length - 1] = $other[$other.Length - 1] -bxor 1
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)big/{0}" -Count 3 -ThrottleLimit 3 -Method POST -Body $big
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)other" -Method POST -Body $other
+
+        $s.ReceivedBodyCount | Should -Be 4
+        $s.ReceivedBodyBytes | Should -Be (4 * 300000)
+        $s.DuplicateBodyCount | Should -Be 2
+    }
+
+    It 'counts the body of a dropped request, and of one it echoes' {
+        $null = Invoke-BoundedRequest -Uri "$($s.Uri)drop" -Method POST -Body 'once' -DisableKeepAlive
+        $echo = Invoke-BoundedRequest -Uri "$($s.Uri)echo" -Method POST -Body 'once' -IncludeContent
+        ($echo.Content | ConvertFrom-Json).body | Should -BeExactly 'once'
+
+        $s.ReceivedCount | Should -Be 2
+        $s.ReceivedBodyCount | Should -Be 2
+        $s.ReceivedBodyBytes | Should -Be 8
+        $s.DuplicateBodyCount | Should -Be 1
+    }
+}
+
+Describe 'Start-TestServer -CapacityPerSecond' {
+    It 'sheds almost nothing well below its capacity' {
+        $s = Start-TestServer -CapacityPerSecond 200
+        try {
+            $s.CapacityPerSecond | Should -Be 200
+            $s.ShedCount | Should -Be 0
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri)below/{0}" -RequestsPerSecond 100 -Count 200 -TimeoutSec 30
+            $shed = @($r | Where-Object StatusCode -EQ 503).Count
+            $shed | Should -Be $s.ShedCount
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be (200 - $shed)
+            # A burst of 20 absorbs a client that falls behind its schedule and catches up.
+            $shed | Should -BeLessOrEqual 10
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+
+    It 'sheds about half at twice its capacity, at once' {
+        $s = Start-TestServer -CapacityPerSecond 200 -MinDelayMs 50
+        try {
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri)above/{0}" -RequestsPerSecond 400 -Count 800 -ThrottleLimit 64 -TimeoutSec 30
+            $r.Count | Should -Be 800
+            $shedResults = @($r | Where-Object StatusCode -EQ 503)
+            $shedResults.Count | Should -Be $s.ShedCount
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be (800 - $shedResults.Count)
+            # About 2 s at 200/s plus a burst of 20 admitted: near 420, so near 380 (48 %) shed.
+            $shedResults.Count | Should -BeGreaterOrEqual 240
+            $shedResults.Count | Should -BeLessOrEqual 560
+            # Admitted requests wait -MinDelayMs; shed ones are answered without it.
+            ($r | Where-Object StatusCode -EQ 200 | Measure-Object ElapsedMs -Minimum).Minimum | Should -BeGreaterOrEqual 49
+            @($shedResults | Where-Object ElapsedMs -LT 45).Count | Should -BeGreaterThan ($shedResults.Count / 2)
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+
+    It 'limits only the default route' {
+        $s = Start-TestServer -CapacityPerSecond 0.1
+        try {
+            $default = Invoke-BoundedRequest -Uri "$($s.Uri)page/{0}" -Count 3 -ThrottleLimit 1
+            ($default | Sort-Object Index).StatusCode -join ',' | Should -Be '200,503,503'
+            $other = Invoke-BoundedRequest -Uri "$($s.Uri)status/200?i={0}" -Count 10 -ThrottleLimit 10
+            @($other | Where-Object StatusCode -EQ 200).Count | Should -Be 10
+            $s.ShedCount | Should -Be 2
+            $s.RequestCount | Should -Be 13
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+
+    It 'has no limit by default' {
+        $s = Start-TestServer
+        try {
+            $s.CapacityPerSecond | Should -Be 0
+            $r = Invoke-BoundedRequest -Uri "$($s.Uri){0}" -Count 300 -ThrottleLimit 64
+            @($r | Where-Object StatusCode -EQ 200).Count | Should -Be 300
+            $s.ShedCount | Should -Be 0
+        }
+        finally {
+            $s | Stop-TestServer
+        }
+    }
+}

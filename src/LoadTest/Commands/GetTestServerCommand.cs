@@ -13,9 +13,10 @@ namespace LoadTest.Commands;
 public sealed class GetTestServerCommand : PSCmdlet
 {
     /// <summary>
-    /// <para type="description">Only the servers with these Ids.</para>
+    /// <para type="description">Only the servers with these Ids. Tab completion offers the Ids of the servers running in this session.</para>
     /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(TestServerIdCompleter))]
     public int[]? Id { get; set; }
 
     /// <inheritdoc/>

@@ -35,6 +35,13 @@ public sealed class StartTestServerCommand : PSCmdlet
     public int MaxDelayMs { get; set; }
 
     /// <summary>
+    /// <para type="description">The most requests per second the default route admits: a token bucket refilled continuously, with a burst of a tenth of a second's worth (at least 1). Requests above that rate get 503 at once (load shed, counted in ShedCount); admitted ones still wait -MinDelayMs to -MaxDelayMs. Other routes are not limited. Default 0: no limit.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 10_000_000.0)]
+    public double CapacityPerSecond { get; set; }
+
+    /// <summary>
     /// <para type="description">Share of requests, from 0 to 100, that get a fault (one of -FaultKind, chosen at random) instead of their answer, on every route. Default 0.</para>
     /// </summary>
     [Parameter]
@@ -67,6 +74,7 @@ public sealed class StartTestServerCommand : PSCmdlet
             {
                 MinDelayMs = MinDelayMs,
                 MaxDelayMs = maxDelay,
+                CapacityPerSecond = CapacityPerSecond,
                 FaultPercent = FaultPercent,
                 Faults = Array.ConvertAll(FaultKind, kind => Enum.Parse<ConnectionFaultKind>(kind, ignoreCase: true)),
             };

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,6 +19,11 @@ namespace LoadTest;
 public sealed class TestServer : IDisposable
 {
     private static readonly byte[] s_stoppingBody = Encoding.UTF8.GetBytes("The test server is stopping.");
+
+    // A failed accept (out of file descriptors, most likely) is retried after a pause that doubles up to
+    // this ceiling: short enough to serve again soon after descriptors come back, long enough not to spin.
+    private static readonly TimeSpan s_firstAcceptBackOff = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan s_maxAcceptBackOff = TimeSpan.FromMilliseconds(500);
     private static int s_nextId;
 
     private readonly HttpListener _listener;
@@ -32,12 +36,19 @@ public sealed class TestServer : IDisposable
     private int _stopped;
 
     private readonly TestServerOptions _options;
+    private readonly TestServerRoutes _routes;
+    private readonly ReceivedBodyLedger _bodies = new();
+    private readonly CapacityGate? _capacity;
+    private long _receivedCount;
     private long _faultCount;
+    private long _acceptErrorCount;
 
     private TestServer(HttpListener listener, int port, TestServerOptions options)
     {
         _listener = listener;
         _options = options;
+        _capacity = options.CapacityPerSecond > 0 ? new CapacityGate(options.CapacityPerSecond) : null;
+        _routes = new TestServerRoutes(options, _bodies, _capacity);
         Id = Interlocked.Increment(ref s_nextId);
         Port = port;
         Uri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -66,11 +77,45 @@ public sealed class TestServer : IDisposable
     /// <summary>Largest delay of the default route, in milliseconds.</summary>
     public int MaxDelayMs => _options.MaxDelayMs;
 
+    /// <summary>
+    /// Requests per second the default route admits (a token bucket with a burst of a tenth of a second's
+    /// worth, at least 1); above that rate it answers 503 at once. 0: no limit.
+    /// </summary>
+    public double CapacityPerSecond => _options.CapacityPerSecond;
+
+    /// <summary>Requests the default route answered 503 because they came above <see cref="CapacityPerSecond"/>.</summary>
+    public long ShedCount => _capacity?.ShedCount ?? 0;
+
     /// <summary>Share of requests (0-100) that get an injected fault instead of their answer.</summary>
     public double FaultPercent => _options.FaultPercent;
 
     /// <summary>Requests whose connection was dropped or reset on purpose (by /drop, /reset or -FaultPercent).</summary>
     public long FaultCount => Interlocked.Read(ref _faultCount);
+
+    /// <summary>
+    /// Accepts that failed while the server was running (for example when the process ran out of file
+    /// descriptors); each was retried after a short pause.
+    /// </summary>
+    public long AcceptErrorCount => Interlocked.Read(ref _acceptErrorCount);
+
+    /// <summary>
+    /// Every request the server received (HttpListener handed it over), whatever became of it: answered,
+    /// dropped or reset on purpose, still waiting, or abandoned by its client.
+    /// </summary>
+    public long ReceivedCount => Interlocked.Read(ref _receivedCount);
+
+    /// <summary>Received requests whose non-empty body arrived in full.</summary>
+    public long ReceivedBodyCount => _bodies.Count;
+
+    /// <summary>The bytes of those bodies, added up.</summary>
+    public long ReceivedBodyBytes => _bodies.Bytes;
+
+    /// <summary>
+    /// Bodies that were byte for byte one the server had received before: each repeat counts once (the
+    /// same body three times counts 2). Tells a client that sent a request twice. The first million
+    /// distinct bodies are remembered.
+    /// </summary>
+    public long DuplicateBodyCount => _bodies.Duplicates;
 
     /// <summary>Requests answered so far.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
@@ -101,11 +146,13 @@ public sealed class TestServer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxDelayMs must be at least MinDelayMs, and both at least 0.");
         }
 
+        HttpListenerWarmUp.EnsureDone();
+
         // HttpListener cannot bind port 0, so ask the OS for a free port and retry if another process wins it.
         int attempts = port == 0 ? 20 : 1;
         for (int attempt = 1; ; attempt++)
         {
-            int candidate = port == 0 ? FindFreePort() : port;
+            int candidate = port == 0 ? LoopbackPort.FindFree() : port;
             var listener = new HttpListener { IgnoreWriteExceptions = true };
             listener.Prefixes.Add($"http://127.0.0.1:{candidate.ToString(CultureInfo.InvariantCulture)}/");
 
@@ -162,17 +209,9 @@ public sealed class TestServer : IDisposable
     /// <inheritdoc/>
     public override string ToString() => Uri.ToString();
 
-    private static int FindFreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     private async Task AcceptLoopAsync()
     {
+        TimeSpan backOff = s_firstAcceptBackOff;
         while (IsRunning)
         {
             HttpListenerContext context;
@@ -184,14 +223,25 @@ public sealed class TestServer : IDisposable
             {
                 return;
             }
-            catch (HttpListenerException)
+            catch (Exception)
             {
+                // Whatever failed (EMFILE/ENFILE, a listener in trouble), the server is still meant to run:
+                // ending this loop would leave it deaf, and an exception out of it would reach nobody.
+                Interlocked.Increment(ref _acceptErrorCount);
+                try
+                {
+                    await Task.Delay(backOff, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backOff = backOff * 2 < s_maxAcceptBackOff ? backOff * 2 : s_maxAcceptBackOff;
                 continue;
             }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
+
+            backOff = s_firstAcceptBackOff;
 
             // Handle without awaiting: a delayed answer must not hold up this loop.
             _ = HandleAsync(context);
@@ -200,6 +250,7 @@ public sealed class TestServer : IDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        Interlocked.Increment(ref _receivedCount);
         Interlocked.Increment(ref _openHandlers);
         int active = Interlocked.Increment(ref _activeRequests);
         UpdatePeak(active);
@@ -207,9 +258,7 @@ public sealed class TestServer : IDisposable
         HttpListenerResponse response = context.Response;
         try
         {
-            RouteResponse answer = await TestServerRoutes
-                .RespondAsync(context.Request, _options, _stopping.Token)
-                .ConfigureAwait(false);
+            RouteResponse answer = await _routes.RespondAsync(context.Request, _stopping.Token).ConfigureAwait(false);
 
             // Count before the answer leaves, so a client that has all its answers sees the final numbers.
             counted = true;
@@ -222,7 +271,7 @@ public sealed class TestServer : IDisposable
                 return;
             }
 
-            await TestServerRoutes.SendAsync(response, answer, _stopping.Token).ConfigureAwait(false);
+            await RouteResponseWriter.SendAsync(response, answer, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!counted && _stopping.IsCancellationRequested)
         {

@@ -2,12 +2,17 @@ using System;
 
 namespace LoadTest.Server;
 
-/// <summary>How a test server behaves: the default route's delay, and the faults it injects on every route.</summary>
+/// <summary>
+/// How a test server behaves: the default route's delay and capacity, and the faults it injects on every route.
+/// </summary>
 internal sealed class TestServerOptions
 {
     public int MinDelayMs { get; init; }
 
     public int MaxDelayMs { get; init; }
+
+    /// <summary>Requests per second the default route admits; above that it answers 503. 0: no limit.</summary>
+    public double CapacityPerSecond { get; init; }
 
     /// <summary>Share of requests (0-100) that get one of <see cref="Faults"/> instead of their answer.</summary>
     public double FaultPercent { get; init; }

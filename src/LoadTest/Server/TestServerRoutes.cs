@@ -11,10 +11,12 @@ using LoadTest.Engine;
 namespace LoadTest.Server;
 
 /// <summary>
-/// The test server's routes. Each decides its answer (waiting first where the route says so); sending
-/// is left to the server, so that it can count the request before the client sees the answer.
+/// The test server's routes: what each request gets. Each route decides its answer (waiting first where
+/// the route says so) and returns it as a <see cref="RouteResponse"/>; writing it is left to
+/// <see cref="RouteResponseWriter"/>, after the server has counted the request, so that a client that
+/// has all its answers sees the final numbers.
 /// </summary>
-internal static class TestServerRoutes
+internal sealed class TestServerRoutes
 {
     public const int MaxDelayMs = 600_000;
     public const long MaxGeneratedBytes = 1L << 32;
@@ -22,7 +24,7 @@ internal static class TestServerRoutes
 
     private static readonly byte[] s_hello = Encoding.UTF8.GetBytes("Hello, World!");
     private static readonly byte[] s_ok = Encoding.UTF8.GetBytes("OK");
-    private static readonly byte[] s_filler = CreateFiller();
+    private static readonly byte[] s_overCapacity = Encoding.UTF8.GetBytes("Over capacity");
 
     private const int SlowBodyBytes = 10;
     private const int MaxBodyBytes = 1024 * 1024;
@@ -30,7 +32,21 @@ internal static class TestServerRoutes
     // Below HttpListener's own limit for the whole request head (about 32 KB, answered with 400).
     private const int MaxHeaderBytes = 16 * 1024;
 
-    public static async Task<RouteResponse> RespondAsync(HttpListenerRequest request, TestServerOptions options, CancellationToken token)
+    private readonly TestServerOptions _options;
+    private readonly ReceivedBodyLedger _bodies;
+    private readonly CapacityGate? _capacity;
+
+    /// <param name="options">Delays and faults.</param>
+    /// <param name="bodies">Where request bodies are counted.</param>
+    /// <param name="capacity">The default route's rate limit, or null for none.</param>
+    public TestServerRoutes(TestServerOptions options, ReceivedBodyLedger bodies, CapacityGate? capacity)
+    {
+        _options = options;
+        _bodies = bodies;
+        _capacity = capacity;
+    }
+
+    public async Task<RouteResponse> RespondAsync(HttpListenerRequest request, CancellationToken token)
     {
         string path = request.Url?.AbsolutePath ?? "/";
         if (HeaderBytes(request) > MaxHeaderBytes)
@@ -50,7 +66,7 @@ internal static class TestServerRoutes
             return RouteResponse.ForFault(ConnectionFaultKind.Drop);
         }
 
-        ConnectionFaultKind injected = options.NextFault();
+        ConnectionFaultKind injected = _options.NextFault();
         if (injected != ConnectionFaultKind.None)
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
@@ -88,6 +104,7 @@ internal static class TestServerRoutes
             redirect.Headers.Add(new("Location", target));
             return redirect;
         }
+
         if (TryParseSegment(path, "/delay/", 0, MaxDelayMs, out long delay))
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
@@ -148,59 +165,16 @@ internal static class TestServerRoutes
         }
 
         await DiscardBodyAsync(request, token).ConfigureAwait(false);
-        int wait = options.MinDelayMs == options.MaxDelayMs ? options.MinDelayMs : Random.Shared.Next(options.MinDelayMs, options.MaxDelayMs + 1);
+        if (_capacity is not null && !_capacity.TryAdmit())
+        {
+            // Shed at once, as an overloaded server would: the delay is for the requests it takes on.
+            return new RouteResponse(503, s_overCapacity);
+        }
+
+        int wait = _options.MinDelayMs == _options.MaxDelayMs ? _options.MinDelayMs : Random.Shared.Next(_options.MinDelayMs, _options.MaxDelayMs + 1);
         await PreciseDelay.AtLeastAsync(TimeSpan.FromMilliseconds(wait), token).ConfigureAwait(false);
 
         return new RouteResponse(200, s_hello);
-    }
-
-    public static async Task SendAsync(HttpListenerResponse response, RouteResponse answer, CancellationToken token)
-    {
-        response.StatusCode = answer.StatusCode;
-        response.ContentType = answer.ContentType;
-        foreach (var header in answer.Headers)
-        {
-            response.AddHeader(header.Key, header.Value);
-        }
-
-        if (answer.GeneratedLength < 0 && answer.TrickleInterval <= TimeSpan.Zero)
-        {
-            response.ContentLength64 = answer.Body.Length;
-            response.Close(answer.Body, willBlock: false);
-            return;
-        }
-
-        if (answer.TrickleInterval > TimeSpan.Zero)
-        {
-            response.ContentLength64 = answer.Body.Length;
-            Stream trickle = response.OutputStream;
-            for (int i = 0; i < answer.Body.Length; i++)
-            {
-                await trickle.WriteAsync(answer.Body.AsMemory(i, 1), token).ConfigureAwait(false);
-                await trickle.FlushAsync(token).ConfigureAwait(false);
-                await PreciseDelay.AtLeastAsync(answer.TrickleInterval, token).ConfigureAwait(false);
-            }
-
-            response.Close();
-            return;
-        }
-
-        if (answer.Chunked)
-        {
-            response.SendChunked = true;
-        }
-        else
-        {
-            response.ContentLength64 = answer.GeneratedLength;
-        }
-
-        Stream output = response.OutputStream;
-        for (long left = answer.GeneratedLength; left > 0; left -= s_filler.Length)
-        {
-            await output.WriteAsync(s_filler.AsMemory(0, (int)Math.Min(left, s_filler.Length)), token).ConfigureAwait(false);
-        }
-
-        response.Close();
     }
 
     private static async Task<RouteResponse> FaultAsync(ConnectionFaultKind fault, CancellationToken token)
@@ -235,22 +209,17 @@ internal static class TestServerRoutes
             && value <= max;
     }
 
-    private static async Task DiscardBodyAsync(HttpListenerRequest request, CancellationToken token)
-    {
-        if (request.HasEntityBody)
-        {
-            await request.InputStream.CopyToAsync(Stream.Null, token).ConfigureAwait(false);
-        }
-    }
+    private Task DiscardBodyAsync(HttpListenerRequest request, CancellationToken token) =>
+        RequestBodyReader.ReadAsync(request, _bodies, copy: null, copyLimit: 0, token);
 
-    private static async Task<byte[]> EchoAsync(HttpListenerRequest request, CancellationToken token)
+    private async Task<byte[]> EchoAsync(HttpListenerRequest request, CancellationToken token)
     {
         string body = string.Empty;
         if (request.HasEntityBody)
         {
             using var buffer = new MemoryStream();
-            await request.InputStream.CopyToAsync(buffer, token).ConfigureAwait(false);
-            body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)Math.Min(buffer.Length, MaxEchoBodyBytes));
+            await RequestBodyReader.ReadAsync(request, _bodies, buffer, MaxEchoBodyBytes, token).ConfigureAwait(false);
+            body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
 
         using var stream = new MemoryStream();
@@ -284,12 +253,5 @@ internal static class TestServerRoutes
         }
 
         return stream.ToArray();
-    }
-
-    private static byte[] CreateFiller()
-    {
-        var filler = new byte[64 * 1024];
-        filler.AsSpan().Fill((byte)'x');
-        return filler;
     }
 }
