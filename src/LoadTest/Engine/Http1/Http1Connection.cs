@@ -27,7 +27,6 @@ internal sealed class Http1Connection : IDisposable
     private const int InitialBufferSize = 4 * 1024;
     private const int BodyBufferSize = 64 * 1024;
     private const int MaxHeadBytes = 64 * 1024;
-    private static readonly byte[] s_headEnd = "\r\n\r\n"u8.ToArray();
 
     private readonly Socket _socket;
     private byte[] _buffer = new byte[InitialBufferSize];
@@ -96,6 +95,7 @@ internal sealed class Http1Connection : IDisposable
     public async ValueTask SendAsync(int headLength, ReadOnlyMemory<byte> body, CancellationToken token)
     {
         ReceivedAny = false;
+
         await SendAllAsync(_send.AsMemory(0, headLength), token).ConfigureAwait(false);
         if (!body.IsEmpty)
         {
@@ -111,16 +111,23 @@ internal sealed class Http1Connection : IDisposable
         while (true)
         {
             int headLength = await ReadHeadAsync(token).ConfigureAwait(false);
-            Head head = ParseHead(_buffer.AsSpan(_start, headLength), includeHeaders);
-            _start += headLength + s_headEnd.Length;
-            if (head.StatusCode >= 100 && head.StatusCode < 200 && head.StatusCode != 101)
+            Http1Head head = Http1HeadParser.Parse(_buffer.AsSpan(_start, headLength), includeHeaders);
+            _start += headLength;
+            if (head.StatusCode < 200)
             {
+                if (head.StatusCode == 101)
+                {
+                    // Nothing here asks for an upgrade: what follows is not HTTP/1.1 this client can read.
+                    throw Http1HeadParser.Invalid("The server switched protocols (101) though no upgrade was asked for.");
+                }
+
+                // An interim response (100 Continue, 103 Early Hints): the final one follows.
                 continue;
             }
 
             counter.StatusCode = head.StatusCode;
-            bool framed = true;
-            if (headRequest || head.StatusCode is 204 or 304 or 101)
+            bool framed = !head.FramingInDoubt;
+            if (headRequest || head.StatusCode is 204 or 304)
             {
             }
             else if (head.Chunked)
@@ -133,6 +140,7 @@ internal sealed class Http1Connection : IDisposable
             }
             else
             {
+                // No length, or codings that do not end in chunked (RFC 9112 6.3): the body ends with the connection.
                 framed = false;
                 await ReadBodyAsync(0, true, counter, token).ConfigureAwait(false);
             }
@@ -141,6 +149,8 @@ internal sealed class Http1Connection : IDisposable
                 ? counter.Content(head.ContentType is not null && MediaTypeHeaderValue.TryParse(head.ContentType, out MediaTypeHeaderValue? media) ? media.CharSet : null)
                 : null;
 
+            // Clean or closed: bytes left after the response (a body longer than announced, a response nobody
+            // asked for) would be read as the next answer.
             bool reusable = framed && head.KeepAlive && _start == _end;
             if (_start == _end)
             {
@@ -162,103 +172,9 @@ internal sealed class Http1Connection : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private static Exception Invalid(string message) => new HttpIOException(HttpRequestError.InvalidResponse, message);
+    private static Exception Invalid(string message) => Http1HeadParser.Invalid(message);
 
     private static Exception Ended() => new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
-
-    private static Head ParseHead(ReadOnlySpan<byte> head, bool includeHeaders)
-    {
-        int lineEnd = head.IndexOf("\r\n"u8);
-        ReadOnlySpan<byte> statusLine = lineEnd < 0 ? head : head[..lineEnd];
-
-        // "HTTP/1.1 200 OK"
-        if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != (byte)' '
-            || !int.TryParse(statusLine.Slice(9, 3), NumberStyles.None, CultureInfo.InvariantCulture, out int status))
-        {
-            throw Invalid("The server sent an invalid HTTP status line.");
-        }
-
-        var result = new Head
-        {
-            StatusCode = status,
-            ContentLength = -1,
-            KeepAlive = statusLine[7] == (byte)'1',
-            ReasonPhrase = ReasonPhrase(statusLine),
-            Headers = includeHeaders ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) : null,
-        };
-
-        ReadOnlySpan<byte> rest = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : head[(lineEnd + 2)..];
-        while (!rest.IsEmpty)
-        {
-            int end = rest.IndexOf("\r\n"u8);
-            ReadOnlySpan<byte> line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? ReadOnlySpan<byte>.Empty : rest[(end + 2)..];
-            int colon = line.IndexOf((byte)':');
-            if (colon <= 0)
-            {
-                throw Invalid("The server sent an invalid header line.");
-            }
-
-            ReadOnlySpan<byte> name = line[..colon];
-            ReadOnlySpan<byte> value = line[(colon + 1)..].Trim((byte)' ').Trim((byte)'\t');
-            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
-            {
-                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
-                {
-                    throw Invalid("The server sent an invalid Content-Length.");
-                }
-
-                result.ContentLength = length;
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
-            {
-                result.Chunked = value.Length >= 7 && Ascii.EqualsIgnoreCase(value[^7..], "chunked"u8);
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
-            {
-                if (Ascii.EqualsIgnoreCase(value, "close"u8))
-                {
-                    result.KeepAlive = false;
-                }
-                else if (Ascii.EqualsIgnoreCase(value, "keep-alive"u8))
-                {
-                    result.KeepAlive = true;
-                }
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "Content-Type"u8))
-            {
-                result.ContentType = Encoding.ASCII.GetString(value);
-            }
-            else if (status >= 300 && Ascii.EqualsIgnoreCase(name, "Retry-After"u8)
-                && RetryConditionHeaderValue.TryParse(Encoding.ASCII.GetString(value), out RetryConditionHeaderValue? retry))
-            {
-                result.RetryAfter = ResponseHead.WaitOf(retry);
-            }
-            else if (status >= 300 && status < 400 && Ascii.EqualsIgnoreCase(name, "Location"u8))
-            {
-                Uri.TryCreate(Encoding.UTF8.GetString(value), UriKind.RelativeOrAbsolute, out Uri? location);
-                result.Location = location;
-            }
-
-            if (result.Headers is not null)
-            {
-                ResponseHead.AddHeader(result.Headers, Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
-            }
-        }
-
-        return result;
-    }
-
-    private static string ReasonPhrase(ReadOnlySpan<byte> statusLine)
-    {
-        if (statusLine.Length <= 13)
-        {
-            return string.Empty;
-        }
-
-        ReadOnlySpan<byte> reason = statusLine[13..];
-        return reason.SequenceEqual("OK"u8) ? "OK" : Encoding.ASCII.GetString(reason);
-    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
@@ -270,20 +186,33 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
-    /// <summary>Reads until the buffer holds a whole response head; returns its length (without the blank line).</summary>
+    /// <summary>Reads until the buffer holds a whole response head; returns its length (with the empty line that ends it).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadHeadAsync(CancellationToken token)
     {
-        int searched = 0;
+        int scanned = 0;
+        bool startChecked = false;
         while (true)
         {
-            int found = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOf(s_headEnd);
-            if (found >= 0)
+            ReadOnlySpan<byte> buffered = _buffer.AsSpan(_start, _end - _start);
+            if (!startChecked && !buffered.IsEmpty)
             {
-                return searched + found;
+                // A response without a status line (HTTP/0.9 style) is not HTTP/1.x: say so at once instead of
+                // waiting for a head that never comes.
+                ReadOnlySpan<byte> prefix = buffered[..Math.Min(buffered.Length, 5)];
+                if (!"HTTP/"u8.StartsWith(prefix))
+                {
+                    throw Invalid("The server answered without an HTTP status line.");
+                }
+
+                startChecked = prefix.Length == 5;
             }
 
-            searched = Math.Max(0, _end - _start - (s_headEnd.Length - 1));
+            if (Http1HeadParser.TryFindEnd(buffered, ref scanned, out int length))
+            {
+                return length;
+            }
+
             if (!await FillAsync(token).ConfigureAwait(false))
             {
                 throw Ended();
@@ -393,46 +322,48 @@ internal sealed class Http1Connection : IDisposable
         while (true)
         {
             ReadOnlyMemory<byte> line = await ReadLineAsync(token).ConfigureAwait(false);
-            ReadOnlySpan<byte> size = line.Span;
-            int extension = size.IndexOf((byte)';');
-            if (extension >= 0)
-            {
-                size = size[..extension];
-            }
-
-            if (!long.TryParse(size.Trim((byte)' '), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long chunk) || chunk < 0)
-            {
-                throw Invalid("The server sent an invalid chunk size.");
-            }
-
+            long chunk = Http1HeadParser.ParseChunkSize(line.Span);
             if (chunk == 0)
             {
-                // Trailers, if any, end with an empty line.
-                while ((await ReadLineAsync(token).ConfigureAwait(false)).Length > 0)
+                // Trailers, if any, end with an empty line; together they may be no larger than a head.
+                int trailerBytes = 0;
+                while (true)
                 {
-                }
+                    ReadOnlyMemory<byte> trailer = await ReadLineAsync(token).ConfigureAwait(false);
+                    if (trailer.IsEmpty)
+                    {
+                        return;
+                    }
 
-                return;
+                    Http1HeadParser.CheckTrailerLine(trailer.Span);
+                    trailerBytes += trailer.Length;
+                    if (trailerBytes > MaxHeadBytes)
+                    {
+                        throw Invalid("The trailers are larger than 64 KB.");
+                    }
+                }
             }
 
             await ReadBodyAsync(chunk, false, counter, token).ConfigureAwait(false);
-            if ((await ReadLineAsync(token).ConfigureAwait(false)).Length != 0)
+            if (!(await ReadLineAsync(token).ConfigureAwait(false)).IsEmpty)
             {
                 throw Invalid("A chunk did not end where its size said.");
             }
         }
     }
 
+    /// <summary>The next line, without its LF or CR LF.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadLineAsync(CancellationToken token)
     {
         while (true)
         {
-            int end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8);
+            int end = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
             if (end >= 0)
             {
-                ReadOnlyMemory<byte> line = _buffer.AsMemory(_start, end);
-                _start += end + 2;
+                int length = end > 0 && _buffer[_start + end - 1] == (byte)'\r' ? end - 1 : end;
+                ReadOnlyMemory<byte> line = _buffer.AsMemory(_start, length);
+                _start += end + 1;
                 return line;
             }
 
@@ -441,18 +372,5 @@ internal sealed class Http1Connection : IDisposable
                 throw Ended();
             }
         }
-    }
-
-    private struct Head
-    {
-        public int StatusCode;
-        public string? ReasonPhrase;
-        public long ContentLength;
-        public bool Chunked;
-        public bool KeepAlive;
-        public string? ContentType;
-        public TimeSpan? RetryAfter;
-        public Uri? Location;
-        public Dictionary<string, string>? Headers;
     }
 }

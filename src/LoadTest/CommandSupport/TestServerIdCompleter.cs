@@ -4,9 +4,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using LoadTest.Module;
 using LoadTest.Server;
 
-namespace LoadTest.Commands;
+namespace LoadTest.CommandSupport;
 
 /// <summary>Completes -Id with the Ids of the test servers this session is running, each with its URI as tooltip.</summary>
 public sealed class TestServerIdCompleter : IArgumentCompleter
