@@ -119,7 +119,7 @@ internal sealed class RunPlan
 
         int throttleLimit = command.ThrottleLimit;
         int connections = command.MaxConnections > 0 ? Math.Min(command.MaxConnections, throttleLimit) : throttleLimit;
-        bool serverHere = TestServerRegistry.Count > 0;
+        bool serverHere = System.Uri.TryCreate(command.Uri.Replace("{0}", "0", StringComparison.Ordinal), UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
         string? capped = null;
         if (ResourceLimits.FitConnections(connections, serverHere) is int fits && fits < connections)
         {

@@ -13,8 +13,9 @@ internal static class TestServerRegistry
 {
     private static readonly ConcurrentDictionary<TestServer, Guid> s_servers = new();
 
-    /// <summary>Servers running in this process, whoever started them: their connections share its open-file limit.</summary>
-    public static int Count => s_servers.Count;
+    /// <summary>True when a server running in this process listens where <paramref name="uri"/> points: both ends of each connection then share its open-file limit.</summary>
+    public static bool Serves(Uri uri) =>
+        uri.IsLoopback && s_servers.Keys.Any(server => server.IsRunning && server.Port == uri.Port);
 
     public static void Add(TestServer server, Guid owner) => s_servers[server] = owner;
 
