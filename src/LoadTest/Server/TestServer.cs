@@ -11,10 +11,10 @@ namespace LoadTest;
 /// <summary>
 /// A local HTTP server for tests and demos, running in the background inside this process on
 /// HttpListener. It binds 127.0.0.1 only. Routes: /delay/{ms}, /status/{code}[?retryAfter=s],
-/// /flaky/{percent}, /bytes/{n}, /slow-body/{ms}, /echo, /cookie/set/{name}/{value}, /redirect?to=,
-/// the faults /drop, /reset and /hang, and any other path answers
-/// "Hello, World!" after a random delay between MinDelayMs and MaxDelayMs. Stopping answers 503 to the
-/// requests still in progress, then closes the port.
+/// /flaky/{percent}, /bytes/{n}, /chunked/{n}, /slow-body/{ms}, /echo, /cookie/set/{name}/{value},
+/// /redirect?to=, the faults /drop, /reset and /hang, and any other path answers
+/// "Hello, World!" after a random delay between MinDelayMs and MaxDelayMs (or 503 at once above
+/// CapacityPerSecond). Stopping answers 503 to the requests still in progress, then closes the port.
 /// </summary>
 public sealed class TestServer : IDisposable
 {
@@ -243,7 +243,8 @@ public sealed class TestServer : IDisposable
 
             backOff = s_firstAcceptBackOff;
 
-            // Handle without awaiting: a delayed answer must not hold up this loop.
+            // Handle without awaiting: a delayed answer must not hold up this loop. HandleAsync catches
+            // everything, so the task left behind never faults.
             _ = HandleAsync(context);
         }
     }
