@@ -94,6 +94,16 @@ Describe 'Invoke-BoundedRequest with -Count' {
     }
 }
 
+Describe 'Invoke-BoundedRequest -StartIndex' {
+    It 'lets runs share out one range of indexes without overlap' {
+        $first = Invoke-BoundedRequest -Uri "${base}shard/{0}" -Count 50 -StartIndex 0
+        $second = Invoke-BoundedRequest -Uri "${base}shard/{0}" -Count 50 -StartIndex 50
+        $all = @($first) + @($second)
+        ($all.Index | Sort-Object -Unique) -join ',' | Should -Be ((0..99) -join ',')
+        foreach ($r in $all) { $r.Uri.AbsolutePath | Should -Be "/shard/$($r.Index)" }
+    }
+}
+
 Describe 'Invoke-BoundedRequest failures are results' {
     It 'reports a 500 as a failed result with StatusCode 500' {
         $r = Invoke-BoundedRequest -Uri "${base}status/500"
@@ -273,32 +283,22 @@ Describe 'Invoke-BoundedRequest setup errors' {
 Describe 'Invoke-BoundedRequest stopped with Ctrl+C' {
     It 'returns within 2 s, keeps the results that completed, and cancels the rest' {
         $slow = Start-TestServer
-        $ps = New-ModulePowerShell
         try {
             $fast = 0..9 | ForEach-Object { "$($slow.Uri)delay/0?i=$_" }
             $hanging = 10..59 | ForEach-Object { "$($slow.Uri)delay/60000?i=$_" }
+            $ps = New-ModulePowerShell
             $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('ThrottleLimit', 20)
-            $items = [System.Management.Automation.PSDataCollection[object]]::new()
-            $fast + $hanging | ForEach-Object { $items.Add($_) }
-            $items.Complete()
-            $output = [System.Management.Automation.PSDataCollection[object]]::new()
-            $async = $ps.BeginInvoke($items, $output)
+            $stop = Measure-Stop $ps -InputObject ($fast + $hanging) -When { param($Output) $slow.ActiveRequests -eq 20 -and $Output.Count -eq 10 }
 
-            Wait-Until { $slow.ActiveRequests -eq 20 -and $output.Count -eq 10 }
-            $clock = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $clock.Stop()
-
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $async.IsCompleted | Should -BeTrue
+            $stop.StopSeconds | Should -BeLessThan 2
+            $stop.State | Should -Be 'Stopped'
+            $stop.IsCompleted | Should -BeTrue
             # The ten fast requests completed before the stop; they were written, the hanging ones were not.
-            $output.Count | Should -Be 10
-            ($output.Index | Sort-Object) -join ',' | Should -Be ((0..9) -join ',')
+            $stop.Output.Count | Should -Be 10
+            ($stop.Output.Index | Sort-Object) -join ',' | Should -Be ((0..9) -join ',')
             $slow.RequestCount | Should -Be 10
         }
         finally {
-            $ps.Dispose()
             $slow | Stop-TestServer
         }
     }
