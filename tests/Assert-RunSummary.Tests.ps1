@@ -1,4 +1,4 @@
-# Thresholds on a summary, error budgets during a run, and CI-friendly output.
+# Thresholds on a summary, and the example CI script that uses them.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $server = Start-TestServer
@@ -80,81 +80,8 @@ Describe 'Assert-RunSummary' {
     }
 }
 
-Describe 'Invoke-BoundedRequest error budgets' {
-    It 'stops after -MaxErrorCount failures plus those in flight, writes the partial summary, then fails with ErrorBudgetExceeded' {
-        $own = Start-TestServer
-        try {
-            $err = $null
-            $out = $null
-            try {
-                Invoke-BoundedRequest -Uri "$($own.Uri)status/500?i={0}" -Count 100000 -ThrottleLimit 5 -MaxErrorCount 10 -Summary -OutVariable out -ErrorAction Stop | Out-Null
-            }
-            catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -Be 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
-            $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
-            $err.Exception.Message | Should -BeLike '*exceed -MaxErrorCount 10*'
-            $summary = $out[0]
-            $summary.IsPartial | Should -BeTrue
-            $summary.StopReason | Should -BeLike 'Error budget spent: * failed requests exceed -MaxErrorCount 10.'
-            $own.PeakConcurrency | Should -BeLessOrEqual 5
-            $summary.Failed | Should -BeGreaterOrEqual 11
-            $summary.Failed | Should -BeLessOrEqual 15
-            $summary.Count | Should -Be $summary.Failed
-            $own.RequestCount | Should -Be $summary.Count
-        }
-        finally {
-            $own | Stop-TestServer
-        }
-    }
-
-    It 'stops pipeline input too, and every accepted request has its result' {
-        $urls = 1..200 | ForEach-Object { "${base}status/503?i=$_" }
-        $results = [System.Collections.Generic.List[object]]::new()
-        { $urls | Invoke-BoundedRequest -ThrottleLimit 2 -MaxErrorCount 3 -ErrorAction Stop | ForEach-Object { $results.Add($_) } } |
-            Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
-        $results.Count | Should -BeGreaterOrEqual 4
-        $results.Count | Should -BeLessOrEqual 6
-    }
-
-    It 'judges -MaxErrorRate only after -ErrorRateMinimumCount requests' {
-        $own = Start-TestServer
-        try {
-            { Invoke-BoundedRequest -Uri "$($own.Uri)flaky/100?i={0}" -Count 5000 -ThrottleLimit 1 -MaxErrorRate 0.5 -ErrorRateMinimumCount 20 -Output None -ErrorAction Stop } |
-                Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
-            # One slot: the run stops at the 20th failure, with at most the next request already started.
-            $own.RequestCount | Should -BeGreaterOrEqual 20
-            $own.RequestCount | Should -BeLessOrEqual 21
-        }
-        finally {
-            $own | Stop-TestServer
-        }
-    }
-
-    It 'finishes normally when the budget holds' {
-        $s = Invoke-BoundedRequest -Uri "${base}flaky/10?i={0}" -Count 300 -MaxErrorRate 0.5 -MaxErrorCount 200 -Summary
-        $s.Count | Should -Be 300
-        $s.IsPartial | Should -BeFalse
-        $s.StopReason | Should -BeNullOrEmpty
-    }
-}
-
-Describe 'CI-friendly output' {
-    It 'converts a summary to clean JSON and back' {
-        $s = "${base}status/200", "${base}status/500" | Invoke-BoundedRequest -Summary
-        $json = $s | ConvertTo-Json -Depth 5
-        $json | Should -Not -Match 'PSTypeNames|PSComputerName|System\.Collections'
-        $back = $json | ConvertFrom-Json
-        $back.Count | Should -Be 2
-        $back.Failed | Should -Be 1
-        $back.StatusCodeCounts.'200' | Should -Be 1
-        $back.StatusCodeCounts.'500' | Should -Be 1
-        $back.ErrorKindCounts.HttpError | Should -Be 1
-        $back.P50Ms | Should -Be $s.P50Ms
-        $back.Histogram | Should -BeExactly $s.Histogram
-        $back.CorrectedLatency.P99Ms | Should -Be $s.CorrectedLatency.P99Ms
-    }
-
-    It 'runs the example CI script: exit 0 on a healthy service, 1 on a failing one' {
+Describe 'The example CI script, docs/examples/ci-load-check.ps1' {
+    It 'exits 0 on a healthy service, and 1 with the error budget''s message on a failing one' {
         $script = Join-Path $PSScriptRoot '../docs/examples/ci-load-check.ps1'
         $pwsh = @(Get-PwshCommand)
         [string[]] $prefix = @($pwsh | Select-Object -Skip 1)

@@ -111,6 +111,21 @@ Describe 'Invoke-BoundedRequest -Summary' {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([LoadTest.RunSummary].Assembly).Name | Should -Be 'Default'
     }
 
+    It 'converts a summary to clean JSON and back' {
+        $s = "${base}status/200", "${base}status/500" | Invoke-BoundedRequest -Summary
+        $json = $s | ConvertTo-Json -Depth 5
+        $json | Should -Not -Match 'PSTypeNames|PSComputerName|System\.Collections'
+        $back = $json | ConvertFrom-Json
+        $back.Count | Should -Be 2
+        $back.Failed | Should -Be 1
+        $back.StatusCodeCounts.'200' | Should -Be 1
+        $back.StatusCodeCounts.'500' | Should -Be 1
+        $back.ErrorKindCounts.HttpError | Should -Be 1
+        $back.P50Ms | Should -Be $s.P50Ms
+        $back.Histogram | Should -BeExactly $s.Histogram
+        $back.CorrectedLatency.P99Ms | Should -Be $s.CorrectedLatency.P99Ms
+    }
+
     It 'has a one-line ToString with count, failures, rate and P50/P99' {
         $s = Invoke-BoundedRequest -Uri "${base}status/500" -Count 4 -Summary
         $text = $s.ToString()

@@ -1,4 +1,4 @@
-# Exact results under faults, clean stops, back-pressure, and a safe test server.
+# Exact results under faults, error budgets, clean stops, back-pressure, and a safe test server.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $server = Start-TestServer
@@ -69,6 +69,64 @@ Describe 'Fault routes give exact results' {
         finally {
             $faulty | Stop-TestServer
         }
+    }
+}
+
+Describe 'Invoke-BoundedRequest error budgets' {
+    It 'stops after -MaxErrorCount failures plus those in flight, writes the partial summary, then fails with ErrorBudgetExceeded' {
+        $own = Start-TestServer
+        try {
+            $err = $null
+            $out = $null
+            try {
+                Invoke-BoundedRequest -Uri "$($own.Uri)status/500?i={0}" -Count 100000 -ThrottleLimit 5 -MaxErrorCount 10 -Summary -OutVariable out -ErrorAction Stop | Out-Null
+            }
+            catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+            $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+            $err.Exception.Message | Should -BeLike '*exceed -MaxErrorCount 10*'
+            $summary = $out[0]
+            $summary.IsPartial | Should -BeTrue
+            $summary.StopReason | Should -BeLike 'Error budget spent: * failed requests exceed -MaxErrorCount 10.'
+            $own.PeakConcurrency | Should -BeLessOrEqual 5
+            $summary.Failed | Should -BeGreaterOrEqual 11
+            $summary.Failed | Should -BeLessOrEqual 15
+            $summary.Count | Should -Be $summary.Failed
+            $own.RequestCount | Should -Be $summary.Count
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+
+    It 'stops pipeline input too, and every accepted request has its result' {
+        $urls = 1..200 | ForEach-Object { "${base}status/503?i=$_" }
+        $results = [System.Collections.Generic.List[object]]::new()
+        { $urls | Invoke-BoundedRequest -ThrottleLimit 2 -MaxErrorCount 3 -ErrorAction Stop | ForEach-Object { $results.Add($_) } } |
+            Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+        $results.Count | Should -BeGreaterOrEqual 4
+        $results.Count | Should -BeLessOrEqual 6
+    }
+
+    It 'judges -MaxErrorRate only after -ErrorRateMinimumCount requests' {
+        $own = Start-TestServer
+        try {
+            { Invoke-BoundedRequest -Uri "$($own.Uri)flaky/100?i={0}" -Count 5000 -ThrottleLimit 1 -MaxErrorRate 0.5 -ErrorRateMinimumCount 20 -Output None -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
+            # One slot: the run stops at the 20th failure, with at most the next request already started.
+            $own.RequestCount | Should -BeGreaterOrEqual 20
+            $own.RequestCount | Should -BeLessOrEqual 21
+        }
+        finally {
+            $own | Stop-TestServer
+        }
+    }
+
+    It 'finishes normally when the budget holds' {
+        $s = Invoke-BoundedRequest -Uri "${base}flaky/10?i={0}" -Count 300 -MaxErrorRate 0.5 -MaxErrorCount 200 -Summary
+        $s.Count | Should -Be 300
+        $s.IsPartial | Should -BeFalse
+        $s.StopReason | Should -BeNullOrEmpty
     }
 }
 
@@ -205,17 +263,12 @@ Describe 'Ctrl+C at scale' {
             $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "http://127.0.0.1:$port/{0}").
                 AddParameter('Count', $InFlight).AddParameter('ThrottleLimit', $InFlight).AddParameter('Summary').
                 AddParameter('SummaryVariable', 'partial')
+            # The sockets of the run stopped before close in the background: count from a settled start, or those
+            # closing would hide these opening.
+            Wait-Until { (Get-OpenHandleCount) -le $handles + 50 } -TimeoutSec 60
             $before = Get-OpenHandleCount
-            $async = $ps.BeginInvoke()
             # Every request in flight holds a socket; a few other descriptors may come and go meanwhile.
-            Wait-Until { (Get-OpenHandleCount) -ge $before + $InFlight - 20 } -TimeoutSec 120
-            $clock = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $clock.Stop()
-            $partial = $ps.Runspace.SessionStateProxy.GetVariable('partial')
-            $state = $ps.InvocationStateInfo.State
-            $ps.Dispose()
-            [pscustomobject]@{ StopSeconds = $clock.Elapsed.TotalSeconds; Partial = $partial; State = $state; Done = $async.IsCompleted }
+            Measure-Stop $ps -When { (Get-OpenHandleCount) -ge $before + $InFlight - 20 } -Variable partial -TimeoutSec 120
         }
     }
 
@@ -232,11 +285,12 @@ Describe 'Ctrl+C at scale' {
         $stop = Stop-RunAt 10000
         $stop.StopSeconds | Should -BeLessThan 1
         $stop.State | Should -Be 'Stopped'
-        $stop.Done | Should -BeTrue
-        $stop.Partial | Should -BeOfType 'LoadTest.RunSummary'
-        $stop.Partial.IsPartial | Should -BeTrue
-        $stop.Partial.StopReason | Should -BeLike '*Ctrl+C*'
-        $stop.Partial.Count | Should -Be 0
+        $stop.IsCompleted | Should -BeTrue
+        $partial = $stop.Variables['partial']
+        $partial | Should -BeOfType 'LoadTest.RunSummary'
+        $partial.IsPartial | Should -BeTrue
+        $partial.StopReason | Should -BeLike '*Ctrl+C*'
+        $partial.Count | Should -Be 0
         Wait-Until { (Get-OpenHandleCount) -le $handles + 50 } -TimeoutSec 60
     }
 

@@ -67,12 +67,15 @@ Describe 'Invoke-BoundedRequest with -Count' {
     }
 
     It 'writes results that Measure-Object can aggregate' {
-        $stats = Invoke-BoundedRequest -Uri "${base}delay/50" -Count 20 -ThrottleLimit 10 |
-            Measure-Object -Property ElapsedMs -Average -Maximum -Minimum
+        $results = @(Invoke-BoundedRequest -Uri "${base}delay/50" -Count 20 -ThrottleLimit 10)
+        $stats = $results | Measure-Object -Property ElapsedMs -Average -Maximum -Minimum -Sum
+        $elapsed = [double[]]$results.ElapsedMs
         $stats.Count | Should -Be 20
         $stats.Minimum | Should -BeGreaterOrEqual 49
-        $stats.Average | Should -BeGreaterOrEqual $stats.Minimum
-        $stats.Maximum | Should -BeGreaterOrEqual $stats.Average
+        $stats.Minimum | Should -Be ([System.Linq.Enumerable]::Min($elapsed))
+        $stats.Maximum | Should -Be ([System.Linq.Enumerable]::Max($elapsed))
+        $stats.Sum | Should -Be ([System.Linq.Enumerable]::Sum($elapsed))
+        $stats.Average | Should -Be ($stats.Sum / 20)
     }
 
     It 'gives flat columns through Export-Csv and back' {
@@ -91,6 +94,16 @@ Describe 'Invoke-BoundedRequest with -Count' {
             $row.StatusCode | Should -Be '200'
             $row.Success | Should -Be 'True'
         }
+    }
+}
+
+Describe 'Invoke-BoundedRequest -StartIndex' {
+    It 'lets runs share out one range of indexes without overlap' {
+        $first = Invoke-BoundedRequest -Uri "${base}shard/{0}" -Count 50 -StartIndex 0
+        $second = Invoke-BoundedRequest -Uri "${base}shard/{0}" -Count 50 -StartIndex 50
+        $all = @($first) + @($second)
+        ($all.Index | Sort-Object -Unique) -join ',' | Should -Be ((0..99) -join ',')
+        foreach ($r in $all) { $r.Uri.AbsolutePath | Should -Be "/shard/$($r.Index)" }
     }
 }
 
@@ -178,16 +191,19 @@ Describe 'Invoke-BoundedRequest with pipeline input' {
 
     It 'reads the pipeline lazily: a long input is consumed with bounded look-ahead' {
         $script:produced = 0
+        $script:consumed = 0
         $results = 1..300 | ForEach-Object { $script:produced++; "${base}lazy/$_" } |
             Invoke-BoundedRequest -ThrottleLimit 4 |
             ForEach-Object -Begin { $script:maxAhead = 0 } -Process {
-                $ahead = $script:produced - $_.Index
+                $script:consumed++
+                $ahead = $script:produced - $script:consumed
                 if ($ahead -gt $script:maxAhead) { $script:maxAhead = $ahead }
                 $_
             }
         $results.Count | Should -Be 300
-        # In flight (4) + queued input (4) + results waiting (at most the result buffer): never all 300 at once.
-        $script:maxAhead | Should -BeLessThan 300
+        # Taken from the input and not yet written out: the item being handed in (1), queued input (4), in flight
+        # (4) and results waiting (at most the result buffer, 256).
+        $script:maxAhead | Should -BeLessOrEqual (1 + 4 + 4 + 256)
     }
 
     It 'writes an error for each bad item, with a specific ErrorId, and still sends the good ones' {
@@ -265,7 +281,8 @@ Describe 'Invoke-BoundedRequest setup errors' {
 
     It 'sends nothing when setup fails' {
         $before = $server.RequestCount
-        { Invoke-BoundedRequest -Uri "${base}x/{0}" -Count 10 -Method 'GE T' } | Should -Throw
+        { Invoke-BoundedRequest -Uri "${base}x/{0}" -Count 10 -Method 'GE T' } |
+            Should -Throw -ErrorId 'InvalidMethod,LoadTest.Commands.InvokeBoundedRequestCommand'
         $server.RequestCount | Should -Be $before
     }
 }
@@ -273,32 +290,22 @@ Describe 'Invoke-BoundedRequest setup errors' {
 Describe 'Invoke-BoundedRequest stopped with Ctrl+C' {
     It 'returns within 2 s, keeps the results that completed, and cancels the rest' {
         $slow = Start-TestServer
-        $ps = New-ModulePowerShell
         try {
             $fast = 0..9 | ForEach-Object { "$($slow.Uri)delay/0?i=$_" }
             $hanging = 10..59 | ForEach-Object { "$($slow.Uri)delay/60000?i=$_" }
+            $ps = New-ModulePowerShell
             $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('ThrottleLimit', 20)
-            $items = [System.Management.Automation.PSDataCollection[object]]::new()
-            $fast + $hanging | ForEach-Object { $items.Add($_) }
-            $items.Complete()
-            $output = [System.Management.Automation.PSDataCollection[object]]::new()
-            $async = $ps.BeginInvoke($items, $output)
+            $stop = Measure-Stop $ps -InputObject ($fast + $hanging) -When { param($Output) $slow.ActiveRequests -eq 20 -and $Output.Count -eq 10 }
 
-            Wait-Until { $slow.ActiveRequests -eq 20 -and $output.Count -eq 10 }
-            $clock = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $clock.Stop()
-
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $async.IsCompleted | Should -BeTrue
+            $stop.StopSeconds | Should -BeLessThan 2
+            $stop.State | Should -Be 'Stopped'
+            $stop.IsCompleted | Should -BeTrue
             # The ten fast requests completed before the stop; they were written, the hanging ones were not.
-            $output.Count | Should -Be 10
-            ($output.Index | Sort-Object) -join ',' | Should -Be ((0..9) -join ',')
+            $stop.Output.Count | Should -Be 10
+            ($stop.Output.Index | Sort-Object) -join ',' | Should -Be ((0..9) -join ',')
             $slow.RequestCount | Should -Be 10
         }
         finally {
-            $ps.Dispose()
             $slow | Stop-TestServer
         }
     }

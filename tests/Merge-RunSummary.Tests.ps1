@@ -1,4 +1,4 @@
-# Mergeable summaries and sharded counts: what scale-out over remoting builds on.
+# Mergeable summaries: what scale-out over remoting builds on.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $server = Start-TestServer -MaxDelayMs 30
@@ -94,15 +94,5 @@ Describe 'Merge-RunSummary' {
         $bad.Count | Should -Be 2
         $bad.FullyQualifiedErrorId | Should -Be @('InvalidSummary,LoadTest.Commands.MergeRunSummaryCommand', 'InvalidSummary,LoadTest.Commands.MergeRunSummaryCommand')
         $merged.Count | Should -Be 200
-    }
-}
-
-Describe 'Invoke-BoundedRequest -StartIndex' {
-    It 'lets runs share out one range of indexes without overlap' {
-        $first = Invoke-BoundedRequest -Uri "${base}shard/{0}" -Count 50 -StartIndex 0
-        $second = Invoke-BoundedRequest -Uri "${base}shard/{0}" -Count 50 -StartIndex 50
-        $all = @($first) + @($second)
-        ($all.Index | Sort-Object -Unique) -join ',' | Should -Be ((0..99) -join ',')
-        foreach ($r in $all) { $r.Uri.AbsolutePath | Should -Be "/shard/$($r.Index)" }
     }
 }

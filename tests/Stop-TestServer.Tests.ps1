@@ -41,11 +41,24 @@ Describe 'Stop-TestServer' {
         }
     }
 
-    It 'is harmless on a server already stopped' {
+    It 'does nothing to a server already stopped: no error, no output, and other servers go on' {
         $s = Start-TestServer
-        $s | Stop-TestServer
-        { $s | Stop-TestServer } | Should -Not -Throw
-        $s.IsRunning | Should -BeFalse
+        $other = Start-TestServer
+        try {
+            $s | Stop-TestServer
+            $out = $s | Stop-TestServer -ErrorVariable err
+            $err.Count | Should -Be 0
+            @($out).Count | Should -Be 0
+            $s.IsRunning | Should -BeFalse
+            (Invoke-BoundedRequest -Uri "http://127.0.0.1:$($s.Port)/").ErrorKind | Should -Be 'ConnectionRefused'
+            ($s | Stop-TestServer -PassThru).Id | Should -Be $s.Id
+            $other.IsRunning | Should -BeTrue
+            (Invoke-BoundedRequest -Uri $other.Uri).StatusCode | Should -Be 200
+            @(Get-TestServer).Id | Should -Be @($other.Id)
+        }
+        finally {
+            $other | Stop-TestServer
+        }
     }
 
     It 'writes the stopped servers with -PassThru' {

@@ -57,6 +57,47 @@ function New-ModulePowerShell {
     return $ps
 }
 
+# Presses Ctrl+C on a command the way a user does: starts $PowerShell (from New-ModulePowerShell, its command
+# added) with BeginInvoke, waits until -When holds (it gets the output so far), calls Stop() and times it.
+# Returns StopSeconds, State, IsCompleted, Output (what the command wrote before the stop) and Variables (the
+# -Variable values read from its runspace after the stop); disposes $PowerShell.
+function Measure-Stop {
+    param(
+        [Parameter(Mandatory)] [powershell] $PowerShell,
+        [Parameter(Mandatory)] [scriptblock] $When,
+        [object[]] $InputObject,
+        [string[]] $Variable = @(),
+        [double] $TimeoutSec = 30
+    )
+    $output = [System.Management.Automation.PSDataCollection[object]]::new()
+    $items = $null
+    if ($PSBoundParameters.ContainsKey('InputObject')) {
+        $items = [System.Management.Automation.PSDataCollection[object]]::new()
+        foreach ($item in $InputObject) { $items.Add($item) }
+        $items.Complete()
+    }
+    try {
+        # Explicit type arguments: without input they cannot be inferred from $null.
+        $async = $PowerShell.BeginInvoke[object, object]($items, $output)
+        Wait-Until { & $When $output } -TimeoutSec $TimeoutSec
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $PowerShell.Stop()
+        $clock.Stop()
+        $values = @{}
+        foreach ($name in $Variable) { $values[$name] = $PowerShell.Runspace.SessionStateProxy.GetVariable($name) }
+        [pscustomobject]@{
+            StopSeconds = $clock.Elapsed.TotalSeconds
+            State = $PowerShell.InvocationStateInfo.State
+            IsCompleted = $async.IsCompleted
+            Output = @($output)
+            Variables = $values
+        }
+    }
+    finally {
+        $PowerShell.Dispose()
+    }
+}
+
 # A bare TCP server that answers every request (read up to its blank line) with the next canned response,
 # round robin; with -CloseAfterEach it closes the connection after each answer. For HTTP edge cases that
 # HttpListener never produces. Stop it with Stop-CannedServer.
