@@ -159,8 +159,8 @@ BeforeAll {
             [Parameter(Mandatory)] [ValidateSet('Lean', 'HttpClient')] [string] $Transport,
             [Parameter(Mandatory)] [scriptblock] $ScriptBlock
         )
-        if ($Transport -eq 'HttpClient') { $env:LOADTEST_HTTPCLIENT_ONLY = '1' }
-        try { & $ScriptBlock } finally { Remove-Item Env:LOADTEST_HTTPCLIENT_ONLY -ErrorAction Ignore }
+        if ($Transport -eq 'HttpClient') { $PSDefaultParameterValues['Invoke-BoundedRequest:Transport'] = 'HttpClient' }
+        try { & $ScriptBlock } finally { $PSDefaultParameterValues.Remove('Invoke-BoundedRequest:Transport') }
     }
 
     # One raw TCP server for the whole file. A request for /<id>/... is answered with the row registered
@@ -246,13 +246,12 @@ BeforeAll {
 AfterAll {
     $server.Listener.Stop()
     $server.Job | Wait-Job -Timeout 15 | Remove-Job -Force
-    Remove-Item Env:LOADTEST_HTTPCLIENT_ONLY -ErrorAction Ignore
 }
 
 Describe 'RFC 9112 response parsing, through both transports' {
     It '<Transport>: <Name>' -ForEach $cases {
         if ($Stray -and -not (Test-Path /proc/net/tcp)) {
-            Set-ItResult -Skipped -Because 'the server learns that the client has read an answer from /proc/net/tcp (Linux)'
+            Set-ItResult -Skipped -Because 'Platform: not Linux: the server learns that the client has read an answer from /proc/net/tcp (Linux)'
             return
         }
         $latin1 = [System.Text.Encoding]::Latin1
