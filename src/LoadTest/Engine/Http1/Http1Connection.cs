@@ -31,6 +31,8 @@ internal sealed class Http1Connection : IDisposable
     private byte[] _send = Array.Empty<byte>();
     private int _start;
     private int _end;
+    private ValueTask<int> _readAhead;
+    private bool _readingAhead;
 
     private Http1Connection(Socket socket)
     {
@@ -75,12 +77,31 @@ internal sealed class Http1Connection : IDisposable
     {
         ReceivedAny = false;
 
-        // An idle connection must have nothing to read: bytes there (a late or extra response) would be taken
-        // for the answer to this request, and an end means the server closed it. Either way it is not used;
-        // the caller sees a stale connection and takes a fresh one.
-        if (Reused && _socket.Poll(0, SelectMode.SelectRead))
+        if (Reused)
         {
-            throw new IOException("The pooled connection received bytes or was closed while idle.");
+            // An idle connection must have nothing to read: bytes there (a late or extra response) would be
+            // taken for the answer to this request, and an end means the server closed it. The read for the
+            // response is started before the request is sent (as SocketsHttpHandler does): if it completes at
+            // once, the connection is not used and the caller takes a fresh one; if not, it is the read the
+            // response needs anyway, so the check costs no extra system call.
+            _start = _end = 0;
+            ValueTask<int> readAhead = _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, token);
+            if (readAhead.IsCompleted)
+            {
+                token.ThrowIfCancellationRequested();
+                try
+                {
+                    readAhead.GetAwaiter().GetResult();
+                }
+                catch (SocketException)
+                {
+                }
+
+                throw new IOException("The pooled connection received bytes or was closed while idle.");
+            }
+
+            _readAhead = readAhead;
+            _readingAhead = true;
         }
 
         await SendAllAsync(_send.AsMemory(0, headLength), token).ConfigureAwait(false);
@@ -238,7 +259,19 @@ internal sealed class Http1Connection : IDisposable
             }
         }
 
-        int read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+        int read;
+        if (_readingAhead)
+        {
+            // The read started before the request went out, into the empty buffer (see SendAsync).
+            _readingAhead = false;
+            read = await _readAhead.ConfigureAwait(false);
+            _readAhead = default;
+        }
+        else
+        {
+            read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+        }
+
         if (read == 0)
         {
             return false;
