@@ -7,33 +7,6 @@ using System.Text;
 
 namespace LoadTest.Engine.Http1;
 
-/// <summary>What a response head says: its status, how its body is framed, and the few fields the engine uses.</summary>
-internal struct Http1Head
-{
-    public int StatusCode;
-    public string? ReasonPhrase;
-
-    /// <summary>-1 when there is no (valid) Content-Length.</summary>
-    public long ContentLength;
-
-    /// <summary>A Transfer-Encoding field was present (whatever its codings).</summary>
-    public bool TransferEncoded;
-
-    /// <summary>chunked is the final transfer coding: the body is read chunk by chunk.</summary>
-    public bool Chunked;
-
-    /// <summary>The connection may carry another request (HTTP/1.1 without close, or HTTP/1.0 with keep-alive).</summary>
-    public bool KeepAlive;
-
-    /// <summary>The framing was readable but suspicious (Transfer-Encoding with Content-Length, or on HTTP/1.0): never reuse the connection.</summary>
-    public bool FramingInDoubt;
-
-    public string? ContentType;
-    public TimeSpan? RetryAfter;
-    public Uri? Location;
-    public Dictionary<string, string>? Headers;
-}
-
 /// <summary>
 /// Finds and parses an HTTP/1.x response head as RFC 9112 asks of a recipient: lines end in CRLF or a bare
 /// LF, obsolete line folding is unfolded, and what the RFC calls invalid (a malformed status line, a field
@@ -45,7 +18,7 @@ internal static class Http1HeadParser
     // tchar (RFC 9110 5.6.2): the only bytes a field name may hold.
     private static readonly SearchValues<byte> s_token = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
-    // Never valid inside a field value or reason phrase (RFC 9110 5.5, RFC 9112 2.2): a bare CR or a NUL.
+    // Never valid in a chunk extension or a trailer line (RFC 9110 5.5, RFC 9112 2.2): a bare CR or a NUL.
     private static readonly SearchValues<byte> s_forbidden = SearchValues.Create("\r\0"u8);
 
     /// <summary>The exception for a response that is not valid HTTP/1.x; classified as a Protocol failure.</summary>
@@ -175,7 +148,7 @@ internal static class Http1HeadParser
         return result;
     }
 
-    /// <summary>Whether a chunk-size line is valid; returns the size (RFC 9112 7.1: hex digits, then optional whitespace and extensions).</summary>
+    /// <summary>The size a chunk-size line gives (RFC 9112 7.1: hex digits, then optional whitespace and extensions); throws <see cref="Invalid"/> on anything else.</summary>
     public static long ParseChunkSize(ReadOnlySpan<byte> line)
     {
         long size = 0;
