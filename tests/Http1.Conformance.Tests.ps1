@@ -130,6 +130,15 @@ BeforeDiscovery {
         Row @{ Name = 'an extra response after the answer, in the same write'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`n`r`nokHTTP/1.1 200 OK`r`nContent-Length: 5`r`n`r`nSTRAY"; Count = 3; Connections = 3 }
         Row @{ Name = 'a late extra response while the connection is idle'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`n`r`nok"; Stray = "HTTP/1.1 200 OK`r`nContent-Length: 5`r`n`r`nSTRAY"; Count = 3; Connections = 3 }
         Row @{ Name = 'garbage while the connection is idle'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`n`r`nok"; Stray = 'garbage'; Count = 3; Connections = 3 }
+        # Heads and chunk lines split across reads: each piece reaches the client on its own
+        Row @{ Name = 'a status line split inside HTTP/'; Response = 'HTT', "P/1.1 200 OK`r`nContent-Length: 2`r`n`r`nok" }
+        Row $invalid @{ Name = 'no status line, its first bytes alone'; Response = 'He', 'llo'
+            HttpClient = @{ Kind = 'ConnectionClosed' }; HttpClientDiffers = 'waits for a head and reports the close (ConnectionClosed)' }
+        Row @{ Name = 'a head whose last LF comes alone'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`n`r", "`nok" }
+        Row @{ Name = 'a head whose empty line comes alone'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`n", "`r`nok" }
+        Row @{ Name = 'a bare LF head split between its two LFs'; Response = "HTTP/1.1 200 OK`nContent-Length: 2`n", "`nok" }
+        Row $hello @{ Name = 'a chunk-size line split between CR and LF'; Response = "HTTP/1.1 200 OK`r`nTransfer-Encoding: chunked`r`n`r`n5`r", "`nhello`r", "`n0`r`n`r", "`n" }
+
         Row @{ Name = 'a close while the connection is idle'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`n`r`nok"; Close = $true; Count = 3 }
         Row @{ Name = 'a 204 followed by a body it may not have'; Response = "HTTP/1.1 204 No Content`r`nContent-Length: 5`r`n`r`nhello"; Status = 204; Bytes = 0; Content = ''; Connections = 2 }
         Row @{ Name = 'a HEAD response with a Content-Length and no body'; Response = "HTTP/1.1 200 OK`r`nContent-Length: 5`r`n`r`n"; Method = 'HEAD'; Bytes = 0; Content = '' }
@@ -164,7 +173,8 @@ BeforeAll {
     }
 
     # One raw TCP server for the whole file. A request for /<id>/... is answered with the row registered
-    # under <id> in State.Rows: its response bytes as they are, then (Stray) more bytes in a second write once
+    # under <id> in State.Rows: its response bytes as they are (a list of pieces, each next one written once
+    # the client has read the one before), then (Stray) more bytes in a second write once
     # the client has read the answer, then (Close) the end of the connection. It counts the connections and
     # requests of each id (a connection belongs to the id of its first request) and the requests it is done
     # with (Served). One connection at a time, every read bounded.
@@ -221,8 +231,12 @@ BeforeAll {
                             $State.Connections[$id] = 1 + $State.Connections[$id]
                         }
                         $State.Requests[$id] = 1 + $State.Requests[$id]
-                        $stream.Write($row.Response, 0, $row.Response.Length)
-                        $stream.Flush()
+                        # A response in pieces: each next piece once the client has read the one before.
+                        for ($p = 0; $p -lt $row.Response.Count; $p++) {
+                            if ($p -gt 0) { $null = Wait-Drained $client }
+                            $stream.Write($row.Response[$p], 0, $row.Response[$p].Length)
+                            $stream.Flush()
+                        }
                         # Idle for real: the stray bytes come once the client has read the whole answer. (A
                         # client that took earlier stray bytes for its answer never reads this one: no more.)
                         if ($row.Stray -and (Wait-Drained $client)) {
@@ -255,7 +269,7 @@ Describe 'RFC 9112 response parsing, through both transports' {
             return
         }
         $latin1 = [System.Text.Encoding]::Latin1
-        $server.State.Rows[$Id] = @{ Response = $latin1.GetBytes($Response); Stray = $(if ($Stray) { $latin1.GetBytes($Stray) }); Close = $Close }
+        $server.State.Rows[$Id] = @{ Response = @(foreach ($piece in $Response) { , $latin1.GetBytes($piece) }); Stray = $(if ($Stray) { $latin1.GetBytes($Stray) }); Close = $Close }
         $params = @{ ThrottleLimit = 1; IncludeContent = $true; IncludeHeaders = [bool]$Headers; TimeoutSec = $TimeoutSec; Method = $Method }
         $uris = foreach ($i in 0..($Count - 1)) { "$($server.Uri)$Id/$i" }
         $results = Invoke-Through -Transport $Transport {

@@ -41,14 +41,18 @@ internal sealed class Http1Client : IHttpTransport
         ConcurrentStack<Http1Connection> idle = _idle.GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
         while (true)
         {
-            Http1Connection? connection = PopClean(idle);
-            bool pooled = connection is not null;
+            bool pooled = idle.TryPop(out Http1Connection? connection);
             connection ??= await Http1Connection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
             try
             {
                 int headLength = WriteHead(connection, spec, uri, authority);
-                counter.Sent();
-                await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
+                if (!await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, counter, token).ConfigureAwait(false))
+                {
+                    // A pooled connection the server closed, or sent stray bytes on, while it was idle: nothing was sent on it.
+                    connection.Dispose();
+                    continue;
+                }
+
                 (ResponseHead response, bool reusable) = await connection
                     .ReceiveAsync(spec.Method == HttpMethod.Head, _options.IncludeHeaders, counter, token)
                     .ConfigureAwait(false);
@@ -89,22 +93,6 @@ internal sealed class Http1Client : IHttpTransport
                 connection.Dispose();
             }
         }
-    }
-
-    /// <summary>An idle connection that is still clean: one the server closed, or sent stray bytes on, is discarded.</summary>
-    private static Http1Connection? PopClean(ConcurrentStack<Http1Connection> idle)
-    {
-        while (idle.TryPop(out Http1Connection? connection))
-        {
-            if (connection.IsClean)
-            {
-                return connection;
-            }
-
-            connection.Dispose();
-        }
-
-        return null;
     }
 
     /// <summary>Idempotent methods without a body may go out again after a stale connection; nothing else is replayed.</summary>

@@ -1,17 +1,13 @@
 using System;
 using System.Buffers;
-using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-
 using LoadTest.Engine.Transport;
 
 namespace LoadTest.Engine.Http1;
@@ -33,6 +29,8 @@ internal sealed class Http1Connection : IDisposable
     private byte[] _send = Array.Empty<byte>();
     private int _start;
     private int _end;
+    private ValueTask<int> _readAhead;
+    private bool _readingAhead;
 
     private Http1Connection(Socket socket)
     {
@@ -41,25 +39,6 @@ internal sealed class Http1Connection : IDisposable
 
     /// <summary>True once the connection has carried a request: a failure before any answer may then be a stale connection.</summary>
     public bool Reused { get; set; }
-
-    /// <summary>
-    /// True when an idle connection can carry a request: nothing arrived while it was idle and the server
-    /// has not closed it (either makes the socket readable). A connection in doubt is never reused.
-    /// </summary>
-    public bool IsClean
-    {
-        get
-        {
-            try
-            {
-                return _start == _end && !_socket.Poll(0, SelectMode.SelectRead);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                return false;
-            }
-        }
-    }
 
     /// <summary>True when bytes of the current response have arrived.</summary>
     public bool ReceivedAny { get; private set; }
@@ -91,16 +70,50 @@ internal sealed class Http1Connection : IDisposable
         return _send;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask SendAsync(int headLength, ReadOnlyMemory<byte> body, CancellationToken token)
+    /// <summary>
+    /// Sends the request written into <see cref="SendBuffer"/>, and its body. Returns false, having sent
+    /// nothing, when a reused connection turns out not to be clean; the attempt's progress counts a send.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> SendAsync(int headLength, ReadOnlyMemory<byte> body, AttemptProgress counter, CancellationToken token)
     {
         ReceivedAny = false;
 
+        if (Reused)
+        {
+            // An idle connection must have nothing to read: bytes there (a late or extra response) would be
+            // taken for the answer to this request, and an end means the server closed it. The read for the
+            // response is started before the request is sent (as SocketsHttpHandler does): if it completes at
+            // once, the connection is not used (nothing was sent) and the caller takes a fresh one; if not, it is the read the
+            // response needs anyway, so the check costs no extra system call.
+            _start = _end = 0;
+            ValueTask<int> readAhead = _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, token);
+            if (readAhead.IsCompleted)
+            {
+                token.ThrowIfCancellationRequested();
+                try
+                {
+                    readAhead.GetAwaiter().GetResult();
+                }
+                catch (SocketException)
+                {
+                }
+
+                return false;
+            }
+
+            _readAhead = readAhead;
+            _readingAhead = true;
+        }
+
+        counter.Sent();
         await SendAllAsync(_send.AsMemory(0, headLength), token).ConfigureAwait(false);
         if (!body.IsEmpty)
         {
             await SendAllAsync(body, token).ConfigureAwait(false);
         }
+
+        return true;
     }
 
     /// <summary>Reads one response; returns it and whether the connection can carry another request.</summary>
@@ -246,7 +259,19 @@ internal sealed class Http1Connection : IDisposable
             }
         }
 
-        int read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+        int read;
+        if (_readingAhead)
+        {
+            // The read started before the request went out, into the empty buffer (see SendAsync).
+            _readingAhead = false;
+            read = await _readAhead.ConfigureAwait(false);
+            _readAhead = default;
+        }
+        else
+        {
+            read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+        }
+
         if (read == 0)
         {
             return false;

@@ -7,33 +7,6 @@ using System.Text;
 
 namespace LoadTest.Engine.Http1;
 
-/// <summary>What a response head says: its status, how its body is framed, and the few fields the engine uses.</summary>
-internal struct Http1Head
-{
-    public int StatusCode;
-    public string? ReasonPhrase;
-
-    /// <summary>-1 when there is no (valid) Content-Length.</summary>
-    public long ContentLength;
-
-    /// <summary>A Transfer-Encoding field was present (whatever its codings).</summary>
-    public bool TransferEncoded;
-
-    /// <summary>chunked is the final transfer coding: the body is read chunk by chunk.</summary>
-    public bool Chunked;
-
-    /// <summary>The connection may carry another request (HTTP/1.1 without close, or HTTP/1.0 with keep-alive).</summary>
-    public bool KeepAlive;
-
-    /// <summary>The framing was readable but suspicious (Transfer-Encoding with Content-Length, or on HTTP/1.0): never reuse the connection.</summary>
-    public bool FramingInDoubt;
-
-    public string? ContentType;
-    public TimeSpan? RetryAfter;
-    public Uri? Location;
-    public Dictionary<string, string>? Headers;
-}
-
 /// <summary>
 /// Finds and parses an HTTP/1.x response head as RFC 9112 asks of a recipient: lines end in CRLF or a bare
 /// LF, obsolete line folding is unfolded, and what the RFC calls invalid (a malformed status line, a field
@@ -45,10 +18,8 @@ internal static class Http1HeadParser
     // tchar (RFC 9110 5.6.2): the only bytes a field name may hold.
     private static readonly SearchValues<byte> s_token = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
-    // Never valid inside a field value or reason phrase (RFC 9110 5.5, RFC 9112 2.2): a bare CR or a NUL.
+    // Never valid in a chunk extension or a trailer line (RFC 9110 5.5, RFC 9112 2.2): a bare CR or a NUL.
     private static readonly SearchValues<byte> s_forbidden = SearchValues.Create("\r\0"u8);
-
-    private static ReadOnlySpan<byte> Ows => " \t"u8;
 
     /// <summary>The exception for a response that is not valid HTTP/1.x; classified as a Protocol failure.</summary>
     public static Exception Invalid(string message) => new HttpIOException(HttpRequestError.InvalidResponse, message);
@@ -60,32 +31,49 @@ internal static class Http1HeadParser
     /// <returns>True with the head's length, its final empty line included.</returns>
     public static bool TryFindEnd(ReadOnlySpan<byte> data, ref int scanned, out int length)
     {
-        int lineStart = scanned;
-        while (true)
+        // A head that starts with an empty line (no status line at all) ends there.
+        if (scanned == 0 && (data.StartsWith("\n"u8) || data.StartsWith("\r\n"u8)))
         {
-            int lf = data[lineStart..].IndexOf((byte)'\n');
-            if (lf < 0)
-            {
-                scanned = lineStart;
-                length = 0;
-                return false;
-            }
-
-            // An empty line is a lone LF or CR LF.
-            if (lf == 0 || (lf == 1 && data[lineStart] == (byte)'\r'))
-            {
-                length = lineStart + lf + 1;
-                return true;
-            }
-
-            lineStart += lf + 1;
+            length = data[0] == (byte)'\n' ? 1 : 2;
+            return true;
         }
+
+        // The first empty line ends the head: an LF followed by CR LF, or (bare LF) by LF. Two vectorized
+        // searches, the second only over what comes before the first one's find.
+        ReadOnlySpan<byte> rest = data[scanned..];
+        int crlf = rest.IndexOf("\n\r\n"u8);
+        int lf = (crlf < 0 ? rest : rest[..(crlf + 1)]).IndexOf("\n\n"u8);
+        if (lf >= 0)
+        {
+            length = scanned + lf + 2;
+            return true;
+        }
+
+        if (crlf >= 0)
+        {
+            length = scanned + crlf + 3;
+            return true;
+        }
+
+        // The end may straddle what has arrived: look again from the last two bytes on.
+        scanned = Math.Max(scanned, data.Length - 2);
+        length = 0;
+        return false;
     }
 
     /// <summary>Parses a whole head (as found by <see cref="TryFindEnd"/>); throws <see cref="Invalid"/> on what RFC 9112 calls invalid.</summary>
     public static Http1Head Parse(ReadOnlySpan<byte> head, bool includeHeaders)
     {
-        ReadOnlySpan<byte> statusLine = NextLine(ref head);
+        // A CR may only end a line, a NUL appear nowhere (RFC 9112 2.2, RFC 9110 5.5): one count over the
+        // whole head, checked against the CRs that ended lines once all lines are read.
+        if (head.IndexOf((byte)0) >= 0)
+        {
+            throw Invalid("The server sent a NUL in the response head.");
+        }
+
+        int carriageReturns = head.Count((byte)'\r');
+        int lineEnds = 0;
+        ReadOnlySpan<byte> statusLine = NextLine(ref head, ref lineEnds);
         var result = new Http1Head
         {
             ContentLength = -1,
@@ -98,7 +86,7 @@ internal static class Http1HeadParser
 
         while (true)
         {
-            ReadOnlySpan<byte> line = NextLine(ref head);
+            ReadOnlySpan<byte> line = NextLine(ref head, ref lineEnds);
             if (line.IsEmpty)
             {
                 break;
@@ -124,15 +112,10 @@ internal static class Http1HeadParser
                 throw Invalid("The server sent an invalid header name.");
             }
 
-            ReadOnlySpan<byte> value = line[(colon + 1)..].Trim(Ows);
+            ReadOnlySpan<byte> value = TrimOws(line[(colon + 1)..]);
             if (!head.IsEmpty && head[0] is (byte)' ' or (byte)'\t')
             {
-                value = Unfold(value, ref head);
-            }
-
-            if (value.IndexOfAny(s_forbidden) >= 0)
-            {
-                throw Invalid("The server sent a header value with a bare CR or a NUL.");
+                value = Unfold(value, ref head, ref lineEnds);
             }
 
             ApplyField(name, value, ref result, ref close, ref keepAlive, ref badLength);
@@ -142,6 +125,11 @@ internal static class Http1HeadParser
                 string text = Encoding.Latin1.GetString(value);
                 result.Headers[key] = result.Headers.TryGetValue(key, out string? earlier) ? earlier + ", " + text : text;
             }
+        }
+
+        if (lineEnds != carriageReturns)
+        {
+            throw Invalid("The server sent a bare CR in the response head.");
         }
 
         // RFC 9112 6.3: Transfer-Encoding overrides Content-Length; without it, a bad length leaves no way to
@@ -160,7 +148,7 @@ internal static class Http1HeadParser
         return result;
     }
 
-    /// <summary>Whether a chunk-size line is valid; returns the size (RFC 9112 7.1: hex digits, then optional whitespace and extensions).</summary>
+    /// <summary>The size a chunk-size line gives (RFC 9112 7.1: hex digits, then optional whitespace and extensions); throws <see cref="Invalid"/> on anything else.</summary>
     public static long ParseChunkSize(ReadOnlySpan<byte> line)
     {
         long size = 0;
@@ -187,7 +175,7 @@ internal static class Http1HeadParser
         }
 
         // Whitespace may precede a chunk extension (BWS); extensions are ignored, but may hold no bare CR or NUL.
-        ReadOnlySpan<byte> rest = line[i..].TrimStart(Ows);
+        ReadOnlySpan<byte> rest = TrimOws(line[i..]);
         if (!rest.IsEmpty && (rest[0] != (byte)';' || rest.IndexOfAny(s_forbidden) >= 0))
         {
             throw Invalid("The server sent an invalid chunk extension.");
@@ -216,8 +204,11 @@ internal static class Http1HeadParser
         }
     }
 
-    /// <summary>The next line of <paramref name="rest"/> without its LF or CR LF; <paramref name="rest"/> moves past it.</summary>
-    public static ReadOnlySpan<byte> NextLine(ref ReadOnlySpan<byte> rest)
+    /// <summary>
+    /// The next line of <paramref name="rest"/> without its LF or CR LF; <paramref name="rest"/> moves past it,
+    /// and <paramref name="lineEnds"/> counts the CRs that ended lines.
+    /// </summary>
+    private static ReadOnlySpan<byte> NextLine(ref ReadOnlySpan<byte> rest, ref int lineEnds)
     {
         int lf = rest.IndexOf((byte)'\n');
         ReadOnlySpan<byte> line;
@@ -232,7 +223,13 @@ internal static class Http1HeadParser
             rest = rest[(lf + 1)..];
         }
 
-        return !line.IsEmpty && line[^1] == (byte)'\r' ? line[..^1] : line;
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        {
+            lineEnds++;
+            return line[..^1];
+        }
+
+        return line;
     }
 
     /// <summary>"HTTP/1.x 200 OK": version 1.x, one SP, exactly three digits, then the end or SP and a reason. Returns whether it is HTTP/1.1 or later.</summary>
@@ -262,11 +259,6 @@ internal static class Http1HeadParser
         }
 
         ReadOnlySpan<byte> reason = line.Length > 13 ? line[13..] : ReadOnlySpan<byte>.Empty;
-        if (reason.IndexOfAny(s_forbidden) >= 0)
-        {
-            throw Invalid("The server sent a reason phrase with a bare CR or a NUL.");
-        }
-
         result.StatusCode = status;
         result.ReasonPhrase = reason.IsEmpty ? string.Empty : reason.SequenceEqual("OK"u8) ? "OK" : Encoding.Latin1.GetString(reason);
         return line[7] != (byte)'0';
@@ -314,7 +306,7 @@ internal static class Http1HeadParser
         while (true)
         {
             int comma = value.IndexOf((byte)',');
-            ReadOnlySpan<byte> item = (comma < 0 ? value : value[..comma]).Trim(Ows);
+            ReadOnlySpan<byte> item = TrimOws(comma < 0 ? value : value[..comma]);
             if (!TryParseDigits(item, out long parsed) || (length >= 0 && parsed != length))
             {
                 bad = true;
@@ -342,7 +334,7 @@ internal static class Http1HeadParser
             int comma = value.IndexOf((byte)',');
             ReadOnlySpan<byte> item = comma < 0 ? value : value[..comma];
             int parameters = item.IndexOf((byte)';');
-            item = (parameters < 0 ? item : item[..parameters]).Trim(Ows);
+            item = TrimOws(parameters < 0 ? item : item[..parameters]);
             if (!item.IsEmpty)
             {
                 // A later field line continues the list, so the last coding seen is the final one.
@@ -364,7 +356,7 @@ internal static class Http1HeadParser
         while (true)
         {
             int comma = value.IndexOf((byte)',');
-            ReadOnlySpan<byte> item = (comma < 0 ? value : value[..comma]).Trim(Ows);
+            ReadOnlySpan<byte> item = TrimOws(comma < 0 ? value : value[..comma]);
             if (Ascii.EqualsIgnoreCase(item, "close"u8))
             {
                 close = true;
@@ -387,13 +379,13 @@ internal static class Http1HeadParser
     /// Joins a folded value (RFC 9112 5.2): each obs-fold becomes one SP. Rare, so it may allocate; the
     /// continuation lines are consumed from <paramref name="rest"/>.
     /// </summary>
-    private static ReadOnlySpan<byte> Unfold(scoped ReadOnlySpan<byte> first, ref ReadOnlySpan<byte> rest)
+    private static ReadOnlySpan<byte> Unfold(scoped ReadOnlySpan<byte> first, ref ReadOnlySpan<byte> rest, ref int lineEnds)
     {
         var joined = new ArrayBufferWriter<byte>(first.Length + 64);
         joined.Write(first);
         while (!rest.IsEmpty && rest[0] is (byte)' ' or (byte)'\t')
         {
-            ReadOnlySpan<byte> more = NextLine(ref rest).Trim(Ows);
+            ReadOnlySpan<byte> more = TrimOws(NextLine(ref rest, ref lineEnds));
             if (!more.IsEmpty)
             {
                 if (joined.WrittenCount > 0)
@@ -427,6 +419,24 @@ internal static class Http1HeadParser
         }
 
         return true;
+    }
+
+    /// <summary>Without the optional whitespace (SP, HTAB) at either end.</summary>
+    private static ReadOnlySpan<byte> TrimOws(ReadOnlySpan<byte> value)
+    {
+        int start = 0;
+        while (start < value.Length && value[start] is (byte)' ' or (byte)'\t')
+        {
+            start++;
+        }
+
+        int end = value.Length;
+        while (end > start && value[end - 1] is (byte)' ' or (byte)'\t')
+        {
+            end--;
+        }
+
+        return value[start..end];
     }
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
