@@ -15,6 +15,7 @@ internal static class ErrorIds
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
     public const string InvalidStatusCode = "InvalidStatusCode";
     public const string InvalidDuration = "InvalidDuration";
+    public const string InvalidInterval = "InvalidInterval";
     public const string ErrorBudgetExceeded = "ErrorBudgetExceeded";
     public const string ThresholdFailed = "ThresholdFailed";
     public const string NoThresholds = "NoThresholds";

@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Management.Automation;
 using LoadTest.Engine;
@@ -174,4 +175,11 @@ public abstract class RequestCommandBase : PSCmdlet
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long ErrorRateMinimumCount { get; set; } = RunDefaults.ErrorRateMinimumCount;
+
+    /// <summary>
+    /// <para type="description">The interval of the summary's time series (a TimeSpan or seconds). Default 1 second.</para>
+    /// </summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 }

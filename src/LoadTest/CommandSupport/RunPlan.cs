@@ -111,6 +111,11 @@ internal sealed class RunPlan
             return ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, command.Duration, "-Duration must be longer than zero.");
         }
 
+        if (command.Interval < TimeSpan.FromMilliseconds(10))
+        {
+            return ErrorRecordFactory.Create(ErrorIds.InvalidInterval, ErrorCategory.InvalidArgument, command.Interval, "-Interval must be at least 10 ms.");
+        }
+
         Version version = Version.Parse(command.HttpVersion);
         if (version.Major == 3 && !Http3Support.IsSupported)
         {
@@ -156,6 +161,7 @@ internal sealed class RunPlan
             MaximumContentBytes = command.MaximumContentBytes,
             RequestsPerSecond = command.RequestsPerSecond,
             Duration = hasDuration ? command.Duration : null,
+            SeriesInterval = command.Interval,
         };
         plan = new RunPlan(command, converter, options);
         if (capped is not null)
@@ -180,6 +186,22 @@ internal sealed class RunPlan
         }
 
         return error;
+    }
+
+    /// <summary>Starts the run: over -Uri's requests, or over those the pipeline will post when <paramref name="source"/> is null.</summary>
+    public RequestRun Start(UriTemplateSource? source, TimeSpan progressTick)
+    {
+        var run = new RequestRun(Options, CollectsSummary, progressTick, Budget, HandOut);
+        if (source is not null)
+        {
+            run.Start(source, Count);
+        }
+        else
+        {
+            run.StartPushed();
+        }
+
+        return run;
     }
 
     /// <summary>The parameters of one session's share: this run's own, with its index range, always with -Summary.</summary>

@@ -86,6 +86,14 @@ internal sealed class SummaryReader : ISummaryFields
                 }
 
                 break;
+            case string text:
+                // A time-series row's counts, as "200=97; 500=3".
+                foreach (KeyValuePair<string, long> pair in TimeSeriesBuilder.ParseCounts(text))
+                {
+                    counts[pair.Key] = pair.Value;
+                }
+
+                break;
             case PSObject bag:
                 // ConvertFrom-Json turns a dictionary into an object with one property per key.
                 foreach (PSPropertyInfo property in bag.Properties)
@@ -97,6 +105,21 @@ internal sealed class SummaryReader : ISummaryFields
         }
 
         return counts;
+    }
+
+    public IEnumerable<ISummaryFields> Items(string name)
+    {
+        object? value = Unwrap(_summary.Properties[name]?.Value);
+        if (value is IEnumerable items and not string)
+        {
+            foreach (object? item in items)
+            {
+                if (item is not null)
+                {
+                    yield return new SummaryReader(PSObject.AsPSObject(item));
+                }
+            }
+        }
     }
 
     private bool Has(string name) => _summary.Properties[name] is not null;

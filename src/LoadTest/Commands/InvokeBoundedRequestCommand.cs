@@ -155,17 +155,9 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         }
 
         WriteVerbose(plan.Describe(sessions: 0));
-        bool progress = ProgressPolicy.ShouldWriteProgress(this);
-        _progress = progress ? new ProgressView(s_progressInterval, plan.Total, plan.Options.Duration) : null;
-        _run = new RequestRun(plan.Options, plan.CollectsSummary, progress ? s_progressInterval : TimeSpan.Zero, plan.Budget, plan.HandOut);
-        if (source is not null)
-        {
-            _run.Start(source, plan.Count);
-        }
-        else
-        {
-            _run.StartPushed();
-        }
+        TimeSpan tick = ProgressPolicy.ShouldWriteProgress(this) ? s_progressInterval : TimeSpan.Zero;
+        _progress = tick > TimeSpan.Zero ? new ProgressView(tick, plan.Total, plan.Options.Duration) : null;
+        _run = plan.Start(source, tick);
     }
 
     /// <inheritdoc/>
@@ -194,8 +186,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             if (_run.IsCancellationRequested)
             {
                 // Stopped (Ctrl+C): EndProcessing will not run, so keep the partial summary now.
-                PublishSummaryVariable();
-                ShowStoppedRun();
+                PublishSummaryVariable(stopped: true);
                 return;
             }
 
@@ -239,12 +230,11 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         }
         finally
         {
-            PublishSummaryVariable();
+            PublishSummaryVariable(_run.IsCancellationRequested);
         }
 
         if (_run.IsCancellationRequested)
         {
-            ShowStoppedRun();
             return;
         }
 
@@ -278,18 +268,18 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         _fanOut?.Stop();
     }
 
-    /// <summary>After Ctrl+C the pipeline takes nothing more: what the run did goes to the host, as other load testers print theirs.</summary>
-    private void ShowStoppedRun()
+    /// <summary>Fills -SummaryVariable; after Ctrl+C, when the pipeline takes nothing more, also shows the run on the host, as other load testers do.</summary>
+    private void PublishSummaryVariable(bool stopped)
     {
-        string text = _plan!.CollectsSummary ? _run!.CreateSummary().ToText() : _run!.DescribeEnd();
-        Host.UI.WriteLine(text);
-    }
-
-    private void PublishSummaryVariable()
-    {
-        if (SummaryVariable is not null && _run is not null)
+        RunSummary? summary = _plan!.CollectsSummary ? _run!.CreateSummary() : null;
+        if (SummaryVariable is not null)
         {
-            SessionState.PSVariable.Set(SummaryVariable, _run.CreateSummary());
+            SessionState.PSVariable.Set(SummaryVariable, summary);
+        }
+
+        if (stopped)
+        {
+            Host.UI.WriteLine(summary?.ToText() ?? _run!.DescribeEnd());
         }
     }
 

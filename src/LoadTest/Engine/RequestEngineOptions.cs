@@ -47,6 +47,9 @@ internal sealed class RequestEngineOptions
     /// <summary>Stop starting requests after this long; null for no limit.</summary>
     public TimeSpan? Duration { get; init; }
 
+    /// <summary>The interval of the summary's time series.</summary>
+    public TimeSpan SeriesInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many finished results may wait for the consumer before workers pause.</summary>
     public int ResultBufferSize => Math.Max(256, ThrottleLimit);
 }

@@ -45,8 +45,9 @@ internal sealed class RequestRun : IDisposable
         SummaryBuilder? summary = null;
         if (collectStatistics)
         {
-            summary = new SummaryBuilder { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = options.RequestsPerSecond };
+            summary = new SummaryBuilder(options.SeriesInterval) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = options.RequestsPerSecond };
             summary.StartAt(Clock.StartTime);
+            summary.Plan(options.RequestsPerSecond);
         }
 
         _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests);

@@ -35,6 +35,7 @@ public sealed class RunSummary
         ErrorKindCounts = builder.ErrorKindCounts();
         Latency = LatencyStats.FromHistogram(builder.Latency);
         CorrectedLatency = LatencyStats.FromHistogram(builder.CorrectedLatency);
+        TimeSeries = builder.TimeSeries();
         Histogram = LatencyHistogram.Encode(builder.Latency);
         CorrectedHistogram = LatencyHistogram.Encode(builder.CorrectedLatency);
     }
@@ -131,6 +132,12 @@ public sealed class RunSummary
     /// coordinated omission); the same as the plain latency when the run had no schedule.
     /// </summary>
     public LatencyStats CorrectedLatency { get; }
+
+    /// <summary>
+    /// The run over time: one row per interval (-Interval, 1 s by default; doubled on long runs to keep at most
+    /// 2,000 rows), on wall-clock boundaries, so that rows of runs side by side merge exactly.
+    /// </summary>
+    public IReadOnlyList<TimeSeriesRow> TimeSeries { get; }
 
     /// <summary>The latency histogram (microseconds), base64 of the compressed HdrHistogram V2 encoding.</summary>
     public string Histogram { get; }

@@ -20,4 +20,7 @@ internal interface ISummaryFields
     DateTime Time(string name);
 
     IReadOnlyDictionary<string, long> Counts(string name);
+
+    /// <summary>The items of a list property (such as the rows of a time series), each read by name.</summary>
+    IEnumerable<ISummaryFields> Items(string name);
 }

@@ -25,6 +25,17 @@ internal sealed class SummaryBuilder
     private DateTime _start = DateTime.MaxValue;
     private DateTime _end = DateTime.MinValue;
 
+    private TimeSeriesBuilder? _series;
+
+    /// <param name="interval">The time series' interval; null for none (a merge takes its inputs').</param>
+    public SummaryBuilder(TimeSpan? interval = null)
+    {
+        _series = interval is { } every ? new TimeSeriesBuilder(every) : null;
+    }
+
+    /// <summary>The rows of the time series; empty when nothing was added.</summary>
+    public List<TimeSeriesRow> TimeSeries() => _series?.ToRows() ?? new List<TimeSeriesRow>();
+
     /// <summary>Results and summaries added.</summary>
     public long Inputs { get; private set; }
 
@@ -51,6 +62,9 @@ internal sealed class SummaryBuilder
     /// <summary>Requests of the schedule that were never sent because the run ended first.</summary>
     public long Dropped { get; set; }
 
+    /// <summary>The rate a schedule asks for, shown in every row of the time series.</summary>
+    public void Plan(double requestsPerSecond) => _series?.Plan(requestsPerSecond);
+
     public HistogramBase Latency => _latency;
 
     public HistogramBase CorrectedLatency => _corrected;
@@ -68,8 +82,11 @@ internal sealed class SummaryBuilder
     public void StartAt(DateTime start) => _start = start;
 
     /// <summary>Adds one result of a live run.</summary>
-    public void Add(RequestResult result) => AddResult(
-        result.ElapsedMs, result.CorrectedElapsedMs, result.StatusCode, result.Success, result.ErrorKind, null, result.BytesReceived, result.Attempts, result.StartTime);
+    public void Add(RequestResult result)
+    {
+        AddResult(result.ElapsedMs, result.CorrectedElapsedMs, result.StatusCode, result.Success, result.ErrorKind, null, result.BytesReceived, result.Attempts, result.StartTime);
+        _series?.Add(result);
+    }
 
     /// <summary>Adds a result read back by name (from Import-Csv, say).</summary>
     public void AddResult(ISummaryFields result)
@@ -130,6 +147,11 @@ internal sealed class SummaryBuilder
 
         DateTime start = summary.Time("StartTime");
         Span(start, start + summary.Duration("Elapsed"));
+        foreach (ISummaryFields row in summary.Items("TimeSeries"))
+        {
+            _series ??= new TimeSeriesBuilder(TimeSpan.FromSeconds(row.Number("IntervalSeconds", 1)));
+            _series.AddRow(row);
+        }
     }
 
     /// <summary>Marks the result as partial, for a part that produced no summary or stopped early.</summary>

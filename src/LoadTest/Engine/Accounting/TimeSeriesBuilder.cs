@@ -1,0 +1,362 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using HdrHistogram;
+
+namespace LoadTest.Engine.Accounting;
+
+/// <summary>
+/// Folds results (and rows of other time series) into rows of one interval each, on wall-clock boundaries
+/// (UTC), so that series of runs made side by side merge exactly. A request counts as started in the row of
+/// its start and completed, with its latency, in the row of its end. Past <see cref="MaxRows"/> rows the
+/// interval doubles and rows merge two by two, so memory stays bounded for any run length. The row being
+/// filled keeps live histograms; older rows keep them encoded. Not thread-safe: callers serialise its use.
+/// </summary>
+internal sealed class TimeSeriesBuilder
+{
+    /// <summary>The most rows a series keeps: a day at one-second rows becomes 2,700 rows of 64 s.</summary>
+    public const int MaxRows = 2000;
+
+    // Rows this far behind the newest keep live histograms (results completing late still land there
+    // cheaply); older rows keep theirs encoded, a few hundred bytes instead of two 190 KB histograms.
+    private const int LiveRows = 3;
+
+    private readonly SortedDictionary<long, Row> _rows = new();
+    private readonly List<long> _live = new();
+    private readonly Stack<LongHistogram> _spare = new();
+    private long _intervalTicks;
+    private long _newest = long.MinValue;
+    private double _plannedRate;
+
+    public TimeSeriesBuilder(TimeSpan interval)
+    {
+        _intervalTicks = Math.Max(TimeSpan.TicksPerMillisecond, interval.Ticks);
+    }
+
+    public TimeSpan Interval => TimeSpan.FromTicks(_intervalTicks);
+
+    public int RowCount => _rows.Count;
+
+    /// <summary>The rate a schedule asks for; every row of a live run shows it.</summary>
+    public void Plan(double requestsPerSecond) => _plannedRate = requestsPerSecond;
+
+    public void Add(RequestResult result)
+    {
+        DateTime start = result.StartTime.ToUniversalTime();
+        RowAt(start.Ticks).Started++;
+        Row row = RowAt(start.AddMilliseconds(result.ElapsedMs).Ticks);
+        row.Completed++;
+        row.BytesReceived += result.BytesReceived;
+        if (!result.Success)
+        {
+            row.Failed++;
+            row.AddCount(ref row.ErrorKinds, result.ErrorKind.ToString(), 1);
+        }
+
+        if (result.StatusCode != 0)
+        {
+            row.AddCount(ref row.StatusCodes, result.StatusCode.ToString(CultureInfo.InvariantCulture), 1);
+        }
+
+        Live(row, start.AddMilliseconds(result.ElapsedMs).Ticks).Record(result.ElapsedMs, result.CorrectedElapsedMs, _spare);
+        Coarsen();
+    }
+
+    /// <summary>Adds a row of another series (read back by name); it lands in the row of the same start, or the coarser one that holds it.</summary>
+    public void AddRow(ISummaryFields source)
+    {
+        double seconds = source.Number("IntervalSeconds");
+        long ticks = (long)Math.Round(seconds * TimeSpan.TicksPerSecond);
+        while (ticks > _intervalTicks)
+        {
+            Double();
+        }
+
+        Row row = RowAt(source.Time("StartTime").ToUniversalTime().Ticks);
+        row.Started += (long)source.Number("Started");
+        row.Completed += (long)source.Number("Completed");
+        row.Failed += (long)source.Number("Failed");
+        row.BytesReceived += (long)source.Number("BytesReceived");
+        row.InFlightSeen += (long)source.Number("InFlight");
+        row.Planned += source.Number("PlannedRequestsPerSecond");
+        foreach (KeyValuePair<string, long> pair in source.Counts("StatusCodeCounts"))
+        {
+            row.AddCount(ref row.StatusCodes, pair.Key, pair.Value);
+        }
+
+        foreach (KeyValuePair<string, long> pair in source.Counts("ErrorKindCounts"))
+        {
+            row.AddCount(ref row.ErrorKinds, pair.Key, pair.Value);
+        }
+
+        string histogram = source.Text("Histogram") ?? string.Empty;
+        Live(row, source.Time("StartTime").ToUniversalTime().Ticks).Add(LatencyHistogram.Decode(histogram), LatencyHistogram.Decode(source.Text("CorrectedHistogram") ?? histogram), _spare);
+        row.FromOtherSeries = true;
+        Coarsen();
+    }
+
+    public List<TimeSeriesRow> ToRows()
+    {
+        var rows = new List<TimeSeriesRow>(_rows.Count);
+        long started = 0;
+        long completed = 0;
+        foreach (KeyValuePair<long, Row> pair in _rows)
+        {
+            Row row = pair.Value;
+            started += row.Started;
+            completed += row.Completed;
+            HistogramBase latency = row.Latency();
+            HistogramBase corrected = row.CorrectedLatency();
+            string latencyCode = row.LatencyCode ?? LatencyHistogram.Encode(latency);
+            string correctedCode = row.CorrectedCode ?? LatencyHistogram.Encode(corrected);
+            rows.Add(new TimeSeriesRow(
+                new DateTime(pair.Key, DateTimeKind.Utc),
+                (double)_intervalTicks / TimeSpan.TicksPerSecond,
+                row.Started,
+                row.Completed,
+                row.Failed,
+                row.BytesReceived,
+                row.FromOtherSeries ? row.InFlightSeen : started - completed,
+                row.FromOtherSeries ? row.Planned : _plannedRate,
+                Format(row.StatusCodes),
+                Format(row.ErrorKinds),
+                LatencyStats.FromHistogram(latency),
+                LatencyStats.FromHistogram(corrected),
+                latencyCode,
+                correctedCode));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Parses the "key=count; key=count" text of a row's counts.</summary>
+    public static Dictionary<string, long> ParseCounts(string text)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (string part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                counts[part[..equals]] = long.Parse(part[(equals + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return counts;
+    }
+
+    private static string Format(SortedDictionary<string, long>? counts)
+    {
+        if (counts is null)
+        {
+            return string.Empty;
+        }
+
+        var text = new StringBuilder();
+        foreach (KeyValuePair<string, long> pair in counts)
+        {
+            text.Append(text.Length == 0 ? string.Empty : "; ").Append(pair.Key).Append('=').Append(pair.Value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
+    }
+
+    private Row RowAt(long utcTicks)
+    {
+        long key = utcTicks - (utcTicks % _intervalTicks);
+        if (!_rows.TryGetValue(key, out Row? row))
+        {
+            row = new Row();
+            _rows.Add(key, row);
+        }
+
+        if (key > _newest)
+        {
+            _newest = key;
+            SealOld();
+        }
+
+        return row;
+    }
+
+    /// <summary>The row, noted as live: its histograms are about to be filled.</summary>
+    private Row Live(Row row, long utcTicks)
+    {
+        if (!row.IsLive)
+        {
+            _live.Add(utcTicks - (utcTicks % _intervalTicks));
+        }
+
+        return row;
+    }
+
+    private void SealOld()
+    {
+        long keepFrom = _newest - (LiveRows * _intervalTicks);
+        for (int i = _live.Count - 1; i >= 0; i--)
+        {
+            if (_live[i] < keepFrom)
+            {
+                if (_rows.TryGetValue(_live[i], out Row? row))
+                {
+                    row.Seal(_spare);
+                }
+
+                _live.RemoveAt(i);
+            }
+        }
+    }
+
+    private void Coarsen()
+    {
+        while (_rows.Count > MaxRows)
+        {
+            Double();
+        }
+    }
+
+    /// <summary>Doubles the interval: each pair of rows on the new boundaries becomes one.</summary>
+    private void Double()
+    {
+        _intervalTicks *= 2;
+        var old = new List<KeyValuePair<long, Row>>(_rows);
+        _rows.Clear();
+        _live.Clear();
+        _newest = long.MinValue;
+        foreach (KeyValuePair<long, Row> pair in old)
+        {
+            long key = pair.Key - (pair.Key % _intervalTicks);
+            if (_rows.TryGetValue(key, out Row? into))
+            {
+                into.Merge(pair.Value, _spare);
+            }
+            else
+            {
+                _rows.Add(key, pair.Value);
+            }
+
+            _newest = Math.Max(_newest, key);
+        }
+
+        foreach (KeyValuePair<long, Row> pair in _rows)
+        {
+            if (pair.Value.IsLive)
+            {
+                _live.Add(pair.Key);
+            }
+        }
+
+        SealOld();
+    }
+
+    /// <summary>One row while it is being built.</summary>
+    private sealed class Row
+    {
+        public long Started;
+        public long Completed;
+        public long Failed;
+        public long BytesReceived;
+        public long InFlightSeen;
+        public double Planned;
+        public bool FromOtherSeries;
+        public SortedDictionary<string, long>? StatusCodes;
+        public SortedDictionary<string, long>? ErrorKinds;
+        private LongHistogram? _latency;
+        private LongHistogram? _corrected;
+
+        public bool IsLive => _latency is not null;
+
+        /// <summary>The encoded histograms of a sealed row; null while the row is live or empty.</summary>
+        public string? LatencyCode { get; private set; }
+
+        public string? CorrectedCode { get; private set; }
+
+        public void AddCount(ref SortedDictionary<string, long>? counts, string key, long count)
+        {
+            counts ??= new SortedDictionary<string, long>(StringComparer.Ordinal);
+            counts[key] = counts.GetValueOrDefault(key) + count;
+        }
+
+        public void Record(double elapsedMs, double correctedMs, Stack<LongHistogram> spare)
+        {
+            Revive(spare);
+            LatencyHistogram.Record(_latency!, elapsedMs);
+            LatencyHistogram.Record(_corrected!, correctedMs);
+        }
+
+        public void Add(HistogramBase latency, HistogramBase corrected, Stack<LongHistogram> spare)
+        {
+            Revive(spare);
+            _latency!.Add(latency);
+            _corrected!.Add(corrected);
+        }
+
+        public HistogramBase Latency() => _latency ?? (LatencyCode is null ? LatencyHistogram.Create() : LatencyHistogram.Decode(LatencyCode));
+
+        public HistogramBase CorrectedLatency() => _corrected ?? (CorrectedCode is null ? LatencyHistogram.Create() : LatencyHistogram.Decode(CorrectedCode));
+
+        /// <summary>Encodes the histograms and gives the live ones back for reuse.</summary>
+        public void Seal(Stack<LongHistogram> spare)
+        {
+            if (_latency is null)
+            {
+                return;
+            }
+
+            LatencyCode = LatencyHistogram.Encode(_latency);
+            CorrectedCode = LatencyHistogram.Encode(_corrected!);
+            _latency.Reset();
+            _corrected!.Reset();
+            spare.Push(_latency);
+            spare.Push(_corrected);
+            _latency = null;
+            _corrected = null;
+        }
+
+        /// <summary>Live histograms again (a result arrived late for a sealed row), holding what was encoded.</summary>
+        private void Revive(Stack<LongHistogram> spare)
+        {
+            if (_latency is not null)
+            {
+                return;
+            }
+
+            _latency = spare.Count > 0 ? spare.Pop() : LatencyHistogram.Create();
+            _corrected = spare.Count > 0 ? spare.Pop() : LatencyHistogram.Create();
+            if (LatencyCode is not null)
+            {
+                _latency.Add(LatencyHistogram.Decode(LatencyCode));
+                _corrected.Add(LatencyHistogram.Decode(CorrectedCode!));
+                LatencyCode = null;
+                CorrectedCode = null;
+            }
+        }
+
+        public void Merge(Row other, Stack<LongHistogram> spare)
+        {
+            Started += other.Started;
+            Completed += other.Completed;
+            Failed += other.Failed;
+            BytesReceived += other.BytesReceived;
+            InFlightSeen = other.InFlightSeen;
+            Planned = Math.Max(Planned, other.Planned);
+            FromOtherSeries |= other.FromOtherSeries;
+            foreach (KeyValuePair<string, long> pair in other.StatusCodes ?? new SortedDictionary<string, long>())
+            {
+                AddCount(ref StatusCodes, pair.Key, pair.Value);
+            }
+
+            foreach (KeyValuePair<string, long> pair in other.ErrorKinds ?? new SortedDictionary<string, long>())
+            {
+                AddCount(ref ErrorKinds, pair.Key, pair.Value);
+            }
+
+            if (other.IsLive || other.LatencyCode is not null)
+            {
+                Add(other.Latency(), other.CorrectedLatency(), spare);
+                other.Seal(spare);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+# The time series in every summary: rows that add up to the summary, agree with the results, merge
+# exactly, stay bounded, and survive the round trips a summary takes.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $server = Start-TestServer -MaxDelayMs 30
+
+    # The row of the interval a result completed in (UTC ticks, on the interval's boundary).
+    function Get-CompletionKey($Result, [long] $IntervalTicks) {
+        $end = $Result.StartTime.ToUniversalTime().AddMilliseconds($Result.ElapsedMs).Ticks
+        $end - ($end % $IntervalTicks)
+    }
+}
+
+AfterAll {
+    $server | Stop-TestServer
+}
+
+Describe 'The time series of a summary' {
+    BeforeAll {
+        $results = Invoke-BoundedRequest -Uri "$($server.Uri)flaky/10?i={0}" -Count 3000 -ThrottleLimit 16 -RequestsPerSecond 1500 -Interval 0.25 -Output All -Summary -SummaryVariable summary
+        $results = @($results | Where-Object { $_ -is [LoadTest.RequestResult] })
+        $rows = $summary.TimeSeries
+    }
+
+    It 'has rows a quarter second apart, on wall-clock boundaries' {
+        $rows.Count | Should -BeGreaterOrEqual 8
+        $rows.IntervalSeconds | Sort-Object -Unique | Should -Be 0.25
+        foreach ($row in $rows) {
+            $row.StartTime.Kind | Should -Be 'Utc'
+            $row.StartTime.Ticks % [TimeSpan]::FromMilliseconds(250).Ticks | Should -Be 0
+            $row.PlannedRequestsPerSecond | Should -Be 1500
+        }
+    }
+
+    It 'adds up exactly to the summary''s counts' {
+        ($rows | Measure-Object Completed -Sum).Sum | Should -Be $summary.Count
+        ($rows | Measure-Object Started -Sum).Sum | Should -Be $summary.Count
+        ($rows | Measure-Object Failed -Sum).Sum | Should -Be $summary.Failed
+        ($rows | Measure-Object BytesReceived -Sum).Sum | Should -Be $summary.BytesReceived
+        $errors = ($rows.ErrorKindCounts | Where-Object { $_ } | ForEach-Object { $_ -split '; ' } | ForEach-Object { [long]($_ -split '=')[1] } | Measure-Object -Sum).Sum
+        $errors | Should -Be $summary.Failed
+        $rows[-1].InFlight | Should -Be 0
+    }
+
+    It 'agrees with the results that completed in each interval' {
+        $ticks = [TimeSpan]::FromMilliseconds(250).Ticks
+        $groups = $results | Group-Object { Get-CompletionKey $_ $ticks } -AsHashTable
+        foreach ($row in $rows | Where-Object Completed -GT 0) {
+            $mine = @($groups[$row.StartTime.Ticks])
+            $mine.Count | Should -Be $row.Completed
+            @($mine | Where-Object { -not $_.Success }).Count | Should -Be $row.Failed
+            # HDR histograms keep 3 significant digits: the slowest value agrees within 0.1 %.
+            $max = ($mine | Measure-Object ElapsedMs -Maximum).Maximum
+            [Math]::Abs($row.MaxMs - $max) | Should -BeLessOrEqual ([Math]::Max(0.002, $max * 0.001))
+            $sorted = @($mine.ElapsedMs | Sort-Object)
+            $median = $sorted[[Math]::Ceiling($sorted.Count * 0.5) - 1]
+            [Math]::Abs($row.P50Ms - $median) | Should -BeLessOrEqual ([Math]::Max(0.002, $median * 0.001))
+        }
+    }
+
+    It 'writes rows that Export-Csv and Import-Csv keep readable' {
+        $file = Join-Path $TestDrive 'series.csv'
+        $rows | Export-Csv $file
+        $back = Import-Csv $file
+        $back.Count | Should -Be $rows.Count
+        [long]$back[0].Completed | Should -Be $rows[0].Completed
+        $back[0].StatusCodeCounts | Should -Be $rows[0].StatusCodeCounts
+        $back[0].StatusCodeCounts | Should -Match '^(\d{3}=\d+)(; \d{3}=\d+)*$'
+    }
+
+    It 'survives Export-Clixml and ConvertTo-Json, merging back to the same rows' {
+        $file = Join-Path $TestDrive 'summary.xml'
+        $summary | Export-Clixml $file
+        $fromXml = Import-Clixml $file | Merge-RunSummary
+        $fromJson = $summary | ConvertTo-Json -Depth 6 | ConvertFrom-Json | Merge-RunSummary
+        foreach ($back in $fromXml, $fromJson) {
+            $back.TimeSeries.Count | Should -Be $rows.Count
+            for ($i = 0; $i -lt $rows.Count; $i++) {
+                $back.TimeSeries[$i].StartTime | Should -Be $rows[$i].StartTime
+                $back.TimeSeries[$i].Completed | Should -Be $rows[$i].Completed
+                $back.TimeSeries[$i].P99Ms | Should -Be $rows[$i].P99Ms
+                $back.TimeSeries[$i].StatusCodeCounts | Should -Be $rows[$i].StatusCodeCounts
+            }
+        }
+    }
+}
+
+Describe 'Time series of runs side by side' {
+    It 'merge exactly: each merged row holds the rows of the same interval of every part' {
+        $a = Invoke-BoundedRequest -Uri "$($server.Uri)a/{0}" -Count 600 -RequestsPerSecond 400 -Interval 0.5 -Summary
+        $b = Invoke-BoundedRequest -Uri "$($server.Uri)b/{0}" -Count 600 -StartIndex 600 -RequestsPerSecond 400 -Interval 0.5 -Summary
+        $merged = $a, $b | Merge-RunSummary
+        ($merged.TimeSeries | Measure-Object Completed -Sum).Sum | Should -Be 1200
+        foreach ($row in $merged.TimeSeries) {
+            $parts = @($a.TimeSeries + $b.TimeSeries | Where-Object StartTime -EQ $row.StartTime)
+            $row.Completed | Should -Be (($parts | Measure-Object Completed -Sum).Sum)
+            $row.MaxMs | Should -Be (($parts | Measure-Object MaxMs -Maximum).Maximum)
+        }
+    }
+
+    It 'keeps at most 2,000 rows, doubling the interval, and loses no request' {
+        # 3,000 one-request summaries a second apart: more seconds than a series keeps rows.
+        $one = Invoke-BoundedRequest -Uri "$($server.Uri)one" -Summary
+        $row = $one.TimeSeries[0]
+        $start = [datetime]::new(2026, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)
+        $parts = foreach ($i in 0..2999) {
+            $copy = [pscustomobject]@{
+                Count = 1; Failed = 0; Retries = 0; BytesReceived = $one.BytesReceived; ThrottleLimit = 1; TargetRequestsPerSecond = 0
+                StartTime = $start.AddSeconds($i); Elapsed = [TimeSpan]::FromSeconds(1); StopReason = $null
+                StatusCodeCounts = @{ '200' = 1 }; ErrorKindCounts = @{}; P50Ms = $one.P50Ms
+                Histogram = $one.Histogram; CorrectedHistogram = $one.CorrectedHistogram
+                TimeSeries = @([pscustomobject]@{
+                        StartTime = $start.AddSeconds($i); IntervalSeconds = 1; Started = 1; Completed = 1; Failed = 0; BytesReceived = $row.BytesReceived
+                        InFlight = 0; PlannedRequestsPerSecond = 0; StatusCodeCounts = '200=1'; ErrorKindCounts = ''; P50Ms = $row.P50Ms
+                        Histogram = $row.Histogram; CorrectedHistogram = $row.CorrectedHistogram
+                    })
+            }
+            $copy
+        }
+        $merged = $parts | Merge-RunSummary
+        $merged.Count | Should -Be 3000
+        $merged.TimeSeries.Count | Should -Be 1500
+        $merged.TimeSeries.IntervalSeconds | Sort-Object -Unique | Should -Be 2
+        ($merged.TimeSeries | Measure-Object Completed -Sum).Sum | Should -Be 3000
+        ($merged.TimeSeries | Measure-Object Completed -Maximum).Maximum | Should -Be 2
+    }
+}
