@@ -27,6 +27,9 @@ internal sealed class TimeSeriesBuilder
     private readonly Stack<LongHistogram> _spare = new();
     private long _intervalTicks;
     private long _newest = long.MinValue;
+    private long _utcOffsetTicks = long.MinValue;
+    private long _lastKey = long.MinValue;
+    private Row? _lastRow;
     private double _plannedRate;
 
     public TimeSeriesBuilder(TimeSpan interval)
@@ -43,23 +46,30 @@ internal sealed class TimeSeriesBuilder
 
     public void Add(RequestResult result)
     {
-        DateTime start = result.StartTime.ToUniversalTime();
-        RowAt(start.Ticks).Started++;
-        Row row = RowAt(start.AddMilliseconds(result.ElapsedMs).Ticks);
+        // Results carry local time; the offset to UTC is taken once (a zone lookup per result costs more than the rest).
+        if (_utcOffsetTicks == long.MinValue)
+        {
+            _utcOffsetTicks = result.StartTime.Kind == DateTimeKind.Utc ? 0 : TimeZoneInfo.Local.GetUtcOffset(result.StartTime).Ticks;
+        }
+
+        long start = result.StartTime.Ticks - _utcOffsetTicks;
+        long end = start + (long)(result.ElapsedMs * TimeSpan.TicksPerMillisecond);
+        RowAt(start).Started++;
+        Row row = RowAt(end);
         row.Completed++;
         row.BytesReceived += result.BytesReceived;
         if (!result.Success)
         {
             row.Failed++;
-            row.AddCount(ref row.ErrorKinds, result.ErrorKind.ToString(), 1);
+            row.CountError(result.ErrorKind);
         }
 
         if (result.StatusCode != 0)
         {
-            row.AddCount(ref row.StatusCodes, result.StatusCode.ToString(CultureInfo.InvariantCulture), 1);
+            row.CountStatus(result.StatusCode, 1);
         }
 
-        Live(row, start.AddMilliseconds(result.ElapsedMs).Ticks).Record(result.ElapsedMs, result.CorrectedElapsedMs, _spare);
+        Live(row, end).Record(result.ElapsedMs, result.CorrectedElapsedMs, _spare);
         Coarsen();
     }
 
@@ -82,7 +92,7 @@ internal sealed class TimeSeriesBuilder
         row.Planned += source.Number("PlannedRequestsPerSecond");
         foreach (KeyValuePair<string, long> pair in source.Counts("StatusCodeCounts"))
         {
-            row.AddCount(ref row.StatusCodes, pair.Key, pair.Value);
+            row.CountStatus(int.Parse(pair.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), pair.Value);
         }
 
         foreach (KeyValuePair<string, long> pair in source.Counts("ErrorKindCounts"))
@@ -119,8 +129,8 @@ internal sealed class TimeSeriesBuilder
                 row.BytesReceived,
                 row.FromOtherSeries ? row.InFlightSeen : started - completed,
                 row.FromOtherSeries ? row.Planned : _plannedRate,
-                Format(row.StatusCodes),
-                Format(row.ErrorKinds),
+                row.FormatStatusCodes(),
+                row.FormatErrorKinds(),
                 LatencyStats.FromHistogram(latency),
                 LatencyStats.FromHistogram(corrected),
                 latencyCode,
@@ -146,25 +156,14 @@ internal sealed class TimeSeriesBuilder
         return counts;
     }
 
-    private static string Format(SortedDictionary<string, long>? counts)
-    {
-        if (counts is null)
-        {
-            return string.Empty;
-        }
-
-        var text = new StringBuilder();
-        foreach (KeyValuePair<string, long> pair in counts)
-        {
-            text.Append(text.Length == 0 ? string.Empty : "; ").Append(pair.Key).Append('=').Append(pair.Value.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return text.ToString();
-    }
-
     private Row RowAt(long utcTicks)
     {
         long key = utcTicks - (utcTicks % _intervalTicks);
+        if (key == _lastKey)
+        {
+            return _lastRow!;
+        }
+
         if (!_rows.TryGetValue(key, out Row? row))
         {
             row = new Row();
@@ -177,6 +176,8 @@ internal sealed class TimeSeriesBuilder
             SealOld();
         }
 
+        _lastKey = key;
+        _lastRow = row;
         return row;
     }
 
@@ -220,6 +221,8 @@ internal sealed class TimeSeriesBuilder
     private void Double()
     {
         _intervalTicks *= 2;
+        _lastKey = long.MinValue;
+        _lastRow = null;
         var old = new List<KeyValuePair<long, Row>>(_rows);
         _rows.Clear();
         _live.Clear();
@@ -260,8 +263,9 @@ internal sealed class TimeSeriesBuilder
         public long InFlightSeen;
         public double Planned;
         public bool FromOtherSeries;
-        public SortedDictionary<string, long>? StatusCodes;
         public SortedDictionary<string, long>? ErrorKinds;
+        private SortedDictionary<int, long>? _statusCodes;
+        private long[]? _errorKinds;
         private LongHistogram? _latency;
         private LongHistogram? _corrected;
 
@@ -276,6 +280,51 @@ internal sealed class TimeSeriesBuilder
         {
             counts ??= new SortedDictionary<string, long>(StringComparer.Ordinal);
             counts[key] = counts.GetValueOrDefault(key) + count;
+        }
+
+        public void CountStatus(int status, long count)
+        {
+            _statusCodes ??= new SortedDictionary<int, long>();
+            _statusCodes[status] = _statusCodes.GetValueOrDefault(status) + count;
+        }
+
+        public void CountError(RequestErrorKind kind)
+        {
+            _errorKinds ??= new long[Enum.GetValues<RequestErrorKind>().Length];
+            _errorKinds[(int)kind]++;
+        }
+
+        /// <summary>"200=97; 500=3": text that Export-Csv keeps as it is.</summary>
+        public string FormatStatusCodes()
+        {
+            var text = new StringBuilder();
+            foreach (KeyValuePair<int, long> pair in _statusCodes ?? new SortedDictionary<int, long>())
+            {
+                text.Append(text.Length == 0 ? string.Empty : "; ").Append(pair.Key.ToString(CultureInfo.InvariantCulture)).Append('=').Append(pair.Value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return text.ToString();
+        }
+
+        public string FormatErrorKinds()
+        {
+            var counts = new SortedDictionary<string, long>(ErrorKinds ?? new SortedDictionary<string, long>(), StringComparer.Ordinal);
+            for (int kind = 0; _errorKinds is not null && kind < _errorKinds.Length; kind++)
+            {
+                if (_errorKinds[kind] > 0)
+                {
+                    string name = ((RequestErrorKind)kind).ToString();
+                    counts[name] = counts.GetValueOrDefault(name) + _errorKinds[kind];
+                }
+            }
+
+            var text = new StringBuilder();
+            foreach (KeyValuePair<string, long> pair in counts)
+            {
+                text.Append(text.Length == 0 ? string.Empty : "; ").Append(pair.Key).Append('=').Append(pair.Value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return text.ToString();
         }
 
         public void Record(double elapsedMs, double correctedMs, Stack<LongHistogram> spare)
@@ -342,9 +391,15 @@ internal sealed class TimeSeriesBuilder
             InFlightSeen = other.InFlightSeen;
             Planned = Math.Max(Planned, other.Planned);
             FromOtherSeries |= other.FromOtherSeries;
-            foreach (KeyValuePair<string, long> pair in other.StatusCodes ?? new SortedDictionary<string, long>())
+            foreach (KeyValuePair<int, long> pair in other._statusCodes ?? new SortedDictionary<int, long>())
             {
-                AddCount(ref StatusCodes, pair.Key, pair.Value);
+                CountStatus(pair.Key, pair.Value);
+            }
+
+            for (int kind = 0; other._errorKinds is not null && kind < other._errorKinds.Length; kind++)
+            {
+                _errorKinds ??= new long[other._errorKinds.Length];
+                _errorKinds[kind] += other._errorKinds[kind];
             }
 
             foreach (KeyValuePair<string, long> pair in other.ErrorKinds ?? new SortedDictionary<string, long>())
