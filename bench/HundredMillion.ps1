@@ -33,7 +33,7 @@ $lines = @(
     '| measure | value |'
     '|---|---:|'
     "| requests / succeeded / failed | $('{0:N0}' -f $summary.Count) / $('{0:N0}' -f $summary.Succeeded) / $('{0:N0}' -f $summary.Failed) |"
-    "| elapsed | $($summary.Elapsed.ToString('hh\:mm\:ss')) |"
+    "| elapsed | $([TimeSpan]::FromSeconds($summary.ElapsedSeconds).ToString('hh\:mm\:ss')) |"
     "| rate | $('{0:N0}' -f $summary.RequestsPerSecond) req/s |"
     "| CPU per request | $('{0:N1}' -f (($self.TotalProcessorTime - $cpu).TotalMilliseconds * 1000 / $summary.Count)) us |"
     "| latency P50 / P99 / P99.9 / max | $('{0:N3}' -f $summary.P50Ms) / $('{0:N3}' -f $summary.P99Ms) / $('{0:N3}' -f $summary.P999Ms) / $('{0:N3}' -f $summary.MaxMs) ms |"

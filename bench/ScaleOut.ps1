@@ -23,7 +23,7 @@ $rows = foreach ($workers in 1, 2, 3) {
         }
         $processes | ForEach-Object { $_.WaitForExit() }
         $merged = 0..($workers - 1) | ForEach-Object { Import-Clixml (Join-Path $work "worker-$workers-$_.xml") } | Merge-RunSummary
-        [pscustomobject]@{ Workers = $workers; Requests = $merged.Count; Failed = $merged.Failed; Seconds = $merged.Elapsed.TotalSeconds; RequestsPerSecond = $merged.RequestsPerSecond; P99Ms = $merged.P99Ms }
+        [pscustomobject]@{ Workers = $workers; Requests = $merged.Count; Failed = $merged.Failed; Seconds = $merged.ElapsedSeconds; RequestsPerSecond = $merged.RequestsPerSecond; P99Ms = $merged.P99Ms }
     }
     catch { throw }
 }

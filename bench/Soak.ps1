@@ -43,7 +43,7 @@ $lines = @(
     "| failed results streamed / summary Failed | $('{0:N0}' -f $failedSeen) / $('{0:N0}' -f $summary.Failed) |"
     "| count exact | $exact |"
     "| error kinds | $(($summary.ErrorKindCounts.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ') |"
-    "| elapsed | $('{0:N1}' -f $summary.Elapsed.TotalSeconds) s ($('{0:N0}' -f $summary.RequestsPerSecond) req/s) |"
+    "| elapsed | $('{0:N1}' -f $summary.ElapsedSeconds) s ($('{0:N0}' -f $summary.RequestsPerSecond) req/s) |"
     "| peak RSS, first half / second half of the run | $firstHalfPeak MB / $secondHalfPeak MB |"
     "| peak RSS of the process (VmHWM) | $([Math]::Round($self.PeakWorkingSet64 / 1MB)) MB |"
     ''

@@ -30,16 +30,14 @@ Describe 'Invoke-BoundedRequest -Summary' {
         $s.StatusCodeCounts[200] | Should -Be 200
         $s.ErrorKindCounts.Count | Should -Be 0
         $s.IsPartial | Should -BeFalse
-        $s.Elapsed | Should -BeGreaterThan ([TimeSpan]::Zero)
+        $s.ElapsedSeconds | Should -BeGreaterThan 0
         $s.RequestsPerSecond | Should -BeGreaterThan 0
-        [Math]::Abs($s.RequestsPerSecond - 200 / $s.Elapsed.TotalSeconds) | Should -BeLessThan 0.001
+        [Math]::Abs($s.RequestsPerSecond - 200 / $s.ElapsedSeconds) | Should -BeLessThan 0.001
     }
 
     It 'has percentiles equal, within the histogram precision, to those of the results of the same run' {
         $urls = 1..100 | ForEach-Object { "${base}delay/$($_ * 5)" }
-        $out = $urls | Invoke-BoundedRequest -ThrottleLimit 100 -Summary -Output All
-        $results = @($out | Where-Object { $_ -is [LoadTest.RequestResult] })
-        $s = $out | Where-Object { $_ -is [LoadTest.RunSummary] }
+        $results = @($urls | Invoke-BoundedRequest -ThrottleLimit 100 -Summary -Output All -SummaryVariable s)
         $results.Count | Should -Be 100
         $s.Count | Should -Be 100
         $sorted = [double[]]($results.ElapsedMs | Sort-Object)
@@ -66,9 +64,7 @@ Describe 'Invoke-BoundedRequest -Summary' {
             @("${base}status/503") * 2
             @("http://127.0.0.1:$closed/") * 2
         )
-        $out = $urls | Invoke-BoundedRequest -Summary -Output All -ThrottleLimit 4
-        $results = @($out | Where-Object { $_ -is [LoadTest.RequestResult] })
-        $s = $out | Where-Object { $_ -is [LoadTest.RunSummary] }
+        $results = @($urls | Invoke-BoundedRequest -Summary -Output All -ThrottleLimit 4 -SummaryVariable s)
 
         $s.Count | Should -Be 12
         $s.Succeeded | Should -Be 5
@@ -152,10 +148,23 @@ Describe 'Invoke-BoundedRequest -Output' {
         ($out.StatusCode | Sort-Object) | Should -Be @(404, 500)
     }
 
-    It 'streams the failures and the summary with -Output Failed -Summary' {
-        $out = $mixed | Invoke-BoundedRequest -Output Failed -Summary
+    It 'streams only the failures with -Output Failed -Summary; the summary goes to the information stream and -SummaryVariable' {
+        $out = $mixed | Invoke-BoundedRequest -Output Failed -Summary -SummaryVariable s -InformationVariable info
+        @($out).Count | Should -Be 2
         @($out | Where-Object { $_ -is [LoadTest.RequestResult] }).Count | Should -Be 2
-        ($out | Where-Object { $_ -is [LoadTest.RunSummary] }).Count | Should -Be 4
+        $s.Count | Should -Be 4
+        $info.Count | Should -Be 1
+        $info[0].Tags | Should -Be 'RunSummary'
+        $info[0].MessageData.Count | Should -Be 4
+    }
+
+    It 'writes one type per stream, so Export-Csv of the results and Merge-RunSummary of the file count right' {
+        $file = Join-Path $TestDrive 'results.csv'
+        $mixed | Invoke-BoundedRequest -Output All -Summary -SummaryVariable s | Export-Csv $file
+        $back = Import-Csv $file
+        $back.Count | Should -Be 4
+        ($back | Merge-RunSummary).Count | Should -Be 4
+        $s.Count | Should -Be 4
     }
 
     It 'writes nothing with -Output None, yet sends every request' {
@@ -243,9 +252,7 @@ Describe 'Invoke-BoundedRequest schedule: -RequestsPerSecond and -Duration' {
 
 Describe 'Invoke-BoundedRequest retries' {
     It 'turns a 50 % flaky route into all successes, with Attempts above 1 for some' {
-        $out = Invoke-BoundedRequest -Uri "${base}flaky/50?i={0}" -Count 100 -ThrottleLimit 10 -MaximumRetryCount 40 -RetryIntervalSec 0 -Summary -Output All
-        $results = @($out | Where-Object { $_ -is [LoadTest.RequestResult] })
-        $s = $out | Where-Object { $_ -is [LoadTest.RunSummary] }
+        $results = @(Invoke-BoundedRequest -Uri "${base}flaky/50?i={0}" -Count 100 -ThrottleLimit 10 -MaximumRetryCount 40 -RetryIntervalSec 0 -Summary -Output All -SummaryVariable s)
         @($results | Where-Object Success).Count | Should -Be 100
         @($results | Where-Object Attempts -GT 1).Count | Should -BeGreaterThan 0
         $s.Retries | Should -Be (($results | Measure-Object Attempts -Sum).Sum - 100)

@@ -50,10 +50,10 @@ Invoke-BoundedRequest @Parameters";
     }
 
     /// <summary>
-    /// Waits for every session; hands out their results (with -Output) and their errors, and returns
-    /// the merged summary. Runs on the pipeline thread.
+    /// Waits for every session; hands out their results (with -Output) and their errors, then the merged
+    /// summary. Runs on the pipeline thread.
     /// </summary>
-    public RunSummary? Complete(Action<PSObject> onResult, Action<ErrorRecord> onError)
+    public void Complete(Action<object> onOutput, Action<ErrorRecord> onError)
     {
         var merger = new SummaryBuilder();
         foreach (var run in _runs)
@@ -88,12 +88,15 @@ Invoke-BoundedRequest @Parameters";
                 }
                 else
                 {
-                    onResult(item);
+                    onOutput(item);
                 }
             }
         }
 
-        return merger.Inputs > 0 ? new RunSummary(merger) : null;
+        if (merger.Inputs > 0)
+        {
+            onOutput(new RunSummary(merger));
+        }
     }
 
     /// <summary>Stops every session's run. Safe from any thread.</summary>

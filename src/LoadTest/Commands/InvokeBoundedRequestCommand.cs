@@ -204,12 +204,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     {
         if (_fanOut is not null)
         {
-            RunSummary? merged = _fanOut.Complete(WriteObject, WriteError);
-            if (merged is not null)
-            {
-                WriteObject(merged);
-            }
-
+            _fanOut.Complete(WriteObject, WriteError);
             return;
         }
 
@@ -251,7 +246,18 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
 
         if (_plan!.WritesSummary)
         {
-            WriteObject(_run.CreateSummary());
+            // With results in the pipeline too, the summary stays out of it (one type per stream, so Export-Csv
+            // gets no stray row): it goes to the information stream, the host, and -SummaryVariable.
+            RunSummary summary = _run.CreateSummary();
+            if (_plan.Output == ResultOutput.None)
+            {
+                WriteObject(summary);
+            }
+            else
+            {
+                WriteInformation(summary, new[] { nameof(RunSummary) });
+                Host.UI.WriteLine(summary.ToText());
+            }
         }
 
         if (_run.StopReason is { } reason)

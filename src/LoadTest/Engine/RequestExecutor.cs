@@ -174,6 +174,6 @@ internal sealed class RequestExecutor : IDisposable
         RequestErrorKind Kind,
         string? Error,
         TimeSpan? RetryAfter,
-        IReadOnlyDictionary<string, string>? Headers,
+        HeaderDictionary? Headers,
         string? Content);
 }

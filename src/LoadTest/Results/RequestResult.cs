@@ -19,7 +19,7 @@ public sealed class RequestResult
         DateTime startTime,
         RequestErrorKind errorKind,
         string? error,
-        IReadOnlyDictionary<string, string>? headers,
+        HeaderDictionary? headers,
         string? content)
     {
         Index = index;
@@ -32,7 +32,8 @@ public sealed class RequestResult
         Attempts = attempts;
         BytesReceived = bytesReceived;
         StartTime = startTime;
-        ErrorKind = errorKind;
+        Kind = errorKind;
+        ErrorKind = errorKind.ToString();
         Error = error;
         Headers = headers;
         Content = content;
@@ -71,19 +72,25 @@ public sealed class RequestResult
     /// <summary>Local time the request was sent.</summary>
     public DateTime StartTime { get; }
 
-    /// <summary>Why the request failed, None on success.</summary>
-    public RequestErrorKind ErrorKind { get; }
+    /// <summary>
+    /// Why the request failed, None on success: a name of LoadTest.RequestErrorKind, as text so that JSON and
+    /// CSV carry the name (ConvertTo-Json writes enums as numbers).
+    /// </summary>
+    public string ErrorKind { get; }
+
+    /// <summary>The error kind as the enum, for the engine's own counting.</summary>
+    internal RequestErrorKind Kind { get; }
 
     /// <summary>What went wrong, null on success.</summary>
     public string? Error { get; }
 
     /// <summary>The response headers, with -IncludeHeaders; otherwise null.</summary>
-    public IReadOnlyDictionary<string, string>? Headers { get; }
+    public HeaderDictionary? Headers { get; }
 
     /// <summary>The response body as text (up to -MaximumContentBytes), with -IncludeContent; otherwise null.</summary>
     public string? Content { get; }
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Method} {Uri} -> {(StatusCode == 0 ? ErrorKind.ToString() : StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))} in {ElapsedMs:0.0} ms";
+        $"{Method} {Uri} -> {(StatusCode == 0 ? ErrorKind : StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))} in {ElapsedMs:0.0} ms";
 }

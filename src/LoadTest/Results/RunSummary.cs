@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Management.Automation;
 using System.Text;
 using LoadTest.Engine.Accounting;
 
@@ -20,8 +21,8 @@ public sealed class RunSummary
         Succeeded = builder.Count - builder.Failed;
         Failed = builder.Failed;
         Retries = builder.Retries;
-        Elapsed = builder.Elapsed;
-        RequestsPerSecond = Elapsed > TimeSpan.Zero ? Count / Elapsed.TotalSeconds : 0;
+        ElapsedSeconds = builder.Elapsed.TotalSeconds;
+        RequestsPerSecond = ElapsedSeconds > 0 ? Count / ElapsedSeconds : 0;
         BytesReceived = builder.BytesReceived;
         ThrottleLimit = builder.ThrottleLimit;
         TargetRequestsPerSecond = builder.TargetRequestsPerSecond;
@@ -35,7 +36,7 @@ public sealed class RunSummary
         ErrorKindCounts = builder.ErrorKindCounts();
         Latency = LatencyStats.FromHistogram(builder.Latency);
         CorrectedLatency = LatencyStats.FromHistogram(builder.CorrectedLatency);
-        TimeSeries = builder.TimeSeries();
+        TimeSeries = new TimeSeries(builder.TimeSeries());
         Histogram = LatencyHistogram.Encode(builder.Latency);
         CorrectedHistogram = LatencyHistogram.Encode(builder.CorrectedLatency);
     }
@@ -52,10 +53,10 @@ public sealed class RunSummary
     /// <summary>Retries made in all (attempts beyond the first).</summary>
     public long Retries { get; }
 
-    /// <summary>From the first request sent to the last one completed.</summary>
-    public TimeSpan Elapsed { get; }
+    /// <summary>Seconds from the run's start to the last request completed (a plain number, for JSON and CSV).</summary>
+    public double ElapsedSeconds { get; }
 
-    /// <summary>Count divided by Elapsed.</summary>
+    /// <summary>Count divided by ElapsedSeconds.</summary>
     public double RequestsPerSecond { get; }
 
     /// <summary>Response body bytes received in all.</summary>
@@ -92,10 +93,10 @@ public sealed class RunSummary
     /// Responses per status code (keys are the codes as strings, so that the summary converts to JSON);
     /// requests without a response are not counted here.
     /// </summary>
-    public IReadOnlyDictionary<string, long> StatusCodeCounts { get; }
+    public CountDictionary StatusCodeCounts { get; }
 
     /// <summary>Failed requests per error kind.</summary>
-    public IReadOnlyDictionary<string, long> ErrorKindCounts { get; }
+    public CountDictionary ErrorKindCounts { get; }
 
     /// <summary>Latency from sending each request to its last byte, in ms.</summary>
     public LatencyStats Latency { get; }
@@ -137,19 +138,21 @@ public sealed class RunSummary
     /// The run over time: one row per interval (-Interval, 1 s by default; doubled on long runs to keep at most
     /// 2,000 rows), on wall-clock boundaries, so that rows of runs side by side merge exactly.
     /// </summary>
-    public IReadOnlyList<TimeSeriesRow> TimeSeries { get; }
+    public TimeSeries TimeSeries { get; }
 
     /// <summary>The latency histogram (microseconds), base64 of the compressed HdrHistogram V2 encoding.</summary>
+    [Hidden]
     public string Histogram { get; }
 
     /// <summary>The corrected latency histogram, encoded like Histogram.</summary>
+    [Hidden]
     public string CorrectedHistogram { get; }
 
     /// <summary>The summary as a few lines of text, for a console that shows nothing else (such as after Ctrl+C).</summary>
     public string ToText()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{Count} requests, {Failed} failed, {Elapsed.TotalSeconds:0.###} s, {RequestsPerSecond:0.0} req/s{(IsPartial ? $" (partial: {StopReason})" : string.Empty)}").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"{Count} requests, {Failed} failed, {ElapsedSeconds:0.###} s, {RequestsPerSecond:0.0} req/s{(IsPartial ? $" (partial: {StopReason})" : string.Empty)}").AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"Latency (ms): P50 {P50Ms:0.###}  P90 {P90Ms:0.###}  P99 {P99Ms:0.###}  P99.9 {P999Ms:0.###}  Max {MaxMs:0.###}").AppendLine();
         if (Planned > 0)
         {

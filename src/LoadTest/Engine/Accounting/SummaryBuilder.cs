@@ -84,7 +84,7 @@ internal sealed class SummaryBuilder
     /// <summary>Adds one result of a live run.</summary>
     public void Add(RequestResult result)
     {
-        AddResult(result.ElapsedMs, result.CorrectedElapsedMs, result.StatusCode, result.Success, result.ErrorKind, null, result.BytesReceived, result.Attempts, result.StartTime);
+        AddResult(result.ElapsedMs, result.CorrectedElapsedMs, result.StatusCode, result.Success, result.Kind, null, result.BytesReceived, result.Attempts, result.StartTime);
         _series?.Add(result);
     }
 
@@ -146,7 +146,8 @@ internal sealed class SummaryBuilder
         }
 
         DateTime start = summary.Time("StartTime");
-        Span(start, start + summary.Duration("Elapsed"));
+        double seconds = summary.Number("ElapsedSeconds", -1);
+        Span(start, start + (seconds >= 0 ? TimeSpan.FromSeconds(seconds) : summary.Duration("Elapsed")));
         foreach (ISummaryFields row in summary.Items("TimeSeries"))
         {
             _series ??= new TimeSeriesBuilder(TimeSpan.FromSeconds(row.Number("IntervalSeconds", 1)));
@@ -164,9 +165,9 @@ internal sealed class SummaryBuilder
     }
 
     /// <summary>Responses per status code, keyed by the code as text so that the summary converts to JSON.</summary>
-    public SortedDictionary<string, long> StatusCodeCounts()
+    public CountDictionary StatusCodeCounts()
     {
-        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var counts = new CountDictionary();
         for (int code = 0; code < _statusCounts.Length; code++)
         {
             if (_statusCounts[code] > 0)
@@ -184,9 +185,14 @@ internal sealed class SummaryBuilder
     }
 
     /// <summary>Failed requests per error kind.</summary>
-    public SortedDictionary<string, long> ErrorKindCounts()
+    public CountDictionary ErrorKindCounts()
     {
-        var counts = new SortedDictionary<string, long>(_otherErrorCounts, StringComparer.Ordinal);
+        var counts = new CountDictionary();
+        foreach (KeyValuePair<string, long> other in _otherErrorCounts)
+        {
+            counts[other.Key] = other.Value;
+        }
+
         for (int kind = 0; kind < _errorCounts.Length; kind++)
         {
             if (_errorCounts[kind] > 0)

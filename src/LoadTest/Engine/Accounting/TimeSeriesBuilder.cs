@@ -61,7 +61,7 @@ internal sealed class TimeSeriesBuilder
         if (!result.Success)
         {
             row.Failed++;
-            row.CountError(result.ErrorKind);
+            row.CountError(result.Kind);
         }
 
         if (result.StatusCode != 0)

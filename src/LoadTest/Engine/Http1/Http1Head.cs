@@ -27,5 +27,5 @@ internal struct Http1Head
     public string? ContentType;
     public TimeSpan? RetryAfter;
     public Uri? Location;
-    public Dictionary<string, string>? Headers;
+    public HeaderDictionary? Headers;
 }

@@ -5,6 +5,8 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
 
+using LoadTest.Engine.Transport;
+
 namespace LoadTest.Engine.Http1;
 
 /// <summary>
@@ -77,7 +79,7 @@ internal static class Http1HeadParser
         var result = new Http1Head
         {
             ContentLength = -1,
-            Headers = includeHeaders ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) : null,
+            Headers = includeHeaders ? new HeaderDictionary() : null,
         };
         bool http11 = ParseStatusLine(statusLine, ref result);
         bool close = false;
@@ -123,7 +125,7 @@ internal static class Http1HeadParser
             {
                 string key = Encoding.ASCII.GetString(name);
                 string text = Encoding.Latin1.GetString(value);
-                result.Headers[key] = result.Headers.TryGetValue(key, out string? earlier) ? earlier + ", " + text : text;
+                ResponseHead.AddHeader(result.Headers, key, text);
             }
         }
 

@@ -106,9 +106,9 @@ internal sealed class HttpClientTransport : IHttpTransport
         }
     }
 
-    private static Dictionary<string, string> CollectHeaders(HttpResponseMessage response)
+    private static HeaderDictionary CollectHeaders(HttpResponseMessage response)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var headers = new HeaderDictionary();
         foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
         {
             ResponseHead.AddHeader(headers, header.Key, string.Join(", ", header.Value));

@@ -20,7 +20,7 @@ internal sealed class ResponseHead
     public Uri? Location { get; init; }
 
     /// <summary>The response headers with -IncludeHeaders (repeated names joined by ", "); otherwise null.</summary>
-    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    public HeaderDictionary? Headers { get; init; }
 
     /// <summary>The body as text (up to -MaximumContentBytes) with -IncludeContent; otherwise null.</summary>
     public string? Content { get; init; }
