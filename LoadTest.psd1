@@ -16,6 +16,7 @@
         'Get-TestServer'
         'Assert-RunSummary'
         'Merge-RunSummary'
+        'Compare-RunSummary'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
