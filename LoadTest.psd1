@@ -17,6 +17,7 @@
         'Assert-RunSummary'
         'Merge-RunSummary'
         'Compare-RunSummary'
+        'Export-RunHistogram'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
