@@ -18,6 +18,7 @@
         'Merge-RunSummary'
         'Compare-RunSummary'
         'Export-RunHistogram'
+        'Show-RunHistogram'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
