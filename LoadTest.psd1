@@ -16,6 +16,9 @@
         'Get-TestServer'
         'Assert-RunSummary'
         'Merge-RunSummary'
+        'Compare-RunSummary'
+        'Export-RunHistogram'
+        'Show-RunHistogram'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

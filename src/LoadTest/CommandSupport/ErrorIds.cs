@@ -25,4 +25,7 @@ internal static class ErrorIds
     public const string PortInUse = "PortInUse";
     public const string InvalidDelayRange = "InvalidDelayRange";
     public const string TestServerNotFound = "TestServerNotFound";
+    public const string RegressionDetected = "RegressionDetected";
+    public const string JUnitWriteFailed = "JUnitWriteFailed";
+    public const string HistogramWriteFailed = "HistogramWriteFailed";
 }

@@ -13,6 +13,8 @@ namespace LoadTest.Commands;
 [OutputType(typeof(RunSummary), typeof(ThresholdResult))]
 public sealed class AssertRunSummaryCommand : PSCmdlet
 {
+    private JUnitFile? _junit;
+
     /// <summary>
     /// <para type="description">The summary to check, from Invoke-BoundedRequest -Summary or Merge-RunSummary, also after remoting or Import-Clixml.</para>
     /// </summary>
@@ -102,6 +104,13 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Report { get; set; }
 
+    /// <summary>
+    /// <para type="description">Also write a JUnit XML report to this file: one testsuite, one testcase per condition, a failed one with its measured value and limit.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JUnitPath { get; set; }
+
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
@@ -110,6 +119,11 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecordFactory.Create(
                 ErrorIds.NoThresholds, ErrorCategory.InvalidArgument, null,
                 "Give at least one condition, such as -MaxErrorRate 0.01 or -MaxP99Ms 250."));
+        }
+
+        if (JUnitPath is not null)
+        {
+            _junit = new JUnitFile(this, JUnitPath, "Assert-RunSummary");
         }
     }
 
@@ -133,6 +147,25 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
             results.Add(new ThresholdResult(name, atMost ? "<=" : ">=", limit, measured, passed));
         }
 
+        if (_junit is not null)
+        {
+            // Written before any error below, which ends the command.
+            _junit.Report.NextInput(summary.Duration("Elapsed").TotalSeconds);
+            foreach (ThresholdResult result in results)
+            {
+                if (result.Passed)
+                {
+                    _junit.Report.Passed(result.Condition, MeasuredAgainstLimit(result));
+                }
+                else
+                {
+                    _junit.Report.Failed(result.Condition, MeasuredAgainstLimit(result), ErrorIds.ThresholdFailed);
+                }
+            }
+
+            _junit.Save(this);
+        }
+
         if (Report)
         {
             WriteObject(results, enumerateCollection: true);
@@ -144,9 +177,7 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
         {
             if (!result.Passed)
             {
-                failures.Add(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{result.Name} is {result.Measured:0.###}, limit {result.Comparison} {result.Limit:0.###}"));
+                failures.Add(MeasuredAgainstLimit(result));
             }
         }
 
@@ -163,6 +194,11 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
 
         WriteObject(InputObject);
     }
+
+    /// <summary>"P99Ms is 312.4, limit &lt;= 250": the measured value against the limit.</summary>
+    private static string MeasuredAgainstLimit(ThresholdResult result) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{result.Name} is {result.Measured:0.###}, limit {result.Comparison} {result.Limit:0.###}");
 
     private double Measure(SummaryReader summary, string name)
     {

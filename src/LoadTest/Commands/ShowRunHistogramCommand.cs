@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using LoadTest.CommandSupport;
+using LoadTest.Engine.Reporting;
+
+namespace LoadTest.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows the latency percentiles of a run summary as a text chart, one line per percentile with a bar as long as its latency.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Show, "RunHistogram")]
+[OutputType(typeof(string))]
+public sealed class ShowRunHistogramCommand : PSCmdlet
+{
+    /// <summary>
+    /// <para type="description">The summary to show, from Invoke-BoundedRequest -Summary or Merge-RunSummary, live or read back with Import-Clixml or ConvertFrom-Json; each of several gets a chart of its own.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>
+    /// <para type="description">The percentiles to show, from 0 to 100 (100 is the slowest request, shown as Max).</para>
+    /// </summary>
+    [Parameter(Position = 0)]
+    [ValidateRange(0.0, 100.0)]
+    [ValidateCount(1, 100)]
+    public double[] Percentile { get; set; } = PercentileChart.DefaultPercentiles;
+
+    /// <summary>
+    /// <para type="description">Show the corrected latency (from each request's scheduled start under -RequestsPerSecond) instead of the plain latency.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Corrected { get; set; }
+
+    /// <summary>
+    /// <para type="description">The widest a line may be, in characters.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(PercentileChart.MinWidth, 1000)]
+    public int Width { get; set; } = PercentileChart.DefaultWidth;
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        SummaryMeasures? summary = SummaryInput.TryRead(InputObject, out string problem);
+        if (summary is null)
+        {
+            WriteError(SummaryInput.NotASummary(InputObject, problem));
+            return;
+        }
+
+        WriteObject(PercentileChart.Lines(summary.Histogram(Corrected), Percentile, Width, Corrected), enumerateCollection: true);
+    }
+}
