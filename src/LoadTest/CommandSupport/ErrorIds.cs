@@ -24,4 +24,15 @@ internal static class ErrorIds
     public const string PortInUse = "PortInUse";
     public const string InvalidDelayRange = "InvalidDelayRange";
     public const string TestServerNotFound = "TestServerNotFound";
+    public const string InvalidUriTemplate = "InvalidUriTemplate";
+    public const string InvalidBodyTemplate = "InvalidBodyTemplate";
+    public const string BodyConflict = "BodyConflict";
+    public const string InFileNotFound = "InFileNotFound";
+    public const string InFileTooLarge = "InFileTooLarge";
+    public const string InFileUnreadable = "InFileUnreadable";
+    public const string AuthenticationTokenNotSupplied = "AuthenticationTokenNotSupplied";
+    public const string AuthenticationCredentialNotSupplied = "AuthenticationCredentialNotSupplied";
+    public const string AuthenticationTokenConflict = "AuthenticationTokenConflict";
+    public const string AuthenticationNotSpecified = "AuthenticationNotSpecified";
+    public const string AllowUnencryptedAuthenticationRequired = "AllowUnencryptedAuthenticationRequired";
 }
