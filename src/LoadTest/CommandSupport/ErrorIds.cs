@@ -28,4 +28,15 @@ internal static class ErrorIds
     public const string RegressionDetected = "RegressionDetected";
     public const string JUnitWriteFailed = "JUnitWriteFailed";
     public const string HistogramWriteFailed = "HistogramWriteFailed";
+    public const string InvalidUriTemplate = "InvalidUriTemplate";
+    public const string InvalidBodyTemplate = "InvalidBodyTemplate";
+    public const string BodyConflict = "BodyConflict";
+    public const string InFileNotFound = "InFileNotFound";
+    public const string InFileTooLarge = "InFileTooLarge";
+    public const string InFileUnreadable = "InFileUnreadable";
+    public const string AuthenticationTokenNotSupplied = "AuthenticationTokenNotSupplied";
+    public const string AuthenticationCredentialNotSupplied = "AuthenticationCredentialNotSupplied";
+    public const string AuthenticationTokenConflict = "AuthenticationTokenConflict";
+    public const string AuthenticationNotSpecified = "AuthenticationNotSpecified";
+    public const string AllowUnencryptedAuthenticationRequired = "AllowUnencryptedAuthenticationRequired";
 }

@@ -19,30 +19,55 @@ internal sealed class RequestInputConverter
     private readonly HttpMethod _method;
     private readonly RequestPayload _payload;
     private readonly Dictionary<string, string> _headers;
+    private readonly Func<object?, ErrorRecord>? _refuseHttp;
 
-    private RequestInputConverter(HttpMethod method, RequestPayload payload, Dictionary<string, string> headers)
+    private RequestInputConverter(HttpMethod method, RequestPayload payload, Dictionary<string, string> headers, Func<object?, ErrorRecord>? refuseHttp)
     {
         _method = method;
         _payload = payload;
         _headers = headers;
+        _refuseHttp = refuseHttp;
     }
 
     public HttpMethod Method => _method;
 
+    /// <summary>Headers and body of every request; with a body template, each request takes <see cref="RequestPayload.ForIndex"/>.</summary>
     public RequestPayload Payload => _payload;
 
-    /// <summary>Validates the run-wide -Method, -Headers, -Body and -ContentType.</summary>
-    public static RequestInputConverter Create(string method, IDictionary? headers, object? cookie, object? body, string? contentType, out ErrorRecord? error)
+    /// <summary>Validates the run-wide -Method, -Headers, -Cookie, -Body (a string with {0} is a template) and -ContentType.</summary>
+    /// <param name="method">-Method.</param>
+    /// <param name="headers">-Headers; they win over <paramref name="userAgent"/> and <paramref name="authorization"/>.</param>
+    /// <param name="cookie">-Cookie.</param>
+    /// <param name="body">-Body, or the bytes of -InFile.</param>
+    /// <param name="contentType">-ContentType.</param>
+    /// <param name="userAgent">The User-Agent header; null for none.</param>
+    /// <param name="authorization">The Authorization header of -Authentication; null for none. Never put in a message.</param>
+    /// <param name="refuseHttp">The error for a plain http item when requests carry -Authentication; null when http is fine.</param>
+    /// <param name="error">What is wrong, or null.</param>
+    public static RequestInputConverter Create(
+        string method,
+        IDictionary? headers,
+        object? cookie,
+        object? body,
+        string? contentType,
+        string? userAgent,
+        string? authorization,
+        Func<object?, ErrorRecord>? refuseHttp,
+        out ErrorRecord? error)
     {
         var headerMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         byte[]? bodyBytes = null;
+        IndexTemplate? bodyTemplate = null;
         HttpMethod httpMethod = HttpMethod.Get;
         error = TryParseMethod(method, method, out httpMethod)
             ?? AddHeaders(headers, headers, headerMap)
             ?? AddCookie(cookie, headerMap)
-            ?? TryGetBody(body, body, out bodyBytes);
-        var payload = new RequestPayload(ToList(headerMap), bodyBytes, contentType);
-        return new RequestInputConverter(httpMethod, payload, headerMap);
+            ?? AddDefault("User-Agent", userAgent, userAgent, headerMap)
+            ?? AddDefault("Authorization", authorization, "Authorization", headerMap)
+            ?? TryGetBodyTemplate(body, out bodyTemplate)
+            ?? (bodyTemplate is null ? TryGetBody(body, body, out bodyBytes) : null);
+        var payload = new RequestPayload(ToList(headerMap), bodyBytes, contentType, bodyTemplate);
+        return new RequestInputConverter(httpMethod, payload, headerMap, refuseHttp);
     }
 
     /// <summary>Validates an absolute http or https URI.</summary>
@@ -65,8 +90,15 @@ internal sealed class RequestInputConverter
             uri = null;
             bool relative = Uri.TryCreate(text, UriKind.Relative, out _);
             return Error(ErrorIds.InvalidUri, ErrorCategory.InvalidArgument, target, relative
-                ? $"The URI '{text}' is relative. Give an absolute http or https URI, such as http://127.0.0.1:8080/path."
+                ? RelativeMessage(text)
                 : $"The URI '{text}' is not a valid URI.");
+        }
+
+        if (uri.IsFile && !text.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            // On Linux and macOS System.Uri reads "/rel" as the file path file:///rel; what was meant is a relative URI.
+            uri = null;
+            return Error(ErrorIds.InvalidUri, ErrorCategory.InvalidArgument, target, RelativeMessage(text));
         }
 
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
@@ -77,6 +109,15 @@ internal sealed class RequestInputConverter
         }
 
         return null;
+    }
+
+    /// <summary>Parses -Uri as a template ({0} is the request index, {{ and }} are braces).</summary>
+    public static ErrorRecord? TryParseUriTemplate(string text, out IndexTemplate? template)
+    {
+        string? problem = IndexTemplate.TryParse(text, out template);
+        return problem is null
+            ? null
+            : Error(ErrorIds.InvalidUriTemplate, ErrorCategory.InvalidArgument, text, $"The -Uri template '{text}' is not valid: {problem}. Write a literal brace in a URI as %7B or %7D.");
     }
 
     /// <summary>Converts one pipeline item; <paramref name="index"/> is its input position.</summary>
@@ -91,10 +132,10 @@ internal sealed class RequestInputConverter
 
         if (value is string || value is Uri)
         {
-            ErrorRecord? uriError = TryParseUri(value, input, out Uri? uri);
+            ErrorRecord? uriError = TryParseUri(value, input, out Uri? uri) ?? RefuseHttp(uri!, input);
             if (uriError is null)
             {
-                spec = new RequestSpec(index, _method, uri!, _payload);
+                spec = new RequestSpec(index, _method, uri!, _payload.ForIndex(index));
             }
 
             return uriError;
@@ -106,7 +147,7 @@ internal sealed class RequestInputConverter
             return Error(ErrorIds.MissingUri, ErrorCategory.InvalidData, input, "The input object has no Uri property, or it is empty. Give each item a Uri (for example a Uri column in the CSV).");
         }
 
-        ErrorRecord? error = TryParseUri(uriValue, input, out Uri? rowUri);
+        ErrorRecord? error = TryParseUri(uriValue, input, out Uri? rowUri) ?? RefuseHttp(rowUri!, input);
         if (error is not null)
         {
             return error;
@@ -143,10 +184,11 @@ internal sealed class RequestInputConverter
                 return error;
             }
 
-            payload = new RequestPayload(ToList(headers), body, string.IsNullOrEmpty(contentType) ? _payload.ContentType : contentType);
+            // A row's own body is sent as it is; without one, the row keeps -Body, template or not.
+            payload = new RequestPayload(ToList(headers), body, string.IsNullOrEmpty(contentType) ? _payload.ContentType : contentType, hasBody ? null : _payload.BodyTemplate);
         }
 
-        spec = new RequestSpec(index, method, rowUri!, payload);
+        spec = new RequestSpec(index, method, rowUri!, payload.ForIndex(index));
         return null;
     }
 
@@ -275,6 +317,10 @@ internal sealed class RequestInputConverter
         return null;
     }
 
+    /// <summary>A header the run adds by itself (User-Agent, Authorization): -Headers wins, as in Invoke-WebRequest.</summary>
+    private static ErrorRecord? AddDefault(string name, string? value, object? target, Dictionary<string, string> into) =>
+        value is null || into.ContainsKey(name) ? null : AddHeader(name, value, target, into);
+
     private static ErrorRecord HeadersTypeError(object? target) =>
         Error(ErrorIds.UnsupportedHeadersType, ErrorCategory.InvalidType, target, "Headers must be a hashtable (or dictionary), or a JSON object string such as {\"X-Id\":\"1\"}.");
 
@@ -293,6 +339,27 @@ internal sealed class RequestInputConverter
 
         return builder.ToString();
     }
+
+    /// <summary>A string -Body with a format item on {0} is a template, and must be a valid one; any other body is sent as it is.</summary>
+    private static ErrorRecord? TryGetBodyTemplate(object? body, out IndexTemplate? template)
+    {
+        template = null;
+        if (Unwrap(body) is not string text || !IndexTemplate.LooksLikeTemplate(text))
+        {
+            return null;
+        }
+
+        string? problem = IndexTemplate.TryParse(text, out template);
+        return problem is null
+            ? null
+            : Error(ErrorIds.InvalidBodyTemplate, ErrorCategory.InvalidArgument, text, $"-Body has {{0}}, so it is a template, but {problem}. For example -Body '{{{{\"id\":{{0}}}}}}' sends {{\"id\":0}}, {{\"id\":1}}, ...");
+    }
+
+    private static string RelativeMessage(string text) =>
+        $"The URI '{text}' is relative. Give an absolute http or https URI, such as http://127.0.0.1:8080/path.";
+
+    private ErrorRecord? RefuseHttp(Uri uri, object? target) =>
+        _refuseHttp is not null && uri.Scheme == Uri.UriSchemeHttp ? _refuseHttp(target) : null;
 
     private static ErrorRecord? TryGetBody(object? body, object? target, out byte[]? bytes)
     {

@@ -25,10 +25,12 @@ internal sealed class RunPlan
     };
 
     private readonly IDictionary<string, object> _bound;
+    private readonly Func<object?, ErrorRecord>? _refuseHttp;
 
     private RunPlan(InvokeBoundedRequestCommand command, RequestInputConverter converter, RequestEngineOptions options)
     {
         _bound = command.MyInvocation.BoundParameters;
+        _refuseHttp = command.NeedsEncryption ? command.UnencryptedAuthenticationError : null;
         Converter = converter;
         Options = options;
         Uri = command.Uri;
@@ -99,7 +101,23 @@ internal sealed class RunPlan
     {
         plan = null;
         IDictionary<string, object> bound = command.MyInvocation.BoundParameters;
-        RequestInputConverter converter = RequestInputConverter.Create(command.Method, command.Headers, command.Cookie, command.Body, command.ContentType, out ErrorRecord? error);
+        object? body = null;
+        ErrorRecord? error = command.TryResolveAuthorization(out string? authorization) ?? command.TryResolveBody(out body);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        RequestInputConverter converter = RequestInputConverter.Create(
+            command.Method,
+            command.Headers,
+            command.Cookie,
+            body,
+            command.ContentType,
+            command.ResolveUserAgent(),
+            authorization,
+            command.NeedsEncryption ? command.UnencryptedAuthenticationError : null,
+            out error);
         if (error is not null)
         {
             return error;
@@ -124,7 +142,8 @@ internal sealed class RunPlan
 
         int throttleLimit = command.ThrottleLimit;
         int connections = command.MaxConnections > 0 ? Math.Min(command.MaxConnections, throttleLimit) : throttleLimit;
-        bool serverHere = System.Uri.TryCreate(command.Uri.Replace("{0}", "0", StringComparison.Ordinal), UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
+        string first = IndexTemplate.TryParse(command.Uri, out IndexTemplate? template) is null ? template!.Format(command.StartIndex) : command.Uri;
+        bool serverHere = System.Uri.TryCreate(first, UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
         string? capped = null;
         if (ResourceLimits.FitConnections(connections, serverHere) is int fits && fits < connections)
         {
@@ -172,17 +191,29 @@ internal sealed class RunPlan
         return null;
     }
 
-    /// <summary>The requests of -Uri, or the error that says why its template is not a URI.</summary>
+    /// <summary>The requests of -Uri, or the error that says why its template is not a URI, or may not be sent.</summary>
     public ErrorRecord? TryCreateSource(out UriTemplateSource? source)
     {
         source = null;
+        ErrorRecord? error = RequestInputConverter.TryParseUriTemplate(Uri, out IndexTemplate? template);
+        if (error is not null)
+        {
+            return error;
+        }
 
-        // Validate with index 0 substituted, so a template such as http://host/item/{0} is checked as a real URI.
-        string probe = Uri.Replace("{0}", "0", StringComparison.Ordinal);
-        ErrorRecord? error = RequestInputConverter.TryParseUri(probe, Uri, out _);
+        // Check the URIs of the first and the last index, so that a template such as http://host/item/{0} is
+        // checked as a real URI, and one whose index runs into the host or port fails here, not on a request.
+        long last = Count - 1 > long.MaxValue - StartIndex ? long.MaxValue : StartIndex + Count - 1;
+        error = RequestInputConverter.TryParseUri(template!.Format(StartIndex), Uri, out Uri? firstUri)
+            ?? (template.HasIndex ? RequestInputConverter.TryParseUri(template.Format(last), Uri, out _) : null);
+        if (error is null && _refuseHttp is not null && firstUri!.Scheme == System.Uri.UriSchemeHttp)
+        {
+            error = _refuseHttp(Uri);
+        }
+
         if (error is null)
         {
-            source = new UriTemplateSource(Uri, StartIndex, Count, Converter.Method, Converter.Payload);
+            source = new UriTemplateSource(template, StartIndex, Count, Converter.Method, Converter.Payload);
         }
 
         return error;
@@ -215,6 +246,13 @@ internal sealed class RunPlan
                 // Switches travel as booleans: a deserialized SwitchParameter does not bind back.
                 parameters[entry.Key] = entry.Value is SwitchParameter flag ? flag.IsPresent : entry.Value;
             }
+        }
+
+        if (parameters.ContainsKey("InFile"))
+        {
+            // The file is here, not on the sessions' machines: its bytes, read once, travel as -Body.
+            parameters.Remove("InFile");
+            parameters["Body"] = Converter.Payload.Body;
         }
 
         parameters["Count"] = count;

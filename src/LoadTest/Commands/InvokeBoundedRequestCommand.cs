@@ -37,7 +37,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     }
 
     /// <summary>
-    /// <para type="description">The absolute http or https URI to request. With -Count, every "{0}" in it becomes the request index.</para>
+    /// <para type="description">The absolute http or https URI to request. With -Count, every "{0}" in it becomes the request index, with any .NET format as in -f ("{0:D5}", "{0:X}"); write other braces doubled.</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]

@@ -6,33 +6,60 @@ using System.Net.Http.Headers;
 namespace LoadTest.Engine;
 
 /// <summary>
-/// Headers and body of a request, validated once and reused by every request that carries them.
+/// Headers and body of a request, validated once and reused by every request that carries them. A body
+/// template (-Body with {0}) gives each request a payload of its own that shares everything but the body,
+/// so the HTTP/1.1 header block is still encoded once per run.
 /// </summary>
 internal sealed class RequestPayload
 {
     public static readonly RequestPayload Empty = new(Array.Empty<KeyValuePair<string, string>>(), null, null);
 
-    public RequestPayload(IReadOnlyList<KeyValuePair<string, string>> headers, byte[]? body, string? contentType)
+    private readonly Lazy<byte[]?> _http1HeaderBlock;
+
+    /// <param name="headers">The headers, validated.</param>
+    /// <param name="body">The body; ignored when <paramref name="bodyTemplate"/> is given.</param>
+    /// <param name="contentType">The Content-Type of the body.</param>
+    /// <param name="bodyTemplate">A body in which {0} becomes each request's index; null for one body for all.</param>
+    public RequestPayload(IReadOnlyList<KeyValuePair<string, string>> headers, byte[]? body, string? contentType, IndexTemplate? bodyTemplate = null)
     {
         Headers = headers;
-        Body = body;
+        BodyTemplate = bodyTemplate is { HasIndex: true } ? bodyTemplate : null;
+        Body = bodyTemplate is null ? body : (BodyTemplate is null ? bodyTemplate.FormatUtf8(0) : null);
         ContentType = contentType;
         _http1HeaderBlock = new Lazy<byte[]?>(EncodeHttp1HeaderBlock, System.Threading.LazyThreadSafetyMode.PublicationOnly);
     }
 
+    /// <summary>One request's payload from a template payload: its own body, everything else shared.</summary>
+    private RequestPayload(RequestPayload template, byte[] body)
+    {
+        Headers = template.Headers;
+        Body = body;
+        ContentType = template.ContentType;
+        _http1HeaderBlock = template._http1HeaderBlock;
+    }
+
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
+    /// <summary>The body; null without one, and on a template payload (see <see cref="ForIndex"/>).</summary>
     public byte[]? Body { get; }
 
     public string? ContentType { get; }
 
+    /// <summary>The body template whose {0} is the request index; null when every request sends <see cref="Body"/>.</summary>
+    public IndexTemplate? BodyTemplate { get; }
+
     /// <summary>
-    /// The headers, Content-Type and Content-Length as HTTP/1.1 text, written once for every request
-    /// that carries this payload; null when a header needs HttpClient (Host, framing, non-ASCII values).
+    /// The headers and Content-Type as HTTP/1.1 text, written once for every request that carries this
+    /// payload (Content-Length is each request's own); null when a header needs HttpClient (Host, framing,
+    /// non-ASCII values).
     /// </summary>
     public byte[]? Http1HeaderBlock => _http1HeaderBlock.Value;
 
-    private readonly Lazy<byte[]?> _http1HeaderBlock;
+    /// <summary>True when a request with this payload has a body, perhaps empty, and so a Content-Length.</summary>
+    public bool HasContent => Body is not null || ContentType is not null;
+
+    /// <summary>The payload of the request with this index: this one, unless the body is a template.</summary>
+    public RequestPayload ForIndex(long index) => BodyTemplate is null ? this : new RequestPayload(this, BodyTemplate.FormatUtf8(index));
 
     /// <param name="method">The method.</param>
     /// <param name="uri">The target.</param>
@@ -102,11 +129,6 @@ internal sealed class RequestPayload
             }
 
             text.Append("Content-Type: ").Append(ContentType).Append("\r\n");
-        }
-
-        if (Body is not null || ContentType is not null)
-        {
-            text.Append("Content-Length: ").Append((Body?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\r\n");
         }
 
         return System.Text.Encoding.ASCII.GetBytes(text.ToString());

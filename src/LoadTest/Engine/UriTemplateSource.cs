@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,33 +7,37 @@ using System.Threading.Tasks;
 namespace LoadTest.Engine;
 
 /// <summary>
-/// The requests of -Uri with -Count, made one at a time as workers ask for them: every "{0}" in the
-/// template becomes the request index. Nothing is allocated ahead, so a count of 10^8 costs no memory.
+/// The requests of -Uri with -Count, made one at a time as workers ask for them: the template's {0}
+/// (with any .NET format, such as {0:D5}) becomes the request index, in the URI and in a body template.
+/// Nothing is allocated ahead, so a count of 10^8 costs no memory.
 /// </summary>
 internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
 {
-    private const string Placeholder = "{0}";
-
-    private readonly string[] _parts;
+    private readonly IndexTemplate _template;
     private readonly Uri? _fixedUri;
     private readonly long _startIndex;
     private readonly long _count;
     private readonly HttpMethod _method;
     private readonly RequestPayload _payload;
 
-    public UriTemplateSource(string template, long startIndex, long count, HttpMethod method, RequestPayload payload)
+    /// <param name="template">The URI template, parsed; each URI it makes was checked to be absolute before the run.</param>
+    /// <param name="startIndex">The first index.</param>
+    /// <param name="count">How many requests.</param>
+    /// <param name="method">The method of every request.</param>
+    /// <param name="payload">Headers and body; a body template is filled in per index.</param>
+    public UriTemplateSource(IndexTemplate template, long startIndex, long count, HttpMethod method, RequestPayload payload)
     {
-        _parts = template.Split(Placeholder);
-        _fixedUri = _parts.Length == 1 ? new Uri(template, UriKind.Absolute) : null;
+        _template = template;
+        _fixedUri = template.HasIndex ? null : new Uri(template.Format(0), UriKind.Absolute);
         _startIndex = startIndex;
         _count = count;
         _method = method;
         _payload = payload;
     }
 
-    /// <summary>The URI for one index, used to validate the template before a run.</summary>
+    /// <summary>The URI for one index.</summary>
     public Uri UriFor(long index) =>
-        _fixedUri ?? new Uri(string.Join(index.ToString(CultureInfo.InvariantCulture), _parts), UriKind.Absolute);
+        _fixedUri ?? new Uri(_template.Format(index), UriKind.Absolute);
 
     public IAsyncEnumerator<RequestSpec> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         new Enumerator(this);
@@ -61,7 +64,7 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
             }
 
             long index = _next++;
-            _current = new RequestSpec(index, _source._method, _source.UriFor(index), _source._payload);
+            _current = new RequestSpec(index, _source._method, _source.UriFor(index), _source._payload.ForIndex(index));
             return new ValueTask<bool>(true);
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -22,7 +23,7 @@ internal sealed class Http1Client : IHttpTransport
 {
     private static readonly byte[] s_version = " HTTP/1.1\r\nHost: "u8.ToArray();
     private static readonly byte[] s_close = "Connection: close\r\n"u8.ToArray();
-    private static readonly byte[] s_emptyLength = "Content-Length: 0\r\n"u8.ToArray();
+    private static readonly byte[] s_contentLength = "Content-Length: "u8.ToArray();
 
     private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idle = new(StringComparer.Ordinal);
     private readonly RequestEngineOptions _options;
@@ -108,10 +109,14 @@ internal sealed class Http1Client : IHttpTransport
     {
         string method = spec.Method.Method;
         string target = uri.PathAndQuery;
-        byte[] block = spec.Payload.Http1HeaderBlock!;
-        bool emptyLength = spec.Payload.Body is null && spec.Payload.ContentType is null
-            && (spec.Method == HttpMethod.Post || spec.Method == HttpMethod.Put || spec.Method == HttpMethod.Patch);
-        int size = method.Length + target.Length + host.Length + s_version.Length + 2 + block.Length + s_close.Length + s_emptyLength.Length + 2;
+        RequestPayload payload = spec.Payload;
+        byte[] block = payload.Http1HeaderBlock!;
+
+        // Content-Length is written per request (a body template gives each request its own body); a POST,
+        // PUT or PATCH without a body still says 0, as HttpClient does.
+        bool hasLength = payload.HasContent
+            || spec.Method == HttpMethod.Post || spec.Method == HttpMethod.Put || spec.Method == HttpMethod.Patch;
+        int size = method.Length + target.Length + host.Length + s_version.Length + 2 + block.Length + s_close.Length + s_contentLength.Length + 20 + 2 + 2;
         byte[] buffer = connection.SendBuffer(size);
         int at = Encoding.ASCII.GetBytes(method, buffer);
         buffer[at++] = (byte)' ';
@@ -123,10 +128,14 @@ internal sealed class Http1Client : IHttpTransport
         buffer[at++] = (byte)'\n';
         block.CopyTo(buffer, at);
         at += block.Length;
-        if (emptyLength)
+        if (hasLength)
         {
-            s_emptyLength.CopyTo(buffer, at);
-            at += s_emptyLength.Length;
+            s_contentLength.CopyTo(buffer, at);
+            at += s_contentLength.Length;
+            (payload.Body?.Length ?? 0).TryFormat(buffer.AsSpan(at), out int digits, default, CultureInfo.InvariantCulture);
+            at += digits;
+            buffer[at++] = (byte)'\r';
+            buffer[at++] = (byte)'\n';
         }
 
         if (_options.DisableKeepAlive)
