@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('LoadTest.Format.ps1xml')
+    TypesToProcess       = @('LoadTest.Types.ps1xml')
     CmdletsToExport      = @(
         'Invoke-BoundedRequest'
         'Start-TestServer'

@@ -84,7 +84,7 @@ function Invoke-BuildTask {
     Get-ChildItem $publish -Filter '*.dll' |
         Where-Object Name -NotIn 'LoadTest.dll', 'System.Management.Automation.dll' |
         Copy-Item -Destination $dependencies
-    Copy-Item (Join-Path $publish 'LoadTest.Format.ps1xml'), $Manifest -Destination $ModuleOutput
+    Copy-Item (Join-Path $publish 'LoadTest.Format.ps1xml'), (Join-Path $publish 'LoadTest.Types.ps1xml'), $Manifest -Destination $ModuleOutput
     Invoke-DocsTask
     Write-Host "Module written to $ModuleOutput"
 }

@@ -96,9 +96,11 @@ Describe 'Invoke-BoundedRequest -Session over SSH on loopback' {
     }
 
     It 'gives every session its own range of indexes' {
-        $out = Invoke-BoundedRequest -Session $sessions -Uri "$($server.Uri)range/{0}" -Count 100 -StartIndex 1000 -Output All -RemoteModule $modulePath
+        $out = Invoke-BoundedRequest -Session $sessions -Uri "$($server.Uri)range/{0}" -Count 100 -StartIndex 1000 -Output All -RemoteModule $modulePath -InformationVariable info
         $results = @($out | Where-Object { $_.PSObject.Properties['ElapsedMs'] })
-        $summary = $out | Where-Object { $_ -is [LoadTest.RunSummary] }
+        # With the results in the pipeline, the merged summary goes to the information stream, not among them.
+        @($out).Count | Should -Be 100
+        $summary = $info.MessageData | Where-Object { $_ -is [LoadTest.RunSummary] }
         $results.Count | Should -Be 100
         ($results.Index | Sort-Object -Unique) -join ',' | Should -Be ((1000..1099) -join ',')
         $summary.Count | Should -Be 100

@@ -18,7 +18,8 @@ internal sealed class RemoteFanOut : IDisposable
     private const string RemoteScript = @"
 param([string] $Module, [hashtable] $Parameters)
 if (-not (Get-Command Invoke-BoundedRequest -ErrorAction Ignore)) { Import-Module $Module -ErrorAction Stop }
-Invoke-BoundedRequest @Parameters";
+Invoke-BoundedRequest @Parameters -SummaryVariable loadTestSummary
+$loadTestSummary";
 
     private readonly List<(string Name, PowerShell Shell, IAsyncResult Pending, PSDataCollection<PSObject> Output)> _runs = new();
     private int _stopped;
@@ -50,10 +51,10 @@ Invoke-BoundedRequest @Parameters";
     }
 
     /// <summary>
-    /// Waits for every session; hands out their results (with -Output) and their errors, then the merged
-    /// summary. Runs on the pipeline thread.
+    /// Waits for every session; hands out their results (with -Output) and their errors, and returns the
+    /// merged summary. Runs on the pipeline thread.
     /// </summary>
-    public void Complete(Action<object> onOutput, Action<ErrorRecord> onError)
+    public RunSummary? Complete(Action<object> onOutput, Action<ErrorRecord> onError)
     {
         var merger = new SummaryBuilder();
         foreach (var run in _runs)
@@ -93,10 +94,7 @@ Invoke-BoundedRequest @Parameters";
             }
         }
 
-        if (merger.Inputs > 0)
-        {
-            onOutput(new RunSummary(merger));
-        }
+        return merger.Inputs > 0 ? new RunSummary(merger) : null;
     }
 
     /// <summary>Stops every session's run. Safe from any thread.</summary>

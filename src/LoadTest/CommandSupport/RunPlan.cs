@@ -35,7 +35,9 @@ internal sealed class RunPlan
         Options = options;
         Uri = command.Uri;
         StartIndex = command.StartIndex;
-        Output = Has(nameof(command.Output)) ? command.Output : (command.Summary ? ResultOutput.None : ResultOutput.All);
+        // With -Session the merged summary is the answer: results only when -Output asks for them.
+        bool sessions = command.Session is not null;
+        Output = Has(nameof(command.Output)) ? command.Output : (command.Summary || sessions ? ResultOutput.None : ResultOutput.All);
         WritesSummary = command.Summary;
         CollectsSummary = command.Summary || command.SummaryVariable is not null;
         if (Has(nameof(command.MaxErrorCount)) || Has(nameof(command.MaxErrorRate)))
@@ -257,10 +259,11 @@ internal sealed class RunPlan
 
         parameters["Count"] = count;
         parameters["StartIndex"] = startIndex;
-        parameters["Summary"] = true;
+        // Each session's summary comes back last, by -SummaryVariable: never mixed into its results.
+        parameters["Summary"] = false;
 
         // Remote results come back only when asked for: the merged summary is the answer.
-        parameters["Output"] = (Has("Output") ? Output : ResultOutput.None).ToString();
+        parameters["Output"] = Output.ToString();
         return parameters;
     }
 

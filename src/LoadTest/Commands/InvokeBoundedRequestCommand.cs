@@ -20,21 +20,12 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private const string SessionSet = "Session";
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly Action<RequestResult> _onResult;
-    private readonly Action _onTick;
     private RunPlan? _plan;
     private RequestRun? _run;
     private RemoteFanOut? _fanOut;
     private ProgressView? _progress;
     private long _inputIndex;
     private bool _inputClosed;
-
-    /// <summary>Creates the command.</summary>
-    public InvokeBoundedRequestCommand()
-    {
-        _onResult = WriteObject;
-        _onTick = ReportProgress;
-    }
 
     /// <summary>
     /// <para type="description">The absolute http or https URI to request. With -Count, every "{0}" in it becomes the request index, with any .NET format as in -f ("{0:D5}", "{0:X}"); write other braces doubled.</para>
@@ -181,7 +172,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             return;
         }
 
-        if (!_run.Post(spec!, _onResult, _onTick))
+        if (!_run.Post(spec!, WriteObject, ReportProgress))
         {
             if (_run.IsCancellationRequested)
             {
@@ -195,7 +186,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The run takes no more input; items from position {index} on are not sent."));
         }
 
-        _run.DrainAvailable(_onResult);
+        _run.DrainAvailable(WriteObject);
         ReportProgress();
     }
 
@@ -204,7 +195,11 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     {
         if (_fanOut is not null)
         {
-            _fanOut.Complete(WriteObject, WriteError);
+            if (_fanOut.Complete(WriteObject, WriteError) is { } merged)
+            {
+                WriteSummary(merged);
+            }
+
             return;
         }
 
@@ -216,7 +211,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         _run.CompleteInput();
         try
         {
-            _run.DrainToEnd(_onResult, _onTick);
+            _run.DrainToEnd(WriteObject, ReportProgress);
         }
         catch (RequestEngineException ex)
         {
@@ -246,18 +241,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
 
         if (_plan!.WritesSummary)
         {
-            // With results in the pipeline too, the summary stays out of it (one type per stream, so Export-Csv
-            // gets no stray row): it goes to the information stream, the host, and -SummaryVariable.
-            RunSummary summary = _run.CreateSummary();
-            if (_plan.Output == ResultOutput.None)
-            {
-                WriteObject(summary);
-            }
-            else
-            {
-                WriteInformation(summary, new[] { nameof(RunSummary) });
-                Host.UI.WriteLine(summary.ToText());
-            }
+            WriteSummary(_run.CreateSummary());
         }
 
         if (_run.StopReason is { } reason)
@@ -287,6 +271,22 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         {
             Host.UI.WriteLine(summary?.ToText() ?? _run!.DescribeEnd());
         }
+    }
+
+    /// <summary>
+    /// With results in the pipeline too, the summary stays out of it (one type per stream, so Export-Csv gets
+    /// no stray row): it goes to the information stream and the host (and a local run's -SummaryVariable).
+    /// </summary>
+    private void WriteSummary(RunSummary summary)
+    {
+        if (_plan!.Output == ResultOutput.None)
+        {
+            WriteObject(summary);
+            return;
+        }
+
+        WriteInformation(summary, new[] { nameof(RunSummary) });
+        Host.UI.WriteLine(summary.ToText());
     }
 
     private void ReportProgress()

@@ -150,6 +150,12 @@ internal sealed class SummaryBuilder
         Span(start, start + (seconds >= 0 ? TimeSpan.FromSeconds(seconds) : summary.Duration("Elapsed")));
         foreach (ISummaryFields row in summary.Items("TimeSeries"))
         {
+            if (row.Text("Histogram") is not { Length: > 0 })
+            {
+                // A row that arrived as text (serialized too shallow) has nothing to merge.
+                continue;
+            }
+
             _series ??= new TimeSeriesBuilder(TimeSpan.FromSeconds(row.Number("IntervalSeconds", 1)));
             _series.AddRow(row);
         }
