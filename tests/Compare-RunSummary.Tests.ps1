@@ -6,24 +6,13 @@ BeforeAll {
 
     # A summary of known latencies: -Count requests of -Ms each (in groups), the first -Failed of them failed,
     # all started at one instant, so the run lasts as long as its slowest request.
-    function New-Summary {
-        param([hashtable[]] $Group, [int] $Failed = 0)
-        $start = [datetime]'2026-01-01T00:00:00'
-        $i = 0
-        foreach ($g in $Group) {
-            foreach ($n in 1..$g.Count) {
-                $i++
-                [pscustomobject]@{ ElapsedMs = $g.Ms; StatusCode = if ($i -le $Failed) { 500 } else { 200 }; Success = $i -gt $Failed; StartTime = $start }
-            }
-        }
-    }
 
     # 980 at 5 ms, 15 at 20 ms, 5 at 100 ms: P50 and P90 5.003, P99 20.015, P99.9 and max 100.031 (HDR bucket tops).
-    $baseline = New-Summary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 100 }) -Failed 5 | Merge-RunSummary
+    $baseline = New-KnownSummary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 100 }) -Failed 5
     # The same but the 15 take 30 ms (P99 30.015) and 20 failed.
-    $candidate = New-Summary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 30 }, @{ Count = 5; Ms = 100 }) -Failed 20 | Merge-RunSummary
+    $candidate = New-KnownSummary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 30 }, @{ Count = 5; Ms = 100 }) -Failed 20
     # Twice as slow at the top: the run lasts 200 ms, so half the rate.
-    $slower = New-Summary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 200 }) -Failed 5 | Merge-RunSummary
+    $slower = New-KnownSummary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 200 }) -Failed 5
 
     $measures = 'RequestsPerSecond', 'ErrorRate', 'P50Ms', 'P90Ms', 'P99Ms', 'P999Ms', 'MaxMs',
         'CorrectedP50Ms', 'CorrectedP90Ms', 'CorrectedP99Ms', 'CorrectedP999Ms', 'CorrectedMaxMs'

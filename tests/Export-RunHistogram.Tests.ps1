@@ -4,16 +4,9 @@ BeforeAll {
     $server = Start-TestServer -MaxDelayMs 30
     $base = $server.Uri.ToString()
 
-    # Results of known latencies, merged into a summary (see Compare-RunSummary.Tests.ps1).
-    function New-Summary([hashtable[]] $Group) {
-        $all = foreach ($g in $Group) {
-            foreach ($n in 1..$g.Count) { [pscustomobject]@{ ElapsedMs = $g.Ms; StatusCode = 200; Success = $true } }
-        }
-        $all | Merge-RunSummary
-    }
 
     # P99 is 20.015 (the top of 20 ms's bucket), and every percentile from 98.1 to 99.5 is that too.
-    $known = New-Summary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 100 })
+    $known = New-KnownSummary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 100 })
     $run = Invoke-BoundedRequest -Uri "${base}h/{0}" -Count 1000 -ThrottleLimit 20 -Summary
 
     # The rows of an .hgrm file: Value (ms), Percentile (0 to 1), TotalCount.

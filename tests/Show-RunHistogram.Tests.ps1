@@ -4,16 +4,9 @@ BeforeAll {
     $server = Start-TestServer -MaxDelayMs 30
     $base = $server.Uri.ToString()
 
-    # Results of known latencies, merged into a summary (see Compare-RunSummary.Tests.ps1).
-    function New-Summary([hashtable[]] $Group) {
-        $all = foreach ($g in $Group) {
-            foreach ($n in 1..$g.Count) { [pscustomobject]@{ ElapsedMs = $g.Ms; StatusCode = 200; Success = $true } }
-        }
-        $all | Merge-RunSummary
-    }
 
     # P50 to P95 5.003, P99 20.015, P99.9 and up 100.031.
-    $known = New-Summary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 100 })
+    $known = New-KnownSummary @(@{ Count = 980; Ms = 5 }, @{ Count = 15; Ms = 20 }, @{ Count = 5; Ms = 100 })
     $run = Invoke-BoundedRequest -Uri "${base}s/{0}" -Count 1000 -ThrottleLimit 20 -Summary
     $block = [char]0x2588
 }

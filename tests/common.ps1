@@ -141,3 +141,18 @@ function Stop-CannedServer($Server) {
     $Server.Listener.Stop()
     $Server.Job | Wait-Job -Timeout 15 | Remove-Job -Force
 }
+
+# A summary of known latencies: results made up in groups (@{ Count = 980; Ms = 5 }), the first -Failed of
+# them 500s, merged with Merge-RunSummary, so that every percentile is known in advance.
+function New-KnownSummary {
+    param([hashtable[]] $Group, [int] $Failed = 0)
+    $start = [datetime]'2026-01-01T00:00:00'
+    $i = 0
+    $results = foreach ($g in $Group) {
+        foreach ($n in 1..$g.Count) {
+            $i++
+            [pscustomobject]@{ ElapsedMs = $g.Ms; StatusCode = if ($i -le $Failed) { 500 } else { 200 }; Success = $i -gt $Failed; StartTime = $start }
+        }
+    }
+    $results | Merge-RunSummary
+}
