@@ -63,9 +63,11 @@ Describe 'The time series of a summary' {
         $rows | Export-Csv $file
         $back = Import-Csv $file
         $back.Count | Should -Be $rows.Count
-        [long]$back[0].Completed | Should -Be $rows[0].Completed
-        $back[0].StatusCodeCounts | Should -Be $rows[0].StatusCodeCounts
-        $back[0].StatusCodeCounts | Should -Match '^(\d{3}=\d+)(; \d{3}=\d+)*$'
+        # The first interval may hold only starts (the run can begin just before a boundary): check a row with answers.
+        $i = [array]::FindIndex([object[]]$rows, [Predicate[object]] { param($r) $r.Completed -gt 0 })
+        [long]$back[$i].Completed | Should -Be $rows[$i].Completed
+        $back[$i].StatusCodeCounts | Should -Be $rows[$i].StatusCodeCounts
+        $back[$i].StatusCodeCounts | Should -Match '^(\d{3}=\d+)(; \d{3}=\d+)*$'
     }
 
     It 'survives Export-Clixml and ConvertTo-Json, merging back to the same rows' {

@@ -45,7 +45,7 @@ internal sealed class RequestRun : IDisposable
         SummaryBuilder? summary = null;
         if (collectStatistics)
         {
-            summary = new SummaryBuilder(options.SeriesInterval) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = options.RequestsPerSecond };
+            summary = new SummaryBuilder(options.SeriesInterval, scheduled: options.RequestsPerSecond > 0) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = options.RequestsPerSecond };
             summary.StartAt(Clock.StartTime);
             summary.Plan(options.RequestsPerSecond);
         }

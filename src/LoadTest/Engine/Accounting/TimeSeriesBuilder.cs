@@ -32,8 +32,13 @@ internal sealed class TimeSeriesBuilder
     private Row? _lastRow;
     private double _plannedRate;
 
-    public TimeSeriesBuilder(TimeSpan interval)
+    private readonly bool _scheduled;
+
+    /// <param name="interval">The first interval of the rows.</param>
+    /// <param name="scheduled">False when every corrected latency equals the latency (no rate schedule): it is recorded once.</param>
+    public TimeSeriesBuilder(TimeSpan interval, bool scheduled = true)
     {
+        _scheduled = scheduled;
         _intervalTicks = Math.Max(TimeSpan.TicksPerMillisecond, interval.Ticks);
     }
 
@@ -69,7 +74,7 @@ internal sealed class TimeSeriesBuilder
             row.CountStatus(result.StatusCode, 1);
         }
 
-        Live(row, end).Record(result.ElapsedMs, result.CorrectedElapsedMs, _spare);
+        Live(row, end).Record(result.ElapsedMs, _scheduled ? result.CorrectedElapsedMs : double.NaN, _spare);
         Coarsen();
     }
 
@@ -117,9 +122,9 @@ internal sealed class TimeSeriesBuilder
             started += row.Started;
             completed += row.Completed;
             HistogramBase latency = row.Latency();
-            HistogramBase corrected = row.CorrectedLatency();
+            HistogramBase corrected = _scheduled ? row.CorrectedLatency() : latency;
             string latencyCode = row.LatencyCode ?? LatencyHistogram.Encode(latency);
-            string correctedCode = row.CorrectedCode ?? LatencyHistogram.Encode(corrected);
+            string correctedCode = _scheduled ? row.CorrectedCode ?? LatencyHistogram.Encode(corrected) : latencyCode;
             rows.Add(new TimeSeriesRow(
                 new DateTime(pair.Key, DateTimeKind.Utc),
                 (double)_intervalTicks / TimeSpan.TicksPerSecond,
@@ -331,7 +336,10 @@ internal sealed class TimeSeriesBuilder
         {
             Revive(spare);
             LatencyHistogram.Record(_latency!, elapsedMs);
-            LatencyHistogram.Record(_corrected!, correctedMs);
+            if (!double.IsNaN(correctedMs))
+            {
+                LatencyHistogram.Record(_corrected!, correctedMs);
+            }
         }
 
         public void Add(HistogramBase latency, HistogramBase corrected, Stack<LongHistogram> spare)
