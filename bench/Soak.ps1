@@ -17,17 +17,21 @@ $server = Start-TestServer -FaultPercent $FaultPercent -FaultKind Status503, Dro
 $self = [Diagnostics.Process]::GetCurrentProcess()
 $sampler = Start-RssSampler $SampleSeconds
 try {
-    $summary = Invoke-BoundedRequest -Uri "$($server.Uri)soak/{0}" -Count $Count -ThrottleLimit $ThrottleLimit -Summary -Output Failed |
-        ForEach-Object -Begin { $failedSeen = 0 } -Process {
-            if ($_ -is [LoadTest.RunSummary]) { $_ } else { $failedSeen++ }
-        }
+    # With -Output Failed the pipeline carries only the failures; the summary comes by -SummaryVariable.
+    $failedSeen = 0
+    Invoke-BoundedRequest -Uri "$($server.Uri)soak/{0}" -Count $Count -ThrottleLimit $ThrottleLimit -Summary -Output Failed -SummaryVariable summary 6>$null |
+        ForEach-Object { $failedSeen++ }
+    $received = $server.ReceivedCount
+    $faults = $server.FaultCount
 }
 finally {
     $samples = Stop-RssSampler $sampler
     $server | Stop-TestServer
 }
 $self.Refresh()
-$exact = $summary.Count -eq $Count -and $failedSeen -eq $summary.Failed
+# Every request on the wire is an attempt: the server's count equals the results plus their retries and replays.
+$attempts = $summary.Count + $summary.Retries
+$exact = $summary.Count -eq $Count -and $failedSeen -eq $summary.Failed -and $received -eq $attempts
 $rss = @($samples | ForEach-Object RssMB)
 $half = [int][Math]::Floor($rss.Count / 2)
 $firstHalfPeak = ($rss | Select-Object -First ([Math]::Max(1, $half)) | Measure-Object -Maximum).Maximum
@@ -41,6 +45,8 @@ $lines = @(
     '|---|---:|'
     "| results (summary Count) | $('{0:N0}' -f $summary.Count) |"
     "| failed results streamed / summary Failed | $('{0:N0}' -f $failedSeen) / $('{0:N0}' -f $summary.Failed) |"
+    "| requests the server received / attempts counted (Count + Retries) | $('{0:N0}' -f $received) / $('{0:N0}' -f $attempts) |"
+    "| connections dropped or reset on purpose / failed requests / replays and retries counted | $('{0:N0}' -f $faults) / $('{0:N0}' -f $summary.Failed) / $('{0:N0}' -f $summary.Retries) |"
     "| count exact | $exact |"
     "| error kinds | $(($summary.ErrorKindCounts.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) -join ', ') |"
     "| elapsed | $('{0:N1}' -f $summary.ElapsedSeconds) s ($('{0:N0}' -f $summary.RequestsPerSecond) req/s) |"
