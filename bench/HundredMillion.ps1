@@ -15,8 +15,9 @@ $sampler = Start-RssSampler $SampleSeconds
 $self = [Diagnostics.Process]::GetCurrentProcess()
 $cpu = $self.TotalProcessorTime
 try {
-    $summary = Invoke-BoundedRequest -Uri "http://127.0.0.1:$($nginx.Port)/item/{0}" -Count $Count -ThrottleLimit $ThrottleLimit -Summary -Output Failed |
-        Where-Object { $_ -is [LoadTest.RunSummary] }
+    # The failures go down the pipeline and are dropped; the summary comes by -SummaryVariable.
+    Invoke-BoundedRequest -Uri "http://127.0.0.1:$($nginx.Port)/item/{0}" -Count $Count -ThrottleLimit $ThrottleLimit -Summary -Output Failed -SummaryVariable summary 6>$null |
+        Out-Null
 }
 finally {
     $samples = Stop-RssSampler $sampler
