@@ -17,6 +17,7 @@
         'Get-TestServer'
         'Assert-RunSummary'
         'Merge-RunSummary'
+        'Export-RunResult'
         'Compare-RunSummary'
         'Export-RunHistogram'
         'Show-RunHistogram'

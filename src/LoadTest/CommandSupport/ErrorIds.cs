@@ -15,6 +15,8 @@ internal static class ErrorIds
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
     public const string InvalidStatusCode = "InvalidStatusCode";
     public const string InvalidDuration = "InvalidDuration";
+    public const string ResultWriteFailed = "ResultWriteFailed";
+    public const string NotARequestResult = "NotARequestResult";
     public const string InvalidInterval = "InvalidInterval";
     public const string ErrorBudgetExceeded = "ErrorBudgetExceeded";
     public const string ThresholdFailed = "ThresholdFailed";
