@@ -415,6 +415,25 @@ Describe 'Invoke-BoundedRequest progress' {
         }
     }
 
+    It 'shows the rate against its target, P50 and P99 of the last interval, and failures by kind' {
+        $ps = New-ModulePowerShell
+        try {
+            $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "${base}flaky/50?i={0}").
+                AddParameter('Count', 60).AddParameter('RequestsPerSecond', 20).AddParameter('Interval', 0.25).AddParameter('Summary')
+            $summary = $ps.Invoke()
+            $lines = @($ps.Streams.Progress | Where-Object RecordType -EQ 'Processing' | ForEach-Object StatusDescription)
+            $lines.Count | Should -BeGreaterOrEqual 4
+            $lines | ForEach-Object { $_ | Should -Match '^[\d,]+ / 60 done, [\d,]+ req/s \(target 20\)' }
+            $late = $lines[-1]
+            $late | Should -Match ', P50 [\d.,]+ ms, P99 [\d.,]+ ms, \d+ in flight, \d+ failed'
+            $summary[0].Failed | Should -BeGreaterThan 0
+            @($lines | Where-Object { $_ -match 'failed \(HttpError \d+\)$' }).Count | Should -BeGreaterThan 0
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
     It 'writes no progress under $ProgressPreference = SilentlyContinue' {
         $ps = New-ModulePowerShell
         try {

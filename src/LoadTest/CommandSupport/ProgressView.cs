@@ -52,9 +52,13 @@ internal sealed class ProgressView
         string done = _total > 0
             ? string.Create(CultureInfo.CurrentCulture, $"{completed:N0} / {_total:N0}")
             : string.Create(CultureInfo.CurrentCulture, $"{completed:N0}");
+        (string failures, (double P50Ms, double P99Ms)? latency) = run.Glance();
+        string target = run.TargetRequestsPerSecond > 0 ? string.Create(CultureInfo.CurrentCulture, $" (target {run.TargetRequestsPerSecond:N0})") : string.Empty;
+        string recent = latency is { } l ? string.Create(CultureInfo.CurrentCulture, $", P50 {l.P50Ms:N1} ms, P99 {l.P99Ms:N1} ms") : string.Empty;
+        string kinds = failures.Length > 0 ? $" ({failures.Replace('=', ' ')})" : string.Empty;
         var record = new ProgressRecord(0, Activity, string.Create(
             CultureInfo.CurrentCulture,
-            $"{done} done, {_rate:N0} req/s, {run.InFlight:N0} in flight, {run.Failed:N0} failed"));
+            $"{done} done, {_rate:N0} req/s{target}{recent}, {run.InFlight:N0} in flight, {run.Failed:N0} failed{kinds}"));
         if (_total > 0)
         {
             record.PercentComplete = (int)Math.Min(100, completed * 100 / _total);

@@ -174,6 +174,12 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
+    /// <summary>The scheduled rate; 0 without a schedule.</summary>
+    public double TargetRequestsPerSecond => _options.RequestsPerSecond;
+
+    /// <summary>Failures by kind and P50/P99 of the last interval, for a progress line (empty and null without a summary).</summary>
+    public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
+
     /// <summary>How the run ended, in one line, for -Verbose.</summary>
     public string DescribeEnd()
     {

@@ -87,6 +87,23 @@ internal sealed class RunAccounting
         return false;
     }
 
+    /// <summary>
+    /// What a progress line shows beyond the counts: failures by kind, and P50/P99 of the last interval.
+    /// Empty and null when the run keeps no summary.
+    /// </summary>
+    public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance()
+    {
+        if (_summary is null)
+        {
+            return (string.Empty, null);
+        }
+
+        lock (_lock)
+        {
+            return (_summary.ErrorKindCounts().ToString(), _summary.LastInterval());
+        }
+    }
+
     /// <summary>The summary of the results counted so far.</summary>
     public RunSummary CreateSummary(string? stopReason, ScheduleCounters schedule)
     {

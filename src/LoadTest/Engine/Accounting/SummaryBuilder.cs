@@ -68,6 +68,9 @@ internal sealed class SummaryBuilder
     /// <summary>Requests of the schedule that were never sent because the run ended first.</summary>
     public long Dropped { get; set; }
 
+    /// <summary>P50 and P99 (ms) of the last ended interval of the time series; null without one.</summary>
+    public (double P50Ms, double P99Ms)? LastInterval() => _series?.LastInterval(DateTime.UtcNow.Ticks);
+
     /// <summary>The rate a schedule asks for, shown in every row of the time series.</summary>
     public void Plan(double requestsPerSecond) => _series?.Plan(requestsPerSecond);
 

@@ -111,6 +111,28 @@ internal sealed class TimeSeriesBuilder
         Coarsen();
     }
 
+    /// <summary>P50 and P99 (ms) of the last interval that has ended and had answers; null before there is one.</summary>
+    public (double P50Ms, double P99Ms)? LastInterval(long nowUtcTicks)
+    {
+        long current = nowUtcTicks - (nowUtcTicks % _intervalTicks);
+        Row? last = null;
+        foreach (KeyValuePair<long, Row> pair in _rows)
+        {
+            if (pair.Key < current && pair.Value.Completed > 0)
+            {
+                last = pair.Value;
+            }
+        }
+
+        if (last is null)
+        {
+            return null;
+        }
+
+        LatencyStats stats = LatencyStats.FromHistogram(last.Latency());
+        return (stats.P50Ms, stats.P99Ms);
+    }
+
     public List<TimeSeriesRow> ToRows()
     {
         var rows = new List<TimeSeriesRow>(_rows.Count);
