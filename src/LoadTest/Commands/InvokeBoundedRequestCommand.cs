@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using LoadTest.CommandSupport;
@@ -24,6 +23,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private RequestRun? _run;
     private RemoteFanOut? _fanOut;
     private ProgressView? _progress;
+    private RunSummary? _summary;
     private long _inputIndex;
     private bool _inputClosed;
 
@@ -183,7 +183,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
 
             // The run takes no more: its -Duration is over, or it was stopped. Later items are not sent.
             _inputClosed = true;
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The run takes no more input; items from position {index} on are not sent."));
+            WriteVerbose(RequestRun.DescribeClosedInput(index));
         }
 
         _run.DrainAvailable(WriteObject);
@@ -241,7 +241,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
 
         if (_plan!.WritesSummary)
         {
-            WriteSummary(_run.CreateSummary());
+            WriteSummary(_summary!);
         }
 
         if (_run.StopReason is { } reason)
@@ -258,10 +258,10 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         _fanOut?.Stop();
     }
 
-    /// <summary>Fills -SummaryVariable; after Ctrl+C, when the pipeline takes nothing more, also shows the run on the host, as other load testers do.</summary>
+    /// <summary>Builds the summary once and fills -SummaryVariable; after Ctrl+C, when the pipeline takes nothing more, also shows the run on the host.</summary>
     private void PublishSummaryVariable(bool stopped)
     {
-        RunSummary? summary = _plan!.CollectsSummary ? _run!.CreateSummary() : null;
+        RunSummary? summary = _plan!.CollectsSummary ? _summary ??= _run!.CreateSummary() : null;
         if (SummaryVariable is not null)
         {
             SessionState.PSVariable.Set(SummaryVariable, summary);

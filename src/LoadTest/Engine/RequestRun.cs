@@ -180,6 +180,10 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Failures by kind and P50/P99 of the last interval, for a progress line (empty and null without a summary).</summary>
     public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
 
+    /// <summary>Why pipeline input from <paramref name="index"/> on is not sent, for -Verbose.</summary>
+    public static string DescribeClosedInput(long index) =>
+        string.Create(CultureInfo.InvariantCulture, $"The run takes no more input; items from position {index} on are not sent.");
+
     /// <summary>How the run ended, in one line, for -Verbose.</summary>
     public string DescribeEnd()
     {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text;
 using HdrHistogram;
 
 namespace LoadTest.Engine.Accounting;
@@ -324,18 +323,23 @@ internal sealed class TimeSeriesBuilder
         /// <summary>"200=97; 500=3": text that Export-Csv keeps as it is.</summary>
         public string FormatStatusCodes()
         {
-            var text = new StringBuilder();
+            var counts = new CountDictionary();
             foreach (KeyValuePair<int, long> pair in _statusCodes ?? new SortedDictionary<int, long>())
             {
-                text.Append(text.Length == 0 ? string.Empty : "; ").Append(pair.Key.ToString(CultureInfo.InvariantCulture)).Append('=').Append(pair.Value.ToString(CultureInfo.InvariantCulture));
+                counts[pair.Key.ToString(CultureInfo.InvariantCulture)] = pair.Value;
             }
 
-            return text.ToString();
+            return counts.ToString();
         }
 
         public string FormatErrorKinds()
         {
-            var counts = new SortedDictionary<string, long>(ErrorKinds ?? new SortedDictionary<string, long>(), StringComparer.Ordinal);
+            var counts = new CountDictionary();
+            foreach (KeyValuePair<string, long> pair in ErrorKinds ?? new SortedDictionary<string, long>())
+            {
+                counts[pair.Key] = pair.Value;
+            }
+
             for (int kind = 0; _errorKinds is not null && kind < _errorKinds.Length; kind++)
             {
                 if (_errorKinds[kind] > 0)
@@ -345,13 +349,7 @@ internal sealed class TimeSeriesBuilder
                 }
             }
 
-            var text = new StringBuilder();
-            foreach (KeyValuePair<string, long> pair in counts)
-            {
-                text.Append(text.Length == 0 ? string.Empty : "; ").Append(pair.Key).Append('=').Append(pair.Value.ToString(CultureInfo.InvariantCulture));
-            }
-
-            return text.ToString();
+            return counts.ToString();
         }
 
         public void Record(double elapsedMs, double correctedMs, Stack<LongHistogram> spare)
