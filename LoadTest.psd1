@@ -21,6 +21,7 @@
         'Compare-RunSummary'
         'Export-RunHistogram'
         'Show-RunHistogram'
+        'Find-MaxRate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -28,8 +28,21 @@ Describe 'The time series of a summary' {
         foreach ($row in $rows) {
             $row.StartTime.Kind | Should -Be 'Utc'
             $row.StartTime.Ticks % [TimeSpan]::FromMilliseconds(250).Ticks | Should -Be 0
-            $row.PlannedRequestsPerSecond | Should -Be 1500
         }
+    }
+
+    It 'plans each row''s share of the schedule: the whole rate inside the run, part of it in the first and last rows' {
+        $runStart = $summary.StartTime.ToUniversalTime()
+        $runEnd = $runStart.AddSeconds(2)
+        foreach ($row in $rows) {
+            if ($row.StartTime -ge $runStart -and $row.StartTime.AddSeconds(0.25) -le $runEnd) {
+                $row.PlannedRequestsPerSecond | Should -Be 1500
+            }
+            else {
+                $row.PlannedRequestsPerSecond | Should -BeLessOrEqual 1500
+            }
+        }
+        [Math]::Round(($rows | ForEach-Object { $_.PlannedRequestsPerSecond * $_.IntervalSeconds } | Measure-Object -Sum).Sum, 6) | Should -Be $summary.Planned
     }
 
     It 'adds up exactly to the summary''s counts' {

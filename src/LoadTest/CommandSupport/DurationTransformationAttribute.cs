@@ -1,26 +1,67 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 
 namespace LoadTest.CommandSupport;
 
-/// <summary>Lets -Duration take a TimeSpan, or a number of seconds (PowerShell alone would read a number as ticks).</summary>
+/// <summary>
+/// Lets a duration be a TimeSpan, a number of seconds (PowerShell alone would read a number as ticks), or
+/// text as load testers write it: '30s', '2m', '1h30m', '500ms'.
+/// </summary>
 public sealed class DurationTransformationAttribute : ArgumentTransformationAttribute
 {
+    private static readonly Regex s_units = new(@"\G(\d+(?:\.\d+)?)(ms|s|m|h)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
     /// <inheritdoc/>
-    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData) =>
+        TryConvert(inputData, out TimeSpan span)
+            ? span
+            : throw new ArgumentTransformationMetadataException(
+                $"Cannot read '{inputData}' as a duration. Give a TimeSpan (such as '00:01:30'), a number of seconds, or text such as '30s', '2m' or '1h30m'.");
+
+    /// <summary>Reads a duration from any of the forms the attribute takes.</summary>
+    internal static bool TryConvert(object? input, out TimeSpan span)
     {
-        object value = inputData is PSObject ps ? ps.BaseObject : inputData;
-        return value switch
+        object? value = input is PSObject ps ? ps.BaseObject : input;
+        span = TimeSpan.Zero;
+        switch (value)
         {
-            TimeSpan span => span,
-            int or long or double or float or decimal or short or byte =>
-                TimeSpan.FromSeconds(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-            string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) =>
-                TimeSpan.FromSeconds(seconds),
-            string text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan parsed) => parsed,
-            _ => throw new ArgumentTransformationMetadataException(
-                $"Cannot read '{value}' as a duration. Give a TimeSpan (such as '00:01:30') or a number of seconds."),
-        };
+            case TimeSpan given:
+                span = given;
+                return true;
+            case int or long or double or float or decimal or short or byte:
+                span = TimeSpan.FromSeconds(Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                return true;
+            case string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds):
+                span = TimeSpan.FromSeconds(seconds);
+                return true;
+            case string text when TryParseUnits(text.Trim(), out span):
+                return true;
+            case string text:
+                return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out span);
+            default:
+                return false;
+        }
+    }
+
+    private static bool TryParseUnits(string text, out TimeSpan span)
+    {
+        span = TimeSpan.Zero;
+        int at = 0;
+        for (Match match = s_units.Match(text); match.Success && match.Index == at; match = match.NextMatch())
+        {
+            double amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            span += match.Groups[2].Value.ToLowerInvariant() switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(amount),
+                "s" => TimeSpan.FromSeconds(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                _ => TimeSpan.FromHours(amount),
+            };
+            at += match.Length;
+        }
+
+        return at > 0 && at == text.Length;
     }
 }

@@ -18,6 +18,10 @@ internal static class ErrorIds
     public const string ResultWriteFailed = "ResultWriteFailed";
     public const string NotARequestResult = "NotARequestResult";
     public const string InvalidInterval = "InvalidInterval";
+
+    public const string InvalidStage = "InvalidStage";
+
+    public const string InvalidCapacitySearch = "InvalidCapacitySearch";
     public const string ErrorBudgetExceeded = "ErrorBudgetExceeded";
     public const string ThresholdFailed = "ThresholdFailed";
     public const string NoThresholds = "NoThresholds";

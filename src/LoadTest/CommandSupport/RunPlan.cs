@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using LoadTest.Commands;
@@ -131,6 +132,12 @@ internal sealed class RunPlan
             return ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, command.Duration, "-Duration must be longer than zero.");
         }
 
+        LoadStage[] stages = command.Stage ?? Array.Empty<LoadStage>();
+        if (command.Stage is not null && StageRules.Check(stages, hasDuration, command.RequestsPerSecond) is { } refused)
+        {
+            return refused;
+        }
+
         if (command.Interval < TimeSpan.FromMilliseconds(10))
         {
             return ErrorRecordFactory.Create(ErrorIds.InvalidInterval, ErrorCategory.InvalidArgument, command.Interval, "-Interval must be at least 10 ms.");
@@ -142,7 +149,8 @@ internal sealed class RunPlan
             return ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, command.HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0.");
         }
 
-        int throttleLimit = command.ThrottleLimit;
+        // ThrottleLimit stages set the in-flight limit over time: the run holds as many slots as their peak.
+        int throttleLimit = stages.Length > 0 && stages[0].ThrottleLimit is not null ? Math.Max(1, stages.Max(stage => stage.ThrottleLimit!.Value)) : command.ThrottleLimit;
         int connections = command.MaxConnections > 0 ? Math.Min(command.MaxConnections, throttleLimit) : throttleLimit;
         string first = IndexTemplate.TryParse(command.Uri, out IndexTemplate? template) is null ? template!.Format(command.StartIndex) : command.Uri;
         bool serverHere = System.Uri.TryCreate(first, UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
@@ -181,7 +189,9 @@ internal sealed class RunPlan
             IncludeContent = command.IncludeContent,
             MaximumContentBytes = command.MaximumContentBytes,
             RequestsPerSecond = command.RequestsPerSecond,
-            Duration = hasDuration ? command.Duration : null,
+            Duration = hasDuration ? command.Duration : stages.Length > 0 ? TimeSpan.FromTicks(stages.Sum(stage => stage.Duration.Ticks)) : null,
+            Stages = stages,
+            Target = string.IsNullOrEmpty(command.Uri) ? "pipeline input" : command.Uri,
             SeriesInterval = command.Interval,
         };
         plan = new RunPlan(command, converter, options);
@@ -290,6 +300,7 @@ internal sealed class RunPlan
             CultureInfo.InvariantCulture,
             $"Starting {what}: ThrottleLimit {o.ThrottleLimit}, timeout {(o.Timeout == Timeout.InfiniteTimeSpan ? "none" : o.Timeout.TotalSeconds + " s")}" +
             $"{(o.RequestsPerSecond > 0 ? $", {o.RequestsPerSecond} req/s schedule" : string.Empty)}" +
+            $"{(o.Stages.Count > 0 ? $", stages {string.Join(", ", o.Stages)}" : string.Empty)}" +
             $"{(o.Duration is { } d ? $", duration {d}" : string.Empty)}" +
             $"{(o.Retry.MaximumRetryCount > 0 ? $", up to {o.Retry.MaximumRetryCount} retries" : string.Empty)}, HTTP/{o.HttpVersion.ToString(2)}, " +
             $"output {Output}{(WritesSummary ? " + summary" : string.Empty)}.");

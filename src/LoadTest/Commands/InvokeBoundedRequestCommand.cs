@@ -23,7 +23,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private RequestRun? _run;
     private RemoteFanOut? _fanOut;
     private ProgressView? _progress;
-    private RunSummary? _summary;
+    private SummaryOutput? _summary;
     private long _inputIndex;
     private bool _inputClosed;
 
@@ -89,6 +89,13 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     public TimeSpan Duration { get; set; }
 
     /// <summary>
+    /// <para type="description">A schedule of stages, each moving linearly from the previous target to its own over its Duration: @{ Duration = '30s'; RequestsPerSecond = 100 } (an open model; the first starts from -RequestsPerSecond, default 0) or @{ Duration = '1m'; ThrottleLimit = 50 } (in-flight limit, a closed model, starting from 0). The run lasts as long as its stages.</para>
+    /// </summary>
+    [Parameter]
+    [StageTransformation]
+    public LoadStage[]? Stage { get; set; }
+
+    /// <summary>
     /// <para type="description">Write one LoadTest.RunSummary at the end: counts, rate, status and error histograms, latency percentiles.</para>
     /// </summary>
     [Parameter]
@@ -133,6 +140,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         }
 
         RunPlan plan = _plan!;
+        _summary = new SummaryOutput(this, plan, SummaryVariable);
         foreach (string warning in plan.Warnings)
         {
             WriteWarning(warning);
@@ -177,7 +185,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             if (_run.IsCancellationRequested)
             {
                 // Stopped (Ctrl+C): EndProcessing will not run, so keep the partial summary now.
-                PublishSummaryVariable(stopped: true);
+                _summary!.Publish(_run, stopped: true);
                 return;
             }
 
@@ -197,7 +205,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         {
             if (_fanOut.Complete(WriteObject, WriteError) is { } merged)
             {
-                WriteSummary(merged);
+                _summary!.Write(merged);
             }
 
             return;
@@ -220,7 +228,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         }
         finally
         {
-            PublishSummaryVariable(_run.IsCancellationRequested);
+            _summary!.Publish(_run, _run.IsCancellationRequested);
         }
 
         if (_run.IsCancellationRequested)
@@ -241,7 +249,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
 
         if (_plan!.WritesSummary)
         {
-            WriteSummary(_summary!);
+            _summary!.Write();
         }
 
         if (_run.StopReason is { } reason)
@@ -256,37 +264,6 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     {
         _run?.Cancel();
         _fanOut?.Stop();
-    }
-
-    /// <summary>Builds the summary once and fills -SummaryVariable; after Ctrl+C, when the pipeline takes nothing more, also shows the run on the host.</summary>
-    private void PublishSummaryVariable(bool stopped)
-    {
-        RunSummary? summary = _plan!.CollectsSummary ? _summary ??= _run!.CreateSummary() : null;
-        if (SummaryVariable is not null)
-        {
-            SessionState.PSVariable.Set(SummaryVariable, summary);
-        }
-
-        if (stopped)
-        {
-            Host.UI.WriteLine(summary?.ToText() ?? _run!.DescribeEnd());
-        }
-    }
-
-    /// <summary>
-    /// With results in the pipeline too, the summary stays out of it (one type per stream, so Export-Csv gets
-    /// no stray row): it goes to the information stream and the host (and a local run's -SummaryVariable).
-    /// </summary>
-    private void WriteSummary(RunSummary summary)
-    {
-        if (_plan!.Output == ResultOutput.None)
-        {
-            WriteObject(summary);
-            return;
-        }
-
-        WriteInformation(summary, new[] { nameof(RunSummary) });
-        Host.UI.WriteLine(summary.ToText());
     }
 
     private void ReportProgress()

@@ -22,6 +22,7 @@ internal static class BoundedRequestEngine
         ChannelWriter<RequestResult> results,
         Func<RequestResult, bool>? onCompleted,
         Func<bool>? mayStart,
+        Action? onFinished,
         CancellationToken cancellationToken)
     {
         Exception? failure = null;
@@ -34,21 +35,29 @@ internal static class BoundedRequestEngine
             };
             await Parallel.ForEachAsync(source, parallelOptions, [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] async ValueTask (spec, token) =>
             {
-                // A request taken just as the run stopped taking requests (its error budget is spent) is not
-                // sent, and so has no result.
-                if (mayStart is not null && !mayStart())
+                try
                 {
-                    return;
+                    // A request taken just as the run stopped taking requests (its error budget is spent) is not
+                    // sent, and so has no result.
+                    if (mayStart is not null && !mayStart())
+                    {
+                        return;
+                    }
+
+                    // ExecuteAsync never throws: every failure is a result.
+                    RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
+
+                    // Seen here, before this worker takes its next request, so that a spent error budget
+                    // stops the run within the requests already in flight; false means nobody downstream wants it.
+                    if (onCompleted is null || onCompleted(result))
+                    {
+                        await results.WriteAsync(result, token).ConfigureAwait(false);
+                    }
                 }
-
-                // ExecuteAsync never throws: every failure is a result.
-                RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
-
-                // Seen here, before this worker takes its next request, so that a spent error budget
-                // stops the run within the requests already in flight; false means nobody downstream wants it.
-                if (onCompleted is null || onCompleted(result))
+                finally
                 {
-                    await results.WriteAsync(result, token).ConfigureAwait(false);
+                    // A closed-model ramp gives the slot to the next request.
+                    onFinished?.Invoke();
                 }
             }).ConfigureAwait(false);
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace LoadTest.Engine;
 
@@ -46,6 +47,12 @@ internal sealed class RequestEngineOptions
 
     /// <summary>Stop starting requests after this long; null for no limit.</summary>
     public TimeSpan? Duration { get; init; }
+
+    /// <summary>What the run sends requests to, for its summary.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Stages of a rate or an in-flight limit; with rate stages RequestsPerSecond is where the first starts from.</summary>
+    public IReadOnlyList<LoadStage> Stages { get; init; } = Array.Empty<LoadStage>();
 
     /// <summary>The interval of the summary's time series.</summary>
     public TimeSpan SeriesInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using LoadTest.Engine.Accounting;
+using LoadTest.Engine.Schedule;
 
 namespace LoadTest.Engine;
 
@@ -20,6 +21,7 @@ internal sealed class RequestRun : IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private readonly RunAccounting _accounting;
     private readonly TimeSpan _tickInterval;
+    private readonly LoadSchedule _schedule;
     private Channel<RequestSpec>? _input;
     private IntakeGate? _gate;
     private Task? _completion;
@@ -42,12 +44,18 @@ internal sealed class RequestRun : IDisposable
         _options = options;
         _tickInterval = tickInterval;
         _executor = new RequestExecutor(options, Clock);
+        _schedule = LoadSchedule.From(options.RequestsPerSecond, options.Duration, options.Stages);
         SummaryBuilder? summary = null;
         if (collectStatistics)
         {
-            summary = new SummaryBuilder(options.SeriesInterval, scheduled: options.RequestsPerSecond > 0) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = options.RequestsPerSecond };
+            summary = new SummaryBuilder(options.SeriesInterval, scheduled: _schedule.Rate is not null) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = _schedule.PeakRate };
             summary.StartAt(Clock.StartTime);
-            summary.Plan(options.RequestsPerSecond);
+            summary.Describe(options.Target, _schedule.Description);
+            if (_schedule.Rate is { } rate)
+            {
+                // A row's planned requests stop where the run's do (at -Count, or the end).
+                summary.Plan(seconds => Math.Min(rate.AreaBefore(seconds), Schedule.Planned > 0 ? Schedule.Planned : double.PositiveInfinity), Clock.StartTime.ToUniversalTime());
+            }
         }
 
         _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests);
@@ -83,16 +91,22 @@ internal sealed class RequestRun : IDisposable
     /// <param name="count">How many requests the source holds; long.MaxValue when that is not known.</param>
     public void Start(IAsyncEnumerable<RequestSpec> source, long count = long.MaxValue)
     {
-        if (_options.RequestsPerSecond > 0 || _options.Duration is not null)
+        if (_schedule.Rate is not null || _schedule.LengthSeconds is not null)
         {
-            source = new ScheduledSource(source, Clock, _options.RequestsPerSecond, _options.Duration, count, Schedule, () => _executor.InFlight >= _options.ThrottleLimit - 1);
+            source = new ScheduledSource(source, Clock, _schedule, count, Schedule, () => _executor.InFlight >= _options.ThrottleLimit - 1);
+        }
+
+        ConcurrencyRamp? ramp = null;
+        if (_schedule.Concurrency is { } limit)
+        {
+            source = ramp = new ConcurrencyRamp(source, limit, Clock);
         }
 
         _gate = new IntakeGate(source);
         IAsyncEnumerable<RequestSpec> gated = _gate;
         Func<RequestResult, bool>? onCompleted = _accounting.WatchesWorkers ? OnCompleted : null;
         _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
-            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, _cancellation.Token));
+            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token));
     }
 
     /// <summary>Starts the run over requests that <see cref="Post"/> hands in until <see cref="CompleteInput"/>.</summary>
@@ -174,8 +188,11 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
-    /// <summary>The scheduled rate; 0 without a schedule.</summary>
-    public double TargetRequestsPerSecond => _options.RequestsPerSecond;
+    /// <summary>The rate the schedule asks for now; 0 without a rate.</summary>
+    public double TargetRequestsPerSecond => _schedule.Rate?.ValueAt(Clock.Elapsed.TotalSeconds) ?? 0;
+
+    /// <summary>Seconds after which the run starts nothing; null when its input ends it.</summary>
+    public double? LengthSeconds => _schedule.LengthSeconds;
 
     /// <summary>Failures by kind and P50/P99 of the last interval, for a progress line (empty and null without a summary).</summary>
     public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
@@ -197,7 +214,7 @@ internal sealed class RequestRun : IDisposable
     public string? DescribeMissedSchedule()
     {
         ScheduleCounters schedule = Schedule;
-        if (_options.RequestsPerSecond <= 0 || (schedule.Late == 0 && schedule.Dropped == 0))
+        if (_schedule.Rate is null || (schedule.Late == 0 && schedule.Dropped == 0))
         {
             return null;
         }
@@ -205,7 +222,7 @@ internal sealed class RequestRun : IDisposable
         double seconds = Clock.Elapsed.TotalSeconds;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"The schedule of {_options.RequestsPerSecond:0.###} req/s was not kept: of {schedule.Planned} planned requests, {schedule.Late} started late " +
+            $"The schedule of {(_schedule.Description ?? $"{_options.RequestsPerSecond:0.###} req/s")} was not kept: of {schedule.Planned} planned requests, {schedule.Late} started late " +
             $"and {schedule.Dropped} were dropped (not sent before the end); achieved {Completed / Math.Max(seconds, 1e-9):0.0} req/s. " +
             $"All {_options.ThrottleLimit} slots (-ThrottleLimit) were busy: raise -ThrottleLimit, or lower -RequestsPerSecond.");
     }

@@ -26,6 +26,8 @@ public sealed class RunSummary
         BytesReceived = builder.BytesReceived;
         ThrottleLimit = builder.ThrottleLimit;
         TargetRequestsPerSecond = builder.TargetRequestsPerSecond;
+        Target = builder.Target;
+        Stages = builder.Stages;
         Planned = builder.Planned;
         Late = builder.Late;
         Dropped = builder.Dropped;
@@ -65,10 +67,16 @@ public sealed class RunSummary
     /// <summary>The most requests that were allowed in flight.</summary>
     public int ThrottleLimit { get; }
 
-    /// <summary>The -RequestsPerSecond schedule, 0 when the run was not rate limited.</summary>
+    /// <summary>The -RequestsPerSecond schedule (the highest stage's rate with -Stage), 0 when the run was not rate limited.</summary>
     public double TargetRequestsPerSecond { get; }
 
-    /// <summary>Requests the -RequestsPerSecond schedule called for (rate x duration, or -Count); 0 without a schedule.</summary>
+    /// <summary>What the run sent requests to: its -Uri, or "pipeline input" (runs merged: distinct ones joined by "; ").</summary>
+    public string? Target { get; }
+
+    /// <summary>The run's -Stage schedule in one line, such as "30s to 100 req/s, 2m to 1000 req/s"; null without stages.</summary>
+    public string? Stages { get; }
+
+    /// <summary>Requests the rate schedule called for (its rate's integral over the duration, or -Count); 0 without a schedule.</summary>
     public long Planned { get; }
 
     /// <summary>Requests sent: every one has a result, so this is Count.</summary>
@@ -157,6 +165,11 @@ public sealed class RunSummary
         if (Planned > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Schedule: {Planned} planned, {Sent} sent, {Late} late, {Dropped} dropped").AppendLine();
+        }
+
+        if (Stages is not null)
+        {
+            text.Append("Stages: ").Append(Stages).AppendLine();
         }
 
         if (ErrorKindCounts.Count > 0)

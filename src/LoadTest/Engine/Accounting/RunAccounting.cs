@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using LoadTest.Engine.Schedule;
 
 namespace LoadTest.Engine.Accounting;
 

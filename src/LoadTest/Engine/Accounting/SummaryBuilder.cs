@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using HdrHistogram;
 
 namespace LoadTest.Engine.Accounting;
@@ -59,6 +60,12 @@ internal sealed class SummaryBuilder
     /// <summary>The scheduled rates of the runs added, summed.</summary>
     public double TargetRequestsPerSecond { get; set; }
 
+    /// <summary>What the runs added sent requests to (their -Uri, or "pipeline input"), distinct ones joined by "; ".</summary>
+    public string? Target { get; private set; }
+
+    /// <summary>The stages of the runs added, distinct ones joined by "; "; null without stages.</summary>
+    public string? Stages { get; private set; }
+
     /// <summary>Requests a rate schedule called for; 0 without a schedule.</summary>
     public long Planned { get; set; }
 
@@ -71,8 +78,8 @@ internal sealed class SummaryBuilder
     /// <summary>P50 and P99 (ms) of the last ended interval of the time series; null without one.</summary>
     public (double P50Ms, double P99Ms)? LastInterval() => _series?.LastInterval(DateTime.UtcNow.Ticks);
 
-    /// <summary>The rate a schedule asks for, shown in every row of the time series.</summary>
-    public void Plan(double requestsPerSecond) => _series?.Plan(requestsPerSecond);
+    /// <summary>The requests a schedule plans from its start (UTC) to a number of seconds later, shown as each row's planned rate.</summary>
+    public void Plan(Func<double, double> plannedBefore, DateTime startUtc) => _series?.Plan(plannedBefore, startUtc);
 
     public HistogramBase Latency => _latency;
 
@@ -137,6 +144,7 @@ internal sealed class SummaryBuilder
         ThrottleLimit += (int)summary.Number("ThrottleLimit");
         TargetRequestsPerSecond += summary.Number("TargetRequestsPerSecond");
         Planned += (long)summary.Number("Planned");
+        Describe(summary.Text("Target"), summary.Text("Stages"));
         Late += (long)summary.Number("Late");
         Dropped += (long)summary.Number("Dropped");
         foreach (KeyValuePair<string, long> status in summary.Counts("StatusCodeCounts"))
@@ -169,6 +177,17 @@ internal sealed class SummaryBuilder
             _series.AddRow(row);
         }
     }
+
+    /// <summary>Adds what a run targeted and its stages to those already added.</summary>
+    public void Describe(string? target, string? stages)
+    {
+        Target = JoinDistinct(Target, target);
+        Stages = JoinDistinct(Stages, stages);
+    }
+
+    private static string? JoinDistinct(string? current, string? more) =>
+        string.IsNullOrEmpty(more) || current == more || (current is not null && current.Split("; ").Contains(more)) ? current
+        : current is null ? more : current + "; " + more;
 
     /// <summary>Marks the result as partial, for a part that produced no summary or stopped early.</summary>
     public void AddStopReason(string reason)

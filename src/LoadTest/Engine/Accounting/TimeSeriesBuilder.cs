@@ -29,7 +29,8 @@ internal sealed class TimeSeriesBuilder
     private long _utcOffsetTicks = long.MinValue;
     private long _lastKey = long.MinValue;
     private Row? _lastRow;
-    private double _plannedRate;
+    private Func<double, double>? _plannedBefore;
+    private long _planStartTicks;
 
     private readonly bool _scheduled;
 
@@ -45,8 +46,12 @@ internal sealed class TimeSeriesBuilder
 
     public int RowCount => _rows.Count;
 
-    /// <summary>The rate a schedule asks for; every row of a live run shows it.</summary>
-    public void Plan(double requestsPerSecond) => _plannedRate = requestsPerSecond;
+    /// <summary>The schedule's requests planned from its start (UTC) to a number of seconds after it; each live row shows its share as a rate.</summary>
+    public void Plan(Func<double, double> plannedBefore, DateTime startUtc)
+    {
+        _plannedBefore = plannedBefore;
+        _planStartTicks = startUtc.Ticks;
+    }
 
     public void Add(RequestResult result)
     {
@@ -93,7 +98,7 @@ internal sealed class TimeSeriesBuilder
         row.Failed += (long)source.Number("Failed");
         row.BytesReceived += (long)source.Number("BytesReceived");
         row.InFlightSeen += (long)source.Number("InFlight");
-        row.Planned += source.Number("PlannedRequestsPerSecond");
+        row.Planned += source.Number("PlannedRequestsPerSecond") * seconds;
         foreach (KeyValuePair<string, long> pair in source.Counts("StatusCodeCounts"))
         {
             row.CountStatus(int.Parse(pair.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), pair.Value);
@@ -154,7 +159,7 @@ internal sealed class TimeSeriesBuilder
                 row.Failed,
                 row.BytesReceived,
                 row.FromOtherSeries ? row.InFlightSeen : started - completed,
-                row.FromOtherSeries ? row.Planned : _plannedRate,
+                (row.FromOtherSeries ? row.Planned : PlannedIn(pair.Key)) * TimeSpan.TicksPerSecond / _intervalTicks,
                 row.FormatStatusCodes(),
                 row.FormatErrorKinds(),
                 LatencyStats.FromHistogram(latency),
@@ -164,6 +169,19 @@ internal sealed class TimeSeriesBuilder
         }
 
         return rows;
+    }
+
+    // Requests the schedule planned for the row that starts at these UTC ticks.
+    private double PlannedIn(long rowStart)
+    {
+        if (_plannedBefore is null)
+        {
+            return 0;
+        }
+
+        double from = (double)(rowStart - _planStartTicks) / TimeSpan.TicksPerSecond;
+        double to = (double)(rowStart + _intervalTicks - _planStartTicks) / TimeSpan.TicksPerSecond;
+        return Math.Round(_plannedBefore(to) - _plannedBefore(Math.Max(0, from)), 6);
     }
 
     /// <summary>Parses the "key=count; key=count" text of a row's counts.</summary>
@@ -287,7 +305,7 @@ internal sealed class TimeSeriesBuilder
         public long Failed;
         public long BytesReceived;
         public long InFlightSeen;
-        public double Planned;
+        public double Planned; // requests planned in the row, for rows of other series
         public bool FromOtherSeries;
         public SortedDictionary<string, long>? ErrorKinds;
         private SortedDictionary<int, long>? _statusCodes;
@@ -417,7 +435,7 @@ internal sealed class TimeSeriesBuilder
             Failed += other.Failed;
             BytesReceived += other.BytesReceived;
             InFlightSeen = other.InFlightSeen;
-            Planned = Math.Max(Planned, other.Planned);
+            Planned += other.Planned;
             FromOtherSeries |= other.FromOtherSeries;
             foreach (KeyValuePair<int, long> pair in other._statusCodes ?? new SortedDictionary<int, long>())
             {

@@ -4,11 +4,12 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace LoadTest.Engine;
+namespace LoadTest.Engine.Schedule;
 
 /// <summary>
-/// Hands out the requests of another source on one global open-model schedule (request n is due at
-/// n / rate seconds after the start) and stops when the duration is over: nothing starts after the end.
+/// Hands out the requests of another source on one global open-model schedule (request n is due when the
+/// rate's integral since the start reaches n: n / rate for a constant rate) and stops when the schedule
+/// ends: nothing starts after the end.
 /// Workers take requests one at a time, so the worker that takes request n waits until it is due; a slow
 /// server delays a start only when every slot is busy: that request is late (and its corrected latency
 /// shows it), and those still due when the end comes are dropped, never sent.
@@ -20,29 +21,21 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
 
     private readonly IAsyncEnumerable<RequestSpec> _inner;
     private readonly RunClock _clock;
-    private readonly double _requestsPerSecond;
+    private readonly StageLine? _rate;
     private readonly long _deadline;
-    private readonly long _count;
     private readonly ScheduleCounters _counters;
     private readonly Func<bool> _slotsFull;
 
     // count: requests the source holds, long.MaxValue when it is open-ended; slotsFull: whether every other slot is busy.
-    public ScheduledSource(IAsyncEnumerable<RequestSpec> inner, RunClock clock, double requestsPerSecond, TimeSpan? duration, long count, ScheduleCounters counters, Func<bool> slotsFull)
+    public ScheduledSource(IAsyncEnumerable<RequestSpec> inner, RunClock clock, LoadSchedule schedule, long count, ScheduleCounters counters, Func<bool> slotsFull)
     {
         _inner = inner;
         _clock = clock;
-        _requestsPerSecond = requestsPerSecond;
-        _deadline = duration is { } d ? clock.TimestampAt(d.TotalSeconds) : long.MaxValue;
-        _count = count;
+        _rate = schedule.Rate;
+        _deadline = schedule.LengthSeconds is { } seconds ? clock.TimestampAt(seconds) : long.MaxValue;
         _counters = counters;
         _slotsFull = slotsFull;
-        if (requestsPerSecond > 0)
-        {
-            // Due before the end: request n is due at n / rate, so ceil(rate x duration) of them.
-            long byDuration = duration is { } span ? (long)Math.Ceiling(Math.Round(requestsPerSecond * span.TotalSeconds, 6)) : long.MaxValue;
-            long planned = Math.Min(count, byDuration);
-            counters.Plan(planned == long.MaxValue ? 0 : planned);
-        }
+        counters.Plan(schedule.Planned(count));
     }
 
     /// <summary>Requests due before the end that were never handed out.</summary>
@@ -70,13 +63,19 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
 
         public async ValueTask<bool> MoveNextAsync()
         {
-            if (_source._requestsPerSecond <= 0)
+            if (_source._rate is not { } rate)
             {
                 return Stopwatch.GetTimestamp() < _source._deadline && await _inner.MoveNextAsync().ConfigureAwait(false);
             }
 
-            long due = _source._clock.TimestampAt(_issued / _source._requestsPerSecond);
-            if (due >= _source._deadline || _dropped)
+            double dueSeconds = rate.TimeOfArea(_issued);
+            if (double.IsInfinity(dueSeconds) || _dropped)
+            {
+                return false;
+            }
+
+            long due = _source._clock.TimestampAt(dueSeconds);
+            if (due >= _source._deadline)
             {
                 return false;
             }
@@ -99,7 +98,8 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
             TimeSpan wait = Stopwatch.GetElapsedTime(now, due);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, _cancellationToken).ConfigureAwait(false);
+                // Whole milliseconds, rounded up: Task.Delay truncates, which would start requests early.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _cancellationToken).ConfigureAwait(false);
             }
             else if (-wait > s_lateAfter && _source._slotsFull())
             {

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace LoadTest.Engine;
+namespace LoadTest.Engine.Schedule;
 
 /// <summary>
 /// How a run kept its schedule: requests planned, started late because every slot was busy when they

@@ -1,0 +1,196 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using LoadTest.CommandSupport;
+using LoadTest.Engine.Capacity;
+
+namespace LoadTest.Commands;
+
+/// <summary>
+/// <para type="synopsis">Finds the highest request rate a target holds within an objective (an error rate, and a P99 latency).</para>
+/// <para type="description">Runs steps of Invoke-BoundedRequest at a fixed rate for -StepDuration each: doubles the rate from -StartRate while steps pass, then bisects between the highest rate that passed and the lowest that failed until they are within -Precision. A step that clearly fails stops early (its error budget is -MaxErrorRate).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Find, "MaxRate")]
+[OutputType(typeof(CapacityResult))]
+public sealed class FindMaxRateCommand : RequestCommandBase
+{
+    /// <summary>Parameters of this command that the steps do not take.</summary>
+    private static readonly HashSet<string> s_searchOnly = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(MaxP99Ms), nameof(StartRate), nameof(MaxRate), nameof(StepDuration), nameof(Precision), nameof(MaxSteps),
+    };
+
+    private static readonly CmdletInfo s_invoke = new("Invoke-BoundedRequest", typeof(InvokeBoundedRequestCommand));
+
+    private readonly object _lock = new();
+    private PowerShell? _step;
+    private bool _stopping;
+
+    /// <summary>
+    /// <para type="description">The absolute http or https URI to load; "{0}" in it becomes each request's index, as in Invoke-BoundedRequest.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("Url")]
+    [ValidateNotNullOrEmpty]
+    public string Uri { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <para type="description">The objective's latency: a step passes only if its corrected P99 (from each request's scheduled start) is at most this many milliseconds. Default: no latency objective.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.001, double.MaxValue)]
+    public double MaxP99Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">The first step's rate (requests per second). Default 100.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.01, 10_000_000.0)]
+    public double StartRate { get; set; } = 100;
+
+    /// <summary>
+    /// <para type="description">The highest rate tried; if it passes, the search ends there. Default 100,000.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.01, 10_000_000.0)]
+    public double MaxRate { get; set; } = 100_000;
+
+    /// <summary>
+    /// <para type="description">How long each step holds its rate (a TimeSpan, seconds, or '10s'). Longer steps give steadier answers. Default 10 seconds.</para>
+    /// </summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan StepDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <para type="description">Stop when the lowest failing rate is within this fraction above the highest passing one (0.05: 5 %). Default 0.05.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.001, 1.0)]
+    public double Precision { get; set; } = 0.05;
+
+    /// <summary>
+    /// <para type="description">The most steps the search makes. Default 20.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int MaxSteps { get; set; } = 20;
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        if (MaxRate < StartRate || StepDuration <= TimeSpan.Zero)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                ErrorIds.InvalidCapacitySearch,
+                ErrorCategory.InvalidArgument,
+                this,
+                MaxRate < StartRate ? "-MaxRate must be at least -StartRate." : "-StepDuration must be longer than zero."));
+        }
+
+        double maxErrorRate = MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorRate)) ? MaxErrorRate : 0.01;
+        var objective = new CapacityObjective(maxErrorRate, MaxP99Ms > 0 ? MaxP99Ms : null);
+        var search = new CapacitySearch(StartRate, MaxRate, Precision, MaxSteps);
+        var steps = new List<CapacityStep>();
+        while (search.NextRate() is double rate)
+        {
+            ReportProgress(steps.Count + 1, rate, search);
+            if (RunStep(rate, maxErrorRate) is not RunSummary summary)
+            {
+                return;
+            }
+
+            (bool passed, string? reason) = objective.Judge(summary);
+            search.Record(rate, passed);
+            var step = new CapacityStep(steps.Count + 1, rate, summary, passed, reason);
+            steps.Add(step);
+            WriteVerbose(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Step {step.Step}: {rate:0.###} req/s, achieved {step.AchievedRequestsPerSecond:0.#}, P99 {step.P99Ms:0.###} ms, error rate {step.ErrorRate:0.####}: {(passed ? "passed" : "failed, " + reason)}."));
+        }
+
+        WriteProgress(new ProgressRecord(1, "Find-MaxRate", "Done") { RecordType = ProgressRecordType.Completed });
+        WriteObject(new CapacityResult(Uri, Describe(objective), search.HighestPassed, search.LowestFailed, search.EndReason ?? "done", steps));
+    }
+
+    /// <inheritdoc/>
+    protected override void StopProcessing()
+    {
+        lock (_lock)
+        {
+            _stopping = true;
+            _step?.BeginStop(null, null);
+        }
+    }
+
+    /// <summary>One step: Invoke-BoundedRequest at this rate for -StepDuration, with the request parameters given here; null when stopped.</summary>
+    private RunSummary? RunStep(double rate, double maxErrorRate)
+    {
+        var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, object> entry in MyInvocation.BoundParameters)
+        {
+            if (!s_searchOnly.Contains(entry.Key))
+            {
+                parameters[entry.Key] = entry.Value;
+            }
+        }
+
+        parameters["RequestsPerSecond"] = rate;
+        parameters["Duration"] = StepDuration;
+        parameters["Summary"] = true;
+        // Stop a step early only when it clearly fails: well over the objective's error rate, not just over it.
+        parameters[nameof(MaxErrorRate)] = Math.Min(1, Math.Max(maxErrorRate * 5, maxErrorRate + 0.05));
+
+        using PowerShell step = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                return null;
+            }
+
+            _step = step;
+        }
+
+        try
+        {
+            Collection<PSObject> output = step.AddCommand(s_invoke).AddParameters(parameters).Invoke();
+            foreach (ErrorRecord error in step.Streams.Error)
+            {
+                // A spent error budget is how a failing step stops early; its summary says so.
+                if (error.FullyQualifiedErrorId.Split(',')[0] != ErrorIds.ErrorBudgetExceeded)
+                {
+                    WriteError(error);
+                }
+            }
+
+            return output.Count > 0 && output[^1].BaseObject is RunSummary summary ? summary : null;
+        }
+        catch (RuntimeException ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex.ErrorRecord, ex));
+            return null;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _step = null;
+            }
+        }
+    }
+
+    private void ReportProgress(int step, double rate, CapacitySearch search) => WriteProgress(new ProgressRecord(
+        1,
+        "Find-MaxRate",
+        string.Create(
+            CultureInfo.CurrentCulture,
+            $"Step {step}: {rate:N0} req/s for {StepDuration.TotalSeconds:0.#} s; highest passed {search.HighestPassed:N0}, lowest failed {(search.LowestFailed is { } failed ? failed.ToString("N0", CultureInfo.CurrentCulture) : "none yet")}")));
+
+    private static string Describe(CapacityObjective objective) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"error rate <= {objective.MaxErrorRate:0.####}{(objective.MaxP99Ms is { } p99 ? $", P99 <= {p99:0.###} ms" : string.Empty)}");
+}

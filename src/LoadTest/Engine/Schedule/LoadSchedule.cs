@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace LoadTest.Engine.Schedule;
+
+/// <summary>
+/// A run's schedule, built once from its options: a rate that stages ramp or hold (an open model), an
+/// in-flight limit that stages ramp (a closed model), or neither; and when the run ends.
+/// </summary>
+internal sealed class LoadSchedule
+{
+    private LoadSchedule(StageLine? rate, StageLine? concurrency, double? lengthSeconds, IReadOnlyList<LoadStage> stages)
+    {
+        Rate = rate;
+        Concurrency = concurrency;
+        LengthSeconds = lengthSeconds;
+        Stages = stages;
+    }
+
+    /// <summary>Requests started per second over time; null without a rate.</summary>
+    public StageLine? Rate { get; }
+
+    /// <summary>The in-flight limit over time; null unless stages set it.</summary>
+    public StageLine? Concurrency { get; }
+
+    /// <summary>Seconds after which nothing starts; null for a run that ends when its input does.</summary>
+    public double? LengthSeconds { get; }
+
+    public IReadOnlyList<LoadStage> Stages { get; }
+
+    /// <summary>The highest rate the schedule asks for; 0 without a rate.</summary>
+    public double PeakRate => Rate is null ? 0 : Math.Max(Rate.ValueAt(0), Stages.Select(s => s.RequestsPerSecond ?? 0).DefaultIfEmpty(0).Max());
+
+    /// <summary>The highest in-flight limit the stages reach; 0 without concurrency stages.</summary>
+    public int PeakConcurrency => Stages.Select(s => s.ThrottleLimit ?? 0).DefaultIfEmpty(0).Max();
+
+    /// <summary>The stages in one line ("30s to 100 req/s, 2m to 1000 req/s"); null without stages.</summary>
+    public string? Description => Stages.Count == 0 ? null : string.Join(", ", Stages);
+
+    /// <param name="requestsPerSecond">A constant rate, or with rate stages the rate the first one starts from.</param>
+    /// <param name="duration">The end of a run without stages.</param>
+    /// <param name="stages">Rate stages, or in-flight limit stages (which start from 0); none for a constant rate or none.</param>
+    public static LoadSchedule From(double requestsPerSecond, TimeSpan? duration, IReadOnlyList<LoadStage> stages)
+    {
+        if (stages.Count == 0)
+        {
+            StageLine? constant = requestsPerSecond > 0 ? StageLine.Constant(requestsPerSecond, duration?.TotalSeconds) : null;
+            return new LoadSchedule(constant, null, duration?.TotalSeconds, stages);
+        }
+
+        var line = new StageLine(stages[0].RequestsPerSecond is null ? 0 : requestsPerSecond, stages.Select(s => (s.Duration.TotalSeconds, s.Target)));
+        return stages[0].RequestsPerSecond is null
+            ? new LoadSchedule(null, line, line.LengthSeconds, stages)
+            : new LoadSchedule(line, null, line.LengthSeconds, stages);
+    }
+
+    /// <summary>Requests due before the end, at most <paramref name="count"/>; 0 when there is no rate or no end.</summary>
+    public long Planned(long count)
+    {
+        if (Rate is null || (double.IsInfinity(Rate.Area) && count == long.MaxValue))
+        {
+            return 0;
+        }
+
+        // Request n is due when the rate's integral reaches n: those due before the end are ceil(integral).
+        double due = double.IsInfinity(Rate.Area) ? long.MaxValue : Math.Ceiling(Math.Round(Rate.Area, 6));
+        return (long)Math.Min(count, due);
+    }
+}

@@ -1,0 +1,150 @@
+# -Stage: rate stages (open model) and ThrottleLimit stages (closed model), ramped linearly; exact plans,
+# late and dropped under a too-small limit, nothing sent after the end, and refusals of bad schedules.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $server = Start-TestServer
+
+    # The most requests in flight at once among results, from their start and end times.
+    function Get-MostInFlight($Results) {
+        $events = foreach ($r in $Results) {
+            $start = $r.StartTime.Ticks
+            [pscustomobject]@{ At = $start; Step = 1 }
+            [pscustomobject]@{ At = $start + [long]($r.ElapsedMs * 10000); Step = -1 }
+        }
+        $now = 0; $most = 0
+        foreach ($e in $events | Sort-Object At, Step) {
+            $now += $e.Step
+            if ($now -gt $most) { $most = $now }
+        }
+        $most
+    }
+}
+
+AfterAll {
+    $server | Stop-TestServer
+}
+
+Describe 'Rate stages' {
+    It 'ramps up, holds and ramps down with exactly the integral of the rate planned and sent' {
+        # 0 -> 200 over 1 s (100 requests), 200 for 1 s (200), 200 -> 0 over 1 s (100).
+        $stages = @{ Duration = '1s'; RequestsPerSecond = 200 }, @{ Duration = 1; RequestsPerSecond = 200 }, @{ Duration = '1000ms'; RequestsPerSecond = 0 }
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage $stages -ThrottleLimit 32 -Summary -Interval 0.5 -WarningVariable warned
+        $summary.Planned | Should -Be 400
+        # On a busy machine a worker may come for the last request only after the end: it is dropped, not sent late.
+        $summary.Sent + $summary.Dropped | Should -Be 400
+        $summary.Dropped | Should -BeLessOrEqual 2
+        $summary.Stages | Should -Be '1s to 200 req/s, 1s to 200 req/s, 1s to 0 req/s'
+        $summary.TargetRequestsPerSecond | Should -Be 200
+        $summary.Target | Should -Be "$($server.Uri)x/{0}"
+        # Each row's planned rate is its share of the plan: they add up to the plan, but for the last fraction
+        # of a request planned after the last row with a request in it (the ramp ends at 0).
+        $planned = ($summary.TimeSeries | ForEach-Object { $_.PlannedRequestsPerSecond * $_.IntervalSeconds } | Measure-Object -Sum).Sum
+        $planned | Should -BeGreaterThan 399
+        $planned | Should -BeLessOrEqual 400
+    }
+
+    It 'starts the first stage from -RequestsPerSecond and follows the line: request n starts when the integral reaches n' {
+        # 100 -> 300 over 2 s: rate(t) = 100 + 100 t, requests due by t: 100 t + 50 t^2, 400 in all.
+        $results = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -RequestsPerSecond 100 -Stage @{ Duration = '2s'; RequestsPerSecond = 300 } -ThrottleLimit 32 -Summary -Output All -SummaryVariable summary 6>$null
+        $summary.Planned | Should -Be 400
+        $results.Count + $summary.Dropped | Should -Be 400
+        $start = $summary.StartTime
+        $late = 0
+        foreach ($r in $results) {
+            $i = [int]($r.Uri -split '/')[-1]
+            $due = (-100 + [Math]::Sqrt(10000 + 200 * $i)) / 100
+            $offset = ($r.StartTime - $start).TotalSeconds
+            # Never early beyond the timer's granularity (a 4 ms jiffy: .NET timers use the coarse clock on Linux);
+            # late only by timer and thread-pool delays.
+            $offset | Should -BeGreaterOrEqual ($due - 0.005)
+            if ($offset -gt $due + 0.25) { $late++ }
+        }
+        $late | Should -BeLessThan 20
+    }
+
+    It 'counts late and dropped requests under a too-small -ThrottleLimit, sends nothing after the end, and warns with the stages' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $all = Invoke-BoundedRequest -Uri "$($server.Uri)delay/50?i={0}" -Stage @{ Duration = '2s'; RequestsPerSecond = 1000 } -ThrottleLimit 4 -Output All -Summary -SummaryVariable summary 3>&1 6>$null
+        $clock.Stop()
+        $results = @($all | Where-Object { $_ -is [LoadTest.RequestResult] })
+        $warnings = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 6
+        $summary.Planned | Should -Be 1000
+        $summary.Sent | Should -Be $results.Count
+        $summary.Sent + $summary.Dropped | Should -Be 1000
+        $summary.Late | Should -BeGreaterThan 0
+        ($results | ForEach-Object { ($_.StartTime - $summary.StartTime).TotalSeconds } | Measure-Object -Maximum).Maximum | Should -BeLessThan 2
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "The schedule of 2s to 1000 req/s was not kept: of 1000 planned requests, $($summary.Late) started late and $($summary.Dropped) were dropped*raise -ThrottleLimit*"
+    }
+
+    It 'caps the plan at -Count' {
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Count 30 -Stage @{ Duration = '2s'; RequestsPerSecond = 100 } -Summary
+        $summary.Planned | Should -Be 30
+        $summary.Count | Should -Be 30
+    }
+}
+
+Describe 'ThrottleLimit stages' {
+    It 'ramps the in-flight limit and never holds more than the stage allows' {
+        $results = Invoke-BoundedRequest -Uri "$($server.Uri)delay/40?i={0}" -Stage @{ Duration = '1s'; ThrottleLimit = 6 }, @{ Duration = '1s'; ThrottleLimit = 6 } -Summary -Output All -SummaryVariable summary 6>$null
+        $summary.ThrottleLimit | Should -Be 6
+        $summary.Planned | Should -Be 0
+        Get-MostInFlight $results | Should -Be 6
+        # During the ramp (0 -> 6 over the first second) the limit at a request's start was ceil(6 t).
+        $early = @($results | Where-Object { ($_.StartTime - $summary.StartTime).TotalSeconds -lt 0.3 })
+        Get-MostInFlight $early | Should -BeLessOrEqual 2
+        ($results | ForEach-Object { ($_.StartTime - $summary.StartTime).TotalSeconds } | Measure-Object -Maximum).Maximum | Should -BeLessThan 2
+    }
+
+    It 'stops starting requests when the limit falls to zero' {
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)delay/20?i={0}" -Stage @{ Duration = '0.5s'; ThrottleLimit = 4 }, @{ Duration = '0.5s'; ThrottleLimit = 0 }, @{ Duration = '1s'; ThrottleLimit = 0 } -Summary -Interval 0.5
+        $summary.Count | Should -BeGreaterThan 10
+        $summary.Stages | Should -Be '500ms to 4 in flight, 500ms to 0 in flight, 1s to 0 in flight'
+        # Nothing starts in the last second, when the limit is 0.
+        $runStart = $summary.StartTime.ToUniversalTime()
+        $late = @($summary.TimeSeries | Where-Object { ($_.StartTime - $runStart).TotalSeconds -ge 1.0 -and $_.Started -gt 0 })
+        $late.Count | Should -Be 0
+    }
+}
+
+Describe 'Bad schedules are refused before the run starts' {
+    It 'refuses <Name>' -ForEach @(
+        @{ Name = 'a stage with two targets'; Stage = @{ Duration = '1s'; RequestsPerSecond = 10; ThrottleLimit = 2 }; Match = '*one target*' }
+        @{ Name = 'a stage without a target'; Stage = @{ Duration = '1s' }; Match = '*one target*' }
+        @{ Name = 'a zero duration'; Stage = @{ Duration = 0; RequestsPerSecond = 10 }; Match = '*longer than zero*' }
+        @{ Name = 'mixed models'; Stage = @(@{ Duration = '1s'; RequestsPerSecond = 10 }, @{ Duration = '1s'; ThrottleLimit = 2 }); Match = '*mixes rate stages*' }
+        @{ Name = 'a negative rate'; Stage = @{ Duration = '1s'; RequestsPerSecond = -1 }; Match = '*zero or more*' }
+        @{ Name = 'a schedule that sends nothing'; Stage = @{ Duration = '1s'; ThrottleLimit = 0 }; Match = '*send nothing*' }
+    ) {
+        $err = $null
+        try { Invoke-BoundedRequest -Uri "$($server.Uri)x" -Stage $Stage -Summary -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidStage,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike $Match
+        $server.ReceivedCount | Should -Be $server.ReceivedCount
+    }
+
+    It 'refuses -Stage with -Duration' {
+        { Invoke-BoundedRequest -Uri "$($server.Uri)x" -Stage @{ Duration = '1s'; RequestsPerSecond = 10 } -Duration 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidStage,LoadTest.Commands.InvokeBoundedRequestCommand' -ExpectedMessage '*cannot be used together*'
+    }
+
+    It 'refuses <Name> while binding' -ForEach @(
+        @{ Name = 'an unknown key'; Stage = @{ Duration = '1s'; Rps = 10 }; Match = "*Stage 1: it has a key 'Rps'*" }
+        @{ Name = 'a duration that is not one'; Stage = @{ Duration = 'soon'; RequestsPerSecond = 10 }; Match = "*Stage 1: its Duration 'soon' is not a duration*" }
+        @{ Name = 'a fractional limit'; Stage = @{ Duration = '1s'; ThrottleLimit = 2.5 }; Match = '*not a whole number*' }
+        @{ Name = 'something that is not a stage'; Stage = 'fast'; Match = "*'fast' is not a stage*" }
+    ) {
+        { Invoke-BoundedRequest -Uri "$($server.Uri)x" -Stage $Stage -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,LoadTest.Commands.InvokeBoundedRequestCommand' -ExpectedMessage $Match
+    }
+
+    It 'reads stages from Import-Csv rows and LoadStage objects' {
+        $rows = "Duration,RequestsPerSecond`n0.5s,100`n0.5s,100" | ConvertFrom-Csv
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage $rows -Summary
+        $summary.Planned | Should -Be 75
+        $stage = [LoadTest.LoadStage]@{ Duration = [TimeSpan]::FromSeconds(0.5); RequestsPerSecond = 100 }
+        (Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage $stage -Summary).Planned | Should -Be 25
+    }
+}
