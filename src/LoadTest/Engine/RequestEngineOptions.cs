@@ -1,4 +1,5 @@
 using System;
+using LoadTest.Engine.Transport;
 
 namespace LoadTest.Engine;
 
@@ -15,7 +16,8 @@ internal sealed class RequestEngineOptions
 
     public bool SkipCertificateCheck { get; init; }
 
-    public bool NoProxy { get; init; }
+    /// <summary>Where connections go (-UnixSocket, -ConnectTo) and which proxy requests go through (-Proxy, -NoProxy).</summary>
+    public Connector Connector { get; init; } = Connector.Direct;
 
     public int MaximumRedirection { get; init; } = RunDefaults.MaximumRedirection;
 

@@ -33,9 +33,11 @@ internal sealed class HttpClientTransport : IHttpTransport
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             AllowAutoRedirect = false,
             UseCookies = options.KeepCookies,
-            UseProxy = !options.NoProxy,
+            UseProxy = options.Connector.UseProxy,
+            Proxy = options.Connector.Proxy,
             AutomaticDecompression = DecompressionMethods.None,
             ConnectCallback = ConnectAsync,
+            PlaintextStreamFilter = CountSends,
         };
         if (options.KeepCookies)
         {
@@ -68,6 +70,12 @@ internal sealed class HttpClientTransport : IHttpTransport
             request.Headers.ConnectionClose = true;
         }
 
+        // Only a request the proxy reads itself (absolute form) carries it: an https request goes through a tunnel to the server.
+        if (_options.Connector.ProxyAuthorization is { } proxyAuthorization && hop.Uri.Scheme == Uri.UriSchemeHttp)
+        {
+            request.Headers.TryAddWithoutValidation("Proxy-Authorization", proxyAuthorization);
+        }
+
         // HTTP/2 and 3 write from their connection's own loop, outside this flow: their replays are not seen.
         if (_options.HttpVersion.Major < 2)
         {
@@ -91,20 +99,19 @@ internal sealed class HttpClientTransport : IHttpTransport
 
     public void Dispose() => _client.Dispose();
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
-            return new SendCountingStream(new NetworkStream(socket, ownsSocket: true));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        Socket socket = await _options.Connector.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, token).ConfigureAwait(false);
+        return new NetworkStream(socket, ownsSocket: true);
     }
+
+    // Sends are counted above TLS: a handshake runs in the flow of the request that asked for the connection,
+    // which may then be served by another one, so counting its writes took it for a replay. A CONNECT only sets
+    // up a tunnel: the request is counted inside it.
+    private static ValueTask<Stream> CountSends(SocketsHttpPlaintextStreamFilterContext context, CancellationToken token) =>
+        ValueTask.FromResult(context.InitialRequestMessage.Method == HttpMethod.Connect
+            ? context.PlaintextStream
+            : new SendCountingStream(context.PlaintextStream));
 
     private static HeaderDictionary CollectHeaders(HttpResponseMessage response)
     {
