@@ -209,6 +209,17 @@ Describe '-Proxy' {
         Get-Field $proxy 'Proxy-Authorization' | Should -BeNullOrEmpty
     }
 
+    It 'gives the proxy''s 407 as the answer to refused credentials, each request on the wire once' {
+        $wrong = [pscredential]::new('loadtest', (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/w/{0}'; Count = 3; ThrottleLimit = 1; Proxy = $proxyUri; ProxyCredential = $wrong }
+        Assert-SameResults $runs
+        foreach ($r in $runs.Auto + $runs.HttpClient) {
+            $r.StatusCode | Should -Be 407
+            $r.Attempts | Should -Be 1
+        }
+        $proxy.Heads.Count | Should -Be 6
+    }
+
     It 'opens a CONNECT tunnel for https, answering the proxy''s challenge with -ProxyCredential' {
         $runs = Invoke-BothTransports @{ Uri = 'https://api.example.test/t'; Proxy = $proxyUri; ProxyCredential = $proxyCredential; TimeoutSec = 20 }
         Assert-SameResults $runs

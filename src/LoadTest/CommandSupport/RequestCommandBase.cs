@@ -203,7 +203,7 @@ public abstract class RequestCommandBase : PSCmdlet
     public Uri? Proxy { get; set; }
 
     /// <summary>
-    /// <para type="description">The user name and password for -Proxy: sent up front as Basic to an http(s) proxy for plain http requests, and in answer to the proxy's challenge for CONNECT tunnels and other schemes.</para>
+    /// <para type="description">The user name and password for -Proxy: sent up front as Basic with plain http requests (each goes on the wire once; a 407 is its result), and in answer to the proxy's challenge for the CONNECT tunnels of https requests.</para>
     /// </summary>
     [Parameter]
     [Credential]

@@ -19,6 +19,7 @@ internal sealed class Connector
     private readonly UnixDomainSocketEndPoint? _unixSocket;
     private readonly ConnectToMap? _connectTo;
     private readonly bool _noProxy;
+    private readonly string? _proxyAuthorization;
 
     public Connector(string? unixSocketPath, ConnectToMap? connectTo, Uri? proxy, NetworkCredential? proxyCredential, bool noProxy)
     {
@@ -29,10 +30,10 @@ internal sealed class Connector
         if (proxy is not null)
         {
             ProxyUri = proxy;
-            Proxy = new WebProxy(proxy) { Credentials = proxyCredential };
+            Proxy = new WebProxy(proxy) { Credentials = proxyCredential is null ? null : new ChallengeCredentials(proxyCredential) };
             if (proxyCredential is not null && (proxy.Scheme == Uri.UriSchemeHttp || proxy.Scheme == Uri.UriSchemeHttps))
             {
-                ProxyAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(proxyCredential.UserName + ":" + proxyCredential.Password));
+                _proxyAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(proxyCredential.UserName + ":" + proxyCredential.Password));
             }
         }
     }
@@ -51,11 +52,20 @@ internal sealed class Connector
     public bool UseProxy => !_noProxy;
 
     /// <summary>
-    /// Proxy-Authorization for requests sent to an http(s) proxy in absolute form. Sent up front, as curl
-    /// and Go do, so that each request goes on the wire once instead of once for the 407 challenge and once
-    /// more with the answer. (A CONNECT tunnel is HttpClient's own: it answers the challenge once per tunnel.)
+    /// Puts -ProxyCredential on a plain http request, which an http(s) proxy reads itself (absolute form): as
+    /// Basic, up front, as curl and Go do. HttpClient would send it only in answer to a 407 challenge, a second
+    /// request on the same connection that nothing counts; so for this request it answers no challenge, and a
+    /// 407 is the result. (An https request goes through a CONNECT tunnel, where HttpClient answers the
+    /// challenge once per tunnel, and its own headers go to the server.)
     /// </summary>
-    public string? ProxyAuthorization { get; }
+    public void AuthorizeForProxy(HttpRequestMessage request)
+    {
+        if (_proxyAuthorization is not null && request.RequestUri?.Scheme == Uri.UriSchemeHttp)
+        {
+            request.Headers.TryAddWithoutValidation("Proxy-Authorization", _proxyAuthorization);
+            ChallengeCredentials.SentUpFront.Value = true;
+        }
+    }
 
     /// <summary>True when a request to <paramref name="uri"/> goes through a proxy.</summary>
     public bool IsProxied(Uri uri)
@@ -96,5 +106,21 @@ internal sealed class Connector
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>-ProxyCredential for HttpClient's answers to a proxy's challenge, except for a request that carried it up front.</summary>
+    private sealed class ChallengeCredentials : ICredentials
+    {
+        private readonly NetworkCredential _credential;
+
+        public ChallengeCredentials(NetworkCredential credential)
+        {
+            _credential = credential;
+        }
+
+        /// <summary>Set in the flow of a request sent with Proxy-Authorization; HttpClient meets the challenge in that flow.</summary>
+        public static AsyncLocal<bool> SentUpFront { get; } = new();
+
+        public NetworkCredential? GetCredential(Uri uri, string authType) => SentUpFront.Value ? null : _credential;
     }
 }

@@ -70,11 +70,7 @@ internal sealed class HttpClientTransport : IHttpTransport
             request.Headers.ConnectionClose = true;
         }
 
-        // Only a request the proxy reads itself (absolute form) carries it: an https request goes through a tunnel to the server.
-        if (_options.Connector.ProxyAuthorization is { } proxyAuthorization && hop.Uri.Scheme == Uri.UriSchemeHttp)
-        {
-            request.Headers.TryAddWithoutValidation("Proxy-Authorization", proxyAuthorization);
-        }
+        _options.Connector.AuthorizeForProxy(request);
 
         // HTTP/2 and 3 write from their connection's own loop, outside this flow: their replays are not seen.
         if (_options.HttpVersion.Major < 2)
