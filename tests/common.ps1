@@ -156,3 +156,194 @@ function New-KnownSummary {
     }
     $results | Merge-RunSummary
 }
+
+# Compiles LoadTestTests.RecordingServer (Start-RecordingServer, New-TestCertificate) once per process.
+function Add-RecordingServerType {
+    if (-not ('LoadTestTests.RecordingServer' -as [type])) {
+        Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace LoadTestTests
+{
+    public sealed class RecordingServer : IDisposable
+    {
+        private readonly Socket _listener;
+        private readonly byte[] _response;
+        private readonly string _proxyAuthorization;
+        private readonly X509Certificate2 _certificate;
+        private readonly string _socketPath;
+        private int _connections;
+
+        public RecordingServer(EndPoint endPoint, string response, string proxyAuthorization, X509Certificate2 certificate)
+        {
+            _response = Encoding.Latin1.GetBytes(response);
+            _proxyAuthorization = string.IsNullOrEmpty(proxyAuthorization) ? null : proxyAuthorization;
+            _certificate = certificate;
+            _socketPath = (endPoint as UnixDomainSocketEndPoint) != null ? endPoint.ToString() : null;
+            _listener = _socketPath != null
+                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+                : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            _listener.Bind(endPoint);
+            _listener.Listen(512);
+            Port = _socketPath != null ? 0 : ((IPEndPoint)_listener.LocalEndPoint).Port;
+            Task.Run(AcceptAsync);
+        }
+
+        public int Port { get; private set; }
+        public ConcurrentQueue<string> Heads { get; } = new ConcurrentQueue<string>();
+        public ConcurrentQueue<string> ServerNames { get; } = new ConcurrentQueue<string>();
+        public int Connections { get { return Volatile.Read(ref _connections); } }
+
+        public static X509Certificate2 NewCertificate(string name)
+        {
+            using (RSA key = RSA.Create(2048))
+            {
+                var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                using (X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)))
+                {
+#pragma warning disable SYSLIB0057 // X509CertificateLoader is .NET 9 and later; PowerShell 7.4 runs on .NET 8
+                    return new X509Certificate2(made.Export(X509ContentType.Pfx), (string)null, X509KeyStorageFlags.Exportable);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Dispose();
+            if (_socketPath != null) { File.Delete(_socketPath); }
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                Socket client;
+                try { client = await _listener.AcceptAsync(); } catch { return; }
+                Interlocked.Increment(ref _connections);
+                _ = Task.Run(() => ServeAsync(client));
+            }
+        }
+
+        private async Task ServeAsync(Socket client)
+        {
+            using (var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            using (Stream network = new NetworkStream(client, ownsSocket: true))
+            {
+                try
+                {
+                    Stream stream = network;
+                    if (_certificate != null)
+                    {
+                        var tls = new SslStream(network);
+                        stream = tls;
+                        var options = new SslServerAuthenticationOptions
+                        {
+                            ServerCertificateSelectionCallback = (sender, name) => { ServerNames.Enqueue(name ?? string.Empty); return _certificate; },
+                        };
+                        await tls.AuthenticateAsServerAsync(options, cancel.Token);
+                    }
+
+                    var pending = new MemoryStream();
+                    var buffer = new byte[8192];
+                    while (true)
+                    {
+                        int end;
+                        while ((end = IndexOfBlankLine(pending)) < 0)
+                        {
+                            int read = await stream.ReadAsync(buffer, 0, buffer.Length, cancel.Token);
+                            if (read == 0 || pending.Length > 65536) { return; }
+                            pending.Write(buffer, 0, read);
+                        }
+
+                        byte[] all = pending.ToArray();
+                        string head = Encoding.Latin1.GetString(all, 0, end);
+                        long length = ContentLength(head);
+                        while (all.Length - end - 4 < length)
+                        {
+                            int read = await stream.ReadAsync(buffer, 0, buffer.Length, cancel.Token);
+                            if (read == 0) { return; }
+                            pending.Write(buffer, 0, read);
+                            all = pending.ToArray();
+                        }
+
+                        pending = new MemoryStream();
+                        int rest = (int)(all.Length - end - 4 - length);
+                        pending.Write(all, all.Length - rest, rest);
+                        Heads.Enqueue(head);
+                        byte[] answer = _response;
+                        if (_proxyAuthorization != null && (head + "\r\n").IndexOf("\r\nProxy-Authorization: " + _proxyAuthorization + "\r\n", StringComparison.Ordinal) < 0)
+                        {
+                            answer = Encoding.ASCII.GetBytes("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n");
+                        }
+                        else if (head.StartsWith("CONNECT ", StringComparison.Ordinal))
+                        {
+                            answer = Encoding.ASCII.GetBytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+                        }
+
+                        await stream.WriteAsync(answer, 0, answer.Length, cancel.Token);
+                        await stream.FlushAsync(cancel.Token);
+                    }
+                }
+                catch (Exception)
+                {
+                }
+            }
+        }
+
+        private static int IndexOfBlankLine(MemoryStream pending)
+        {
+            byte[] bytes = pending.GetBuffer();
+            for (int i = 0; i + 3 < pending.Length; i++)
+            {
+                if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') { return i; }
+            }
+            return -1;
+        }
+
+        private static long ContentLength(string head)
+        {
+            foreach (string line in head.Split("\r\n"))
+            {
+                if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) { return long.Parse(line.Substring(15).Trim()); }
+            }
+            return 0;
+        }
+    }
+}
+'@
+    }
+}
+
+# A raw server that keeps the head of every request it receives (request line and fields, as Latin-1 text)
+# and answers each with -Response, on 127.0.0.1 (a free port) or on a Unix domain socket file (-UnixSocket).
+# -Certificate serves TLS and keeps the server name each client asked for (SNI). As a stand-in proxy: a
+# CONNECT is refused with 403, and -ProxyAuthorization 'Basic ...' answers 407 with a Basic challenge to any
+# request without exactly that field. Each connection is served on its own, for 30 s at most.
+# Heads, ServerNames and Connections tell what it saw; Stop it with .Dispose().
+function Start-RecordingServer {
+    param(
+        [string] $Response = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`n`r`nok",
+        [string] $UnixSocket,
+        [string] $ProxyAuthorization,
+        [System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate
+    )
+    Add-RecordingServerType
+    $endPoint = if ($UnixSocket) { [System.Net.Sockets.UnixDomainSocketEndPoint]::new($UnixSocket) } else { [System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0) }
+    [LoadTestTests.RecordingServer]::new($endPoint, $Response, $ProxyAuthorization, $Certificate)
+}
+
+# A self-signed certificate with its private key, for a TLS Start-RecordingServer.
+function New-TestCertificate([string] $Name = 'localhost') {
+    Add-RecordingServerType
+    [LoadTestTests.RecordingServer]::NewCertificate($Name)
+}

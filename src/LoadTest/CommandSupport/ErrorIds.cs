@@ -45,4 +45,9 @@ internal static class ErrorIds
     public const string AuthenticationTokenConflict = "AuthenticationTokenConflict";
     public const string AuthenticationNotSpecified = "AuthenticationNotSpecified";
     public const string AllowUnencryptedAuthenticationRequired = "AllowUnencryptedAuthenticationRequired";
+    public const string InvalidConnectTo = "InvalidConnectTo";
+    public const string UnixSocketNotFound = "UnixSocketNotFound";
+    public const string InvalidProxy = "InvalidProxy";
+    public const string ProxyConflict = "ProxyConflict";
+    public const string ProxyCredentialWithoutProxy = "ProxyCredentialWithoutProxy";
 }

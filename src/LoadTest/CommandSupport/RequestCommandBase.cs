@@ -187,11 +187,41 @@ public abstract class RequestCommandBase : PSCmdlet
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
 
+    // Where connections go: -UnixSocket, -ConnectTo, -Proxy, -ProxyCredential, -NoProxy (CommandSupport/ConnectionParameters.cs).
+
     /// <summary>
-    /// <para type="description">Connect directly, ignoring proxy settings from the environment.</para>
+    /// <para type="description">Connect directly, ignoring proxy settings from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY).</para>
     /// </summary>
     [Parameter]
     public SwitchParameter NoProxy { get; set; }
+
+    /// <summary>
+    /// <para type="description">Send every request through this proxy (http, https, socks4, socks4a or socks5 URI). Proxied requests go through HttpClient.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>
+    /// <para type="description">The user name and password for -Proxy: sent up front as Basic with plain http requests (each goes on the wire once; a 407 is its result), and in answer to the proxy's challenge for the CONNECT tunnels of https requests.</para>
+    /// </summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>
+    /// <para type="description">Send every request over this Unix domain socket (a path); the URI still gives the Host header, the path and the scheme.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? UnixSocket { get; set; }
+
+    /// <summary>
+    /// <para type="description">Connect to another node for a host and port, keeping the Host header and TLS server name of the URI: a hashtable such as @{ 'api.example.test:443' = '127.0.0.1:18443' }, or strings 'host:port=host:port'.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? ConnectTo { get; set; }
 
     /// <summary>
     /// <para type="description">How many redirects to follow. 0 returns the 3xx response itself. Default 5.</para>

@@ -8,6 +8,7 @@ using System.Threading;
 using LoadTest.Commands;
 using LoadTest.Engine;
 using LoadTest.Engine.Accounting;
+using LoadTest.Engine.Transport;
 using LoadTest.Server;
 
 namespace LoadTest.CommandSupport;
@@ -126,6 +127,12 @@ internal sealed class RunPlan
             return error;
         }
 
+        error = ConnectionParameters.TryCreate(command, local: command.Session is null, out Connector connector);
+        if (error is not null)
+        {
+            return error;
+        }
+
         bool hasDuration = bound.ContainsKey(nameof(command.Duration));
         if (hasDuration && command.Duration <= TimeSpan.Zero)
         {
@@ -172,7 +179,7 @@ internal sealed class RunPlan
             MaxConnections = command.MaxConnections,
             Timeout = command.TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(command.TimeoutSec),
             SkipCertificateCheck = command.SkipCertificateCheck,
-            NoProxy = command.NoProxy,
+            Connector = connector,
             MaximumRedirection = command.MaximumRedirection,
             HttpVersion = version,
             DisableKeepAlive = command.DisableKeepAlive,
@@ -303,6 +310,7 @@ internal sealed class RunPlan
             $"{(o.Stages.Count > 0 ? $", stages {string.Join(", ", o.Stages)}" : string.Empty)}" +
             $"{(o.Duration is { } d ? $", duration {d}" : string.Empty)}" +
             $"{(o.Retry.MaximumRetryCount > 0 ? $", up to {o.Retry.MaximumRetryCount} retries" : string.Empty)}, HTTP/{o.HttpVersion.ToString(2)}, " +
+            $"{(o.Connector.UnixSocketPath is { } socket ? $"over {socket}, " : string.Empty)}{(o.Connector.ProxyUri is { } proxy ? $"through {proxy}, " : string.Empty)}" +
             $"output {Output}{(WritesSummary ? " + summary" : string.Empty)}.");
     }
 

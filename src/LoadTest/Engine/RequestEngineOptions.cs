@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LoadTest.Engine.Transport;
 
 namespace LoadTest.Engine;
 
@@ -16,7 +17,8 @@ internal sealed class RequestEngineOptions
 
     public bool SkipCertificateCheck { get; init; }
 
-    public bool NoProxy { get; init; }
+    /// <summary>Where connections go (-UnixSocket, -ConnectTo) and which proxy requests go through (-Proxy, -NoProxy).</summary>
+    public Connector Connector { get; init; } = Connector.Direct;
 
     public int MaximumRedirection { get; init; } = RunDefaults.MaximumRedirection;
 

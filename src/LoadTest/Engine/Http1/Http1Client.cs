@@ -43,7 +43,7 @@ internal sealed class Http1Client : IHttpTransport
         while (true)
         {
             bool pooled = idle.TryPop(out Http1Connection? connection);
-            connection ??= await Http1Connection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
+            connection ??= await Http1Connection.ConnectAsync(_options.Connector, uri.IdnHost, uri.Port, token).ConfigureAwait(false);
             try
             {
                 int headLength = WriteHead(connection, spec, uri, authority);

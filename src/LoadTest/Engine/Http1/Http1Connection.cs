@@ -43,21 +43,8 @@ internal sealed class Http1Connection : IDisposable
     /// <summary>True when bytes of the current response have arrived.</summary>
     public bool ReceivedAny { get; private set; }
 
-    public static async ValueTask<Http1Connection> ConnectAsync(string host, int port, CancellationToken token)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            EndPoint endPoint = IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
-            await socket.ConnectAsync(endPoint, token).ConfigureAwait(false);
-            return new Http1Connection(socket);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    public static async ValueTask<Http1Connection> ConnectAsync(Connector connector, string host, int port, CancellationToken token) =>
+        new(await connector.ConnectAsync(host, port, token).ConfigureAwait(false));
 
     /// <summary>A buffer of at least <paramref name="size"/> bytes to write the request into.</summary>
     public byte[] SendBuffer(int size)

@@ -33,9 +33,11 @@ internal sealed class HttpClientTransport : IHttpTransport
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             AllowAutoRedirect = false,
             UseCookies = options.KeepCookies,
-            UseProxy = !options.NoProxy,
+            UseProxy = options.Connector.UseProxy,
+            Proxy = options.Connector.Proxy,
             AutomaticDecompression = DecompressionMethods.None,
             ConnectCallback = ConnectAsync,
+            PlaintextStreamFilter = CountSends,
         };
         if (options.KeepCookies)
         {
@@ -68,6 +70,8 @@ internal sealed class HttpClientTransport : IHttpTransport
             request.Headers.ConnectionClose = true;
         }
 
+        _options.Connector.AuthorizeForProxy(request);
+
         // HTTP/2 and 3 write from their connection's own loop, outside this flow: their replays are not seen.
         if (_options.HttpVersion.Major < 2)
         {
@@ -91,20 +95,19 @@ internal sealed class HttpClientTransport : IHttpTransport
 
     public void Dispose() => _client.Dispose();
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
-            return new SendCountingStream(new NetworkStream(socket, ownsSocket: true));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        Socket socket = await _options.Connector.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, token).ConfigureAwait(false);
+        return new NetworkStream(socket, ownsSocket: true);
     }
+
+    // Sends are counted above TLS: a handshake runs in the flow of the request that asked for the connection,
+    // which may then be served by another one, so counting its writes took it for a replay. A CONNECT only sets
+    // up a tunnel: the request is counted inside it.
+    private static ValueTask<Stream> CountSends(SocketsHttpPlaintextStreamFilterContext context, CancellationToken token) =>
+        ValueTask.FromResult(context.InitialRequestMessage.Method == HttpMethod.Connect
+            ? context.PlaintextStream
+            : new SendCountingStream(context.PlaintextStream));
 
     private static HeaderDictionary CollectHeaders(HttpResponseMessage response)
     {

@@ -16,12 +16,12 @@ internal sealed class TransportSelector : IDisposable
     private readonly HttpClientTransport _httpClient;
     private readonly Http1Client? _http1;
     private readonly ConcurrentDictionary<string, bool> _direct = new(StringComparer.Ordinal);
-    private readonly bool _noProxy;
+    private readonly Connector _connector;
 
     public TransportSelector(RequestEngineOptions options)
     {
         _httpClient = new HttpClientTransport(options);
-        _noProxy = options.NoProxy;
+        _connector = options.Connector;
 
         // Cookies, a connection limit below the throttle limit and other HTTP versions are HttpClient's.
         if (options.Transport == TransportKind.Auto
@@ -64,6 +64,6 @@ internal sealed class TransportSelector : IDisposable
             return false;
         }
 
-        return _noProxy || HttpClient.DefaultProxy.IsBypassed(uri) || HttpClient.DefaultProxy.GetProxy(uri) is null;
+        return !_connector.IsProxied(uri);
     }
 }

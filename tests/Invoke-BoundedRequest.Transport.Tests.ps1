@@ -1,0 +1,367 @@
+# Where connections go: -ConnectTo, -UnixSocket, -Proxy with -ProxyCredential, -NoProxy. Each option through both
+# transports (-Transport Auto: LoadTest's own HTTP/1.1 client for plain http; -Transport HttpClient), with the same
+# results and the same requests on the wire. Every server here listens on 127.0.0.1 or on a socket file, and a
+# name such as api.example.test is only ever mapped or handed to a loopback proxy: nothing resolves it.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $secretText = 'pr0xy-5ecret-Wq42'
+    $proxyCredential = [pscredential]::new('loadtest', (ConvertTo-SecureString $secretText -AsPlainText -Force))
+    $basicToken = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("loadtest:$secretText"))
+    $basic = "Basic $basicToken"
+    $certificate = New-TestCertificate 'api.example.test'
+
+    # The results of one run through each transport, in index order: @{ Auto = ...; HttpClient = ... }.
+    function Invoke-BothTransports {
+        param([hashtable] $Params)
+        $runs = @{}
+        foreach ($transport in 'Auto', 'HttpClient') {
+            $runs[$transport] = @(Invoke-BoundedRequest @Params -Transport $transport -IncludeContent | Sort-Object Index)
+        }
+        $runs
+    }
+
+    # Both transports gave the same results, request by request.
+    function Assert-SameResults {
+        param([hashtable] $Runs)
+        $Runs.Auto.Count | Should -Be $Runs.HttpClient.Count
+        for ($i = 0; $i -lt $Runs.Auto.Count; $i++) {
+            $a = $Runs.Auto[$i]
+            $b = $Runs.HttpClient[$i]
+            foreach ($name in 'Index', 'Uri', 'StatusCode', 'Success', 'ErrorKind', 'Attempts', 'BytesReceived', 'Content') {
+                $a.$name | Should -Be $b.$name -Because "$name of request $i"
+            }
+        }
+    }
+
+    # The request lines and one field of the heads a recording server kept, sorted.
+    function Get-Line {
+        param($Server, [int] $Line = 0)
+        @($Server.Heads | ForEach-Object { ($_ -split "`r`n")[$Line] } | Sort-Object)
+    }
+
+    function Get-Field {
+        param($Server, [string] $Name)
+        @($Server.Heads | ForEach-Object { ($_ -split "`r`n") -like "${Name}: *" } | ForEach-Object { $_.Substring($Name.Length + 2) })
+    }
+
+    function New-SocketPath {
+        Join-Path ([IO.Path]::GetTempPath()) "loadtest-$PID-$([guid]::NewGuid().ToString('N').Substring(0, 8)).sock"
+    }
+}
+
+Describe '-ConnectTo' {
+    BeforeEach {
+        $server = Start-RecordingServer
+    }
+
+    AfterEach {
+        $server.Dispose()
+    }
+
+    It 'sends to the mapped node and keeps the URI''s Host, on both transports alike' {
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test:8080/item/{0}'; Count = 5; ThrottleLimit = 2; ConnectTo = @{ 'api.example.test:8080' = "127.0.0.1:$($server.Port)" } }
+        Assert-SameResults $runs
+        foreach ($r in $runs.Auto + $runs.HttpClient) {
+            $r.StatusCode | Should -Be 200 -Because $r.Error
+            $r.Attempts | Should -Be 1
+            $r.Content | Should -BeExactly 'ok'
+        }
+        Get-Line $server | Should -Be (0..4 + 0..4 | Sort-Object | ForEach-Object { "GET /item/$_ HTTP/1.1" })
+        Get-Field $server 'Host' | Should -Be (@('api.example.test:8080') * 10)
+    }
+
+    It 'takes strings host:port=host:port, and host names in any case' {
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/a'; Count = 2; ConnectTo = "API.Example.TEST:80=127.0.0.1:$($server.Port)", 'other.example.test:443=[::1]:1' }
+        Assert-SameResults $runs
+        @($runs.Auto + $runs.HttpClient | Where-Object StatusCode -EQ 200).Count | Should -Be 4
+        Get-Field $server 'Host' | Should -Be (@('api.example.test') * 4)
+    }
+
+    It 'leaves a host and port it does not name alone' {
+        $runs = Invoke-BothTransports @{ Uri = "http://127.0.0.1:$($server.Port)/direct"; Count = 2; ConnectTo = @{ 'api.example.test:80' = '127.0.0.1:1' } }
+        Assert-SameResults $runs
+        @($runs.Auto + $runs.HttpClient | Where-Object StatusCode -EQ 200).Count | Should -Be 4
+        Get-Field $server 'Host' | Should -Be (@("127.0.0.1:$($server.Port)") * 4)
+    }
+
+    It 'reports a mapped node that refuses as ConnectionRefused, on both transports alike' {
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/{0}'; Count = 3; ConnectTo = @{ 'api.example.test:80' = "127.0.0.1:$(Get-FreePort)" } }
+        Assert-SameResults $runs
+        @($runs.Auto.ErrorKind + $runs.HttpClient.ErrorKind | Sort-Object -Unique) | Should -Be @('ConnectionRefused')
+    }
+
+    It 'keeps the server name (SNI) and Host of an https URI' {
+        $tls = Start-RecordingServer -Certificate $certificate
+        try {
+            $runs = Invoke-BothTransports @{ Uri = 'https://api.example.test/secure/{0}'; Count = 2; SkipCertificateCheck = $true; ConnectTo = @{ 'api.example.test:443' = "127.0.0.1:$($tls.Port)" } }
+            Assert-SameResults $runs
+            @($runs.Auto + $runs.HttpClient | Where-Object StatusCode -EQ 200).Count | Should -Be 4
+            @($tls.ServerNames | Sort-Object -Unique) | Should -Be @('api.example.test')
+            Get-Field $tls 'Host' | Should -Be (@('api.example.test') * 4)
+        }
+        finally {
+            $tls.Dispose()
+        }
+    }
+}
+
+Describe 'Attempts over TLS' {
+    It 'counts each https request once, although a TLS handshake runs for the request that asked for its connection' {
+        $tls = Start-RecordingServer -Certificate $certificate
+        try {
+            foreach ($run in 1..4) {
+                $r = @(Invoke-BoundedRequest -Uri "https://127.0.0.1:$($tls.Port)/h/{0}" -Count 4 -ThrottleLimit 4 -SkipCertificateCheck -WarningAction SilentlyContinue)
+                ($r | Measure-Object Attempts -Sum).Sum | Should -Be 4 -Because "run $run"
+            }
+            $tls.Heads.Count | Should -Be 16
+        }
+        finally {
+            $tls.Dispose()
+        }
+    }
+}
+
+Describe '-UnixSocket' {
+    BeforeEach {
+        $path = New-SocketPath
+        $server = Start-RecordingServer -UnixSocket $path
+    }
+
+    AfterEach {
+        $server.Dispose()
+    }
+
+    It 'sends every request over the socket, with Host and path from the URI, on both transports alike' {
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/u/{0}?q=1'; Count = 5; ThrottleLimit = 2; UnixSocket = $path }
+        Assert-SameResults $runs
+        foreach ($r in $runs.Auto + $runs.HttpClient) {
+            $r.StatusCode | Should -Be 200 -Because $r.Error
+            $r.Attempts | Should -Be 1
+        }
+        Get-Line $server | Should -Be (0..4 + 0..4 | Sort-Object | ForEach-Object { "GET /u/$_`?q=1 HTTP/1.1" })
+        Get-Field $server 'Host' | Should -Be (@('api.example.test') * 10)
+    }
+
+    It 'sends a body over the socket' {
+        $runs = Invoke-BothTransports @{ Uri = 'http://localhost/post'; Method = 'POST'; Body = 'payload'; ContentType = 'text/plain'; UnixSocket = $path }
+        Assert-SameResults $runs
+        $runs.Auto[0].StatusCode | Should -Be 200
+        Get-Field $server 'Content-Length' | Should -Be @('7', '7')
+    }
+
+    It 'takes a path relative to the current location' {
+        Push-Location (Split-Path $path)
+        try {
+            $r = Invoke-BoundedRequest -Uri 'http://localhost/rel' -UnixSocket (Split-Path $path -Leaf)
+        }
+        finally {
+            Pop-Location
+        }
+        $r.StatusCode | Should -Be 200 -Because $r.Error
+    }
+
+    It 'speaks TLS over the socket with the URI''s server name' {
+        $tlsPath = New-SocketPath
+        $tls = Start-RecordingServer -UnixSocket $tlsPath -Certificate $certificate
+        try {
+            $runs = Invoke-BothTransports @{ Uri = 'https://api.example.test/s'; UnixSocket = $tlsPath; SkipCertificateCheck = $true }
+            Assert-SameResults $runs
+            $runs.Auto[0].StatusCode | Should -Be 200 -Because $runs.Auto[0].Error
+            @($tls.ServerNames | Sort-Object -Unique) | Should -Be @('api.example.test')
+        }
+        finally {
+            $tls.Dispose()
+        }
+    }
+}
+
+Describe '-Proxy' {
+    BeforeEach {
+        $proxy = Start-RecordingServer -ProxyAuthorization $basic
+        $proxyUri = "http://127.0.0.1:$($proxy.Port)/"
+    }
+
+    AfterEach {
+        $proxy.Dispose()
+    }
+
+    It 'sends plain http to the proxy in absolute form, Proxy-Authorization up front: one request on the wire each' {
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/p/{0}'; Count = 5; ThrottleLimit = 2; Proxy = $proxyUri; ProxyCredential = $proxyCredential }
+        Assert-SameResults $runs
+        foreach ($r in $runs.Auto + $runs.HttpClient) {
+            $r.StatusCode | Should -Be 200 -Because $r.Error
+            $r.Attempts | Should -Be 1
+        }
+        Get-Line $proxy | Should -Be (0..4 + 0..4 | Sort-Object | ForEach-Object { "GET http://api.example.test/p/$_ HTTP/1.1" })
+        Get-Field $proxy 'Proxy-Authorization' | Should -Be (@($basic) * 10)
+        Get-Field $proxy 'Host' | Should -Be (@('api.example.test') * 10)
+    }
+
+    It 'reports the proxy''s 407 as the answer when no -ProxyCredential is given' {
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/p/{0}'; Count = 3; Proxy = $proxyUri }
+        Assert-SameResults $runs
+        foreach ($r in $runs.Auto + $runs.HttpClient) {
+            $r.StatusCode | Should -Be 407
+            $r.ErrorKind | Should -Be 'HttpError'
+            $r.Attempts | Should -Be 1
+        }
+        $proxy.Heads.Count | Should -Be 6
+        Get-Field $proxy 'Proxy-Authorization' | Should -BeNullOrEmpty
+    }
+
+    It 'gives the proxy''s 407 as the answer to refused credentials, each request on the wire once' {
+        $wrong = [pscredential]::new('loadtest', (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/w/{0}'; Count = 3; ThrottleLimit = 1; Proxy = $proxyUri; ProxyCredential = $wrong }
+        Assert-SameResults $runs
+        foreach ($r in $runs.Auto + $runs.HttpClient) {
+            $r.StatusCode | Should -Be 407
+            $r.Attempts | Should -Be 1
+        }
+        $proxy.Heads.Count | Should -Be 6
+    }
+
+    It 'opens a CONNECT tunnel for https, answering the proxy''s challenge with -ProxyCredential' {
+        $runs = Invoke-BothTransports @{ Uri = 'https://api.example.test/t'; Proxy = $proxyUri; ProxyCredential = $proxyCredential; TimeoutSec = 20 }
+        Assert-SameResults $runs
+        $runs.Auto[0].StatusCode | Should -Be 0
+        $runs.Auto[0].Success | Should -BeFalse
+        $runs.Auto[0].Error | Should -Match '403'
+        Get-Line $proxy | Should -Be (@('CONNECT api.example.test:443 HTTP/1.1') * 4)
+        Get-Field $proxy 'Proxy-Authorization' | Should -Be (@($basic) * 2)
+    }
+
+    It 'sends through a proxy on a Unix socket with -UnixSocket' {
+        $path = New-SocketPath
+        $socketProxy = Start-RecordingServer -UnixSocket $path
+        try {
+            $runs = Invoke-BothTransports @{ Uri = 'http://api.example.test/via-socket'; Proxy = 'http://proxy.example.test:3128/'; UnixSocket = $path }
+            Assert-SameResults $runs
+            $runs.Auto[0].StatusCode | Should -Be 200 -Because $runs.Auto[0].Error
+            Get-Line $socketProxy | Should -Be (@('GET http://api.example.test/via-socket HTTP/1.1') * 2)
+        }
+        finally {
+            $socketProxy.Dispose()
+        }
+    }
+
+    It 'goes direct with -NoProxy although HTTP_PROXY names a proxy, and through HTTP_PROXY without it' {
+        $target = Start-RecordingServer
+        try {
+            $pwsh = Get-PwshCommand
+            $script = "Import-Module '$ModuleManifest'; foreach (`$t in 'Auto', 'HttpClient') { " +
+                "(Invoke-BoundedRequest -Uri ('http://127.0.0.1:$($target.Port)/env/' + `$t) -Transport `$t).StatusCode; " +
+                "(Invoke-BoundedRequest -Uri ('http://127.0.0.1:$($target.Port)/direct/' + `$t) -Transport `$t -NoProxy).StatusCode }"
+            $saved = $env:HTTP_PROXY, $env:NO_PROXY
+            $env:HTTP_PROXY = "http://127.0.0.1:$($proxy.Port)"
+            $env:NO_PROXY = $null
+            try {
+                $codes = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
+            }
+            finally {
+                $env:HTTP_PROXY, $env:NO_PROXY = $saved
+            }
+            $codes | Should -Be @('407', '200', '407', '200')
+            Get-Line $proxy | Should -Be @("GET http://127.0.0.1:$($target.Port)/env/Auto HTTP/1.1", "GET http://127.0.0.1:$($target.Port)/env/HttpClient HTTP/1.1")
+            Get-Line $target | Should -Be @('GET /direct/Auto HTTP/1.1', 'GET /direct/HttpClient HTTP/1.1')
+        }
+        finally {
+            $target.Dispose()
+        }
+    }
+
+    It 'never shows the proxy password in results, verbose text, errors or progress' {
+        $ps = New-ModulePowerShell
+        try {
+            $script = {
+                param($Proxy, $Credential, $Closed)
+                'http://api.example.test/a', 'https://api.example.test/b', '/relative' |
+                    Invoke-BoundedRequest -Proxy $Proxy -ProxyCredential $Credential -IncludeHeaders -IncludeContent -Verbose -Summary -Output All -ErrorAction Continue *>&1 |
+                    Out-String -Width 1000
+                Invoke-BoundedRequest -Uri 'http://api.example.test/c' -Proxy $Closed -ProxyCredential $Credential | ConvertTo-Json -Depth 5
+                try { Invoke-BoundedRequest -Uri 'http://x/' -Proxy $Proxy -ProxyCredential $Credential -NoProxy } catch { $_ | Format-List * -Force | Out-String -Width 1000 }
+            }
+            $null = $ps.AddScript($script).AddArgument($proxyUri).AddArgument($proxyCredential).AddArgument("http://127.0.0.1:$(Get-FreePort)/")
+            $text = ($ps.Invoke() | Out-String -Width 1000)
+            $text | Should -Match ([regex]::Escape("through $proxyUri"))
+            $text | Should -Match 'ConnectionRefused'
+            $text | Should -Match 'ProxyConflict'
+            $proxy.Heads.Count | Should -BeGreaterThan 0
+            @($ps.Streams.Progress).Count | Should -BeGreaterThan 0
+            $streams = $text + ($ps.Streams.Progress | ForEach-Object { $_.Activity, $_.StatusDescription, $_.CurrentOperation } | Out-String) + ($ps.Streams.Error | Out-String -Width 1000)
+            $streams | Should -Not -Match $secretText
+            $streams | Should -Not -Match ([regex]::Escape($basicToken))
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+}
+
+Describe 'Setup errors' {
+    It 'refuses a socket file that does not exist (UnixSocketNotFound), before any request' {
+        $missing = New-SocketPath
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -UnixSocket $missing } |
+            Should -Throw -ErrorId 'UnixSocketNotFound,LoadTest.Commands.InvokeBoundedRequestCommand' -ExpectedMessage "*'$missing' does not exist*"
+    }
+
+    It 'refuses a directory as -UnixSocket (UnixSocketNotFound)' {
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -UnixSocket ([IO.Path]::GetTempPath()) } |
+            Should -Throw -ErrorId 'UnixSocketNotFound,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+
+    It 'refuses the -ConnectTo mapping <Mapping> (InvalidConnectTo)' -TestCases @(
+        @{ Mapping = 'a.test:80=b.test'; Message = "*'b.test' (where 'a.test:80' goes) is not a host and port*" }
+        @{ Mapping = 'a.test=b.test:80'; Message = "*'a.test' is not a host and port*" }
+        @{ Mapping = 'a.test:0=b.test:80'; Message = "*'a.test:0' is not*" }
+        @{ Mapping = 'a.test:80=b.test:65536'; Message = "*'b.test:65536'*" }
+        @{ Mapping = '::1:80=b.test:80'; Message = "*'::1:80' is not*" }
+        @{ Mapping = 'user@a.test:80=b.test:80'; Message = "*'user@a.test:80' is not*" }
+        @{ Mapping = 'a.test:80'; Message = "*'a.test:80' is not 'host:port=host:port'*" }
+        @{ Mapping = 'a.test:80=b.test:80=c.test:80'; Message = "*is not 'host:port=host:port'*" }
+    ) {
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -ConnectTo $Mapping } |
+            Should -Throw -ErrorId 'InvalidConnectTo,LoadTest.Commands.InvokeBoundedRequestCommand' -ExpectedMessage $Message
+    }
+
+    It 'refuses a hashtable entry that is not host:port, and one host mapped to two nodes (InvalidConnectTo)' {
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -ConnectTo @{ 'a.test:80' = 80 } } |
+            Should -Throw -ErrorId 'InvalidConnectTo,LoadTest.Commands.InvokeBoundedRequestCommand'
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -ConnectTo @{ 'a.test:80' = '127.0.0.1:1' }, 'A.test:80=127.0.0.1:2' } |
+            Should -Throw -ErrorId 'InvalidConnectTo,LoadTest.Commands.InvokeBoundedRequestCommand' -ExpectedMessage '*mapped twice*'
+    }
+
+    It 'refuses -ConnectTo with -UnixSocket (InvalidConnectTo)' {
+        $path = New-SocketPath
+        $server = Start-RecordingServer -UnixSocket $path
+        try {
+            { Invoke-BoundedRequest -Uri 'http://localhost/' -UnixSocket $path -ConnectTo 'localhost:80=127.0.0.1:1' } |
+                Should -Throw -ErrorId 'InvalidConnectTo,LoadTest.Commands.InvokeBoundedRequestCommand'
+            $server.Heads.Count | Should -Be 0
+        }
+        finally {
+            $server.Dispose()
+        }
+    }
+
+    It 'refuses -Proxy <Proxy> (InvalidProxy)' -TestCases @(
+        @{ Proxy = 'ftp://127.0.0.1:21/' }
+        @{ Proxy = '127.0.0.1:3128' }
+    ) {
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -Proxy $Proxy } |
+            Should -Throw -ErrorId 'InvalidProxy,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+
+    It 'refuses a password inside -Proxy without showing it (InvalidProxy)' {
+        $err = $null
+        try { Invoke-BoundedRequest -Uri 'http://localhost/' -Proxy "http://user:$secretText@127.0.0.1:1/" } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'InvalidProxy,LoadTest.Commands.InvokeBoundedRequestCommand'
+        ($err | Format-List * -Force | Out-String -Width 1000) + "$($err.TargetObject)" | Should -Not -Match $secretText
+    }
+
+    It 'refuses -Proxy with -NoProxy (ProxyConflict) and -ProxyCredential without -Proxy (ProxyCredentialWithoutProxy)' {
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -Proxy 'http://127.0.0.1:1/' -NoProxy } |
+            Should -Throw -ErrorId 'ProxyConflict,LoadTest.Commands.InvokeBoundedRequestCommand'
+        { Invoke-BoundedRequest -Uri 'http://localhost/' -ProxyCredential $proxyCredential } |
+            Should -Throw -ErrorId 'ProxyCredentialWithoutProxy,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+}
