@@ -20,7 +20,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
     /// <summary>Parameters of this command that the steps do not take.</summary>
     private static readonly HashSet<string> s_searchOnly = new(StringComparer.OrdinalIgnoreCase)
     {
-        nameof(MaxP99Ms), nameof(StartRate), nameof(MaxRate), nameof(StepDuration), nameof(Precision), nameof(MaxSteps),
+        nameof(MaxP99Ms), nameof(StartRate), nameof(MaxRate), nameof(StepDuration), nameof(Precision), nameof(MaxSteps), nameof(WarmUp),
     };
 
     private static readonly CmdletInfo s_invoke = new("Invoke-BoundedRequest", typeof(InvokeBoundedRequestCommand));
@@ -79,6 +79,13 @@ public sealed class FindMaxRateCommand : RequestCommandBase
     [ValidateRange(1, 1000)]
     public int MaxSteps { get; set; } = 20;
 
+    /// <summary>
+    /// <para type="description">How long to send at -StartRate before the first step, not judged: a cold start (JIT, connection pools, the target's caches) would otherwise count against the first step. Default 2 seconds; 0 for none.</para>
+    /// </summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan WarmUp { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
@@ -95,10 +102,21 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         var objective = new CapacityObjective(maxErrorRate, MaxP99Ms > 0 ? MaxP99Ms : null);
         var search = new CapacitySearch(StartRate, MaxRate, Precision, MaxSteps);
         var steps = new List<CapacityStep>();
+        if (WarmUp > TimeSpan.Zero)
+        {
+            WriteProgress(new ProgressRecord(1, "Find-MaxRate", string.Create(CultureInfo.CurrentCulture, $"Warming up: {StartRate:N0} req/s for {WarmUp.TotalSeconds:0.#} s")));
+            if (RunStep(StartRate, WarmUp, maxErrorRate: 1) is not RunSummary warm)
+            {
+                return;
+            }
+
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Warm-up: {warm.Count} requests, {warm.Failed} failed, P99 {warm.CorrectedLatency.P99Ms:0.###} ms (not judged)."));
+        }
+
         while (search.NextRate() is double rate)
         {
             ReportProgress(steps.Count + 1, rate, search);
-            if (RunStep(rate, maxErrorRate) is not RunSummary summary)
+            if (RunStep(rate, StepDuration, maxErrorRate) is not RunSummary summary)
             {
                 return;
             }
@@ -126,8 +144,8 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         }
     }
 
-    /// <summary>One step: Invoke-BoundedRequest at this rate for -StepDuration, with the request parameters given here; null when stopped.</summary>
-    private RunSummary? RunStep(double rate, double maxErrorRate)
+    /// <summary>One step: Invoke-BoundedRequest at this rate for this long, with the request parameters given here; null when stopped.</summary>
+    private RunSummary? RunStep(double rate, TimeSpan duration, double maxErrorRate)
     {
         var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, object> entry in MyInvocation.BoundParameters)
@@ -139,7 +157,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         }
 
         parameters["RequestsPerSecond"] = rate;
-        parameters["Duration"] = StepDuration;
+        parameters["Duration"] = duration;
         parameters["Summary"] = true;
         // Stop a step early only when it clearly fails: well over the objective's error rate, not just over it.
         parameters[nameof(MaxErrorRate)] = Math.Min(1, Math.Max(maxErrorRate * 5, maxErrorRate + 0.05));
