@@ -21,6 +21,7 @@
         'Compare-RunSummary'
         'Export-RunHistogram'
         'Show-RunHistogram'
+        'Export-RunReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
