@@ -60,7 +60,8 @@
       width: width,
       height: 280,
       series: series,
-      scales: { x: options.xScale || { time: false } },
+      // Every measure here is a rate or a latency: from zero, so a dip of 1 % does not look like a fall.
+      scales: { x: options.xScale || { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
       axes: [
         { values: options.xTicks },
         { label: yLabel, size: 70 }
