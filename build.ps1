@@ -101,7 +101,10 @@ function Install-UPlotAsset {
     try {
         while ($entry = $reader.GetNextEntry()) {
             if ($wanted.ContainsKey($entry.Name)) {
-                $entry.ExtractToFile((Join-Path $target $wanted[$entry.Name]), $true)
+                $file = Join-Path $target $wanted[$entry.Name]
+                $entry.ExtractToFile($file, $true)
+                # npm tarballs date every file 1985: stamp it now, so an incremental build embeds a new version.
+                [IO.File]::SetLastWriteTimeUtc($file, [DateTime]::UtcNow)
                 $wanted.Remove($entry.Name)
             }
         }
