@@ -22,6 +22,7 @@
         'Export-RunHistogram'
         'Show-RunHistogram'
         'Find-MaxRate'
+        'Export-RunReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -36,6 +36,9 @@ $script:Output = Join-Path $Root 'output'
 $script:ModuleOutput = Join-Path $Output 'LoadTest'
 $script:PesterVersion = '5.7.1'
 $script:TestTimeout = [TimeSpan]::FromMinutes(30)
+# uPlot, the report's charting library: pinned, checked against the npm registry's dist.integrity, embedded in the dll.
+$script:UPlotVersion = '1.6.32'
+$script:UPlotIntegrity = 'sha512-KIMVnG68zvu5XXUbC4LQEPnhwOxBuLyW1AHtpm6IKTXImkbLgkMy+jabjLgSLMasNuGGzQm/ep3tOkyTxpiQIw=='
 
 function Invoke-Native {
     param([string] $FilePath, [string[]] $ArgumentList)
@@ -66,8 +69,59 @@ function Invoke-ChildPwsh {
     return $process.ExitCode
 }
 
+# Fetches uPlot's npm tarball once into the user's cache (no node or npm needed), checks it against the pinned
+# integrity, and unpacks the two files the report embeds (and the licence) to src/LoadTest/obj/uplot for the csproj.
+function Install-UPlotAsset {
+    $target = Join-Path $Root 'src/LoadTest/obj/uplot'
+    $stamp = Join-Path $target 'integrity.txt'
+    if ((Test-Path $stamp) -and (Get-Content $stamp -Raw).Trim() -eq $UPlotIntegrity) {
+        return
+    }
+    $cacheRoot = if ($env:XDG_CACHE_HOME) { $env:XDG_CACHE_HOME } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.cache' }
+    $cache = Join-Path $cacheRoot 'LoadTest/npm'
+    $tarball = Join-Path $cache "uplot-$UPlotVersion.tgz"
+    $sha512 = { param($Path) 'sha512-' + [Convert]::ToBase64String([Security.Cryptography.SHA512]::HashData([IO.File]::ReadAllBytes($Path))) }
+    if (-not (Test-Path $tarball) -or (& $sha512 $tarball) -ne $UPlotIntegrity) {
+        New-Item -ItemType Directory -Path $cache -Force | Out-Null
+        $download = "$tarball.download"
+        Write-Host "Fetching uPlot $UPlotVersion from the npm registry"
+        Invoke-WebRequest "https://registry.npmjs.org/uplot/-/uplot-$UPlotVersion.tgz" -OutFile $download -UseBasicParsing
+        $actual = & $sha512 $download
+        if ($actual -ne $UPlotIntegrity) {
+            Remove-Item $download
+            throw "uplot-$UPlotVersion.tgz does not match its pinned integrity: expected $UPlotIntegrity, got $actual."
+        }
+        Move-Item $download $tarball -Force
+    }
+
+    New-Item -ItemType Directory -Path $target -Force | Out-Null
+    $wanted = @{ 'package/dist/uPlot.iife.min.js' = 'uPlot.iife.min.js'; 'package/dist/uPlot.min.css' = 'uPlot.min.css'; 'package/LICENSE' = 'LICENSE' }
+    $gzip = [IO.Compression.GZipStream]::new([IO.File]::OpenRead($tarball), [IO.Compression.CompressionMode]::Decompress)
+    $reader = [Formats.Tar.TarReader]::new($gzip)
+    try {
+        while ($entry = $reader.GetNextEntry()) {
+            if ($wanted.ContainsKey($entry.Name)) {
+                $file = Join-Path $target $wanted[$entry.Name]
+                $entry.ExtractToFile($file, $true)
+                # npm tarballs date every file 1985: stamp it now, so an incremental build embeds a new version.
+                [IO.File]::SetLastWriteTimeUtc($file, [DateTime]::UtcNow)
+                $wanted.Remove($entry.Name)
+            }
+        }
+    }
+    finally {
+        $reader.Dispose()
+        $gzip.Dispose()
+    }
+    if ($wanted.Count -gt 0) {
+        throw "uplot-$UPlotVersion.tgz lacks $($wanted.Keys -join ', ')."
+    }
+    Set-Content -Path $stamp -Value $UPlotIntegrity
+}
+
 function Invoke-BuildTask {
     $version = (Import-PowerShellDataFile $Manifest).ModuleVersion
+    Install-UPlotAsset
     $publish = Join-Path $Output 'publish'
     Write-Host "Building LoadTest $version ($Configuration)"
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/LoadTest/LoadTest.csproj'), '-c', $Configuration,

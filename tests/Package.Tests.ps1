@@ -11,7 +11,7 @@ Describe 'The module package' {
         $manifest.PrivateData.PSData.Tags | Should -Contain 'load-testing'
         $manifest.PrivateData.PSData.ProjectUri | Should -Not -BeNullOrEmpty
         $manifest.PrivateData.PSData.LicenseUri | Should -Not -BeNullOrEmpty
-        $manifest.CmdletsToExport | Should -Be @('Invoke-BoundedRequest', 'Start-TestServer', 'Stop-TestServer', 'Get-TestServer', 'Assert-RunSummary', 'Merge-RunSummary', 'Export-RunResult', 'Compare-RunSummary', 'Export-RunHistogram', 'Show-RunHistogram')
+        $manifest.CmdletsToExport | Should -Be @('Invoke-BoundedRequest', 'Start-TestServer', 'Stop-TestServer', 'Get-TestServer', 'Assert-RunSummary', 'Merge-RunSummary', 'Export-RunResult', 'Compare-RunSummary', 'Export-RunHistogram', 'Show-RunHistogram', 'Find-MaxRate', 'Export-RunReport')
     }
 
     It 'publishes with Publish-PSResource, saves from the repository, and runs from the saved copy in a fresh pwsh' {

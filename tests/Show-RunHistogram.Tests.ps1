@@ -73,3 +73,83 @@ Describe 'Show-RunHistogram' {
         $errors.FullyQualifiedErrorId | Should -Be 'InvalidSummary,LoadTest.Commands.ShowRunHistogramCommand'
     }
 }
+
+Describe 'Show-RunHistogram -OverTime' {
+    BeforeAll {
+        $spark = [string[]][char[]](0x2581..0x2588)
+
+        # A summary with the rows asked for, 1 s apart: @{ At = 0; Completed = 100; P99Ms = 10 } (At counts intervals).
+        function New-SeriesSummary([hashtable[]] $Row, [double] $Interval = 1) {
+            $start = [datetime]::new(2026, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)
+            $rows = foreach ($r in $Row) {
+                [pscustomobject]@{
+                    StartTime = $start.AddSeconds($r.At * $Interval); IntervalSeconds = $Interval; Started = $r.Completed; Completed = $r.Completed
+                    Failed = 0; P50Ms = $r.P99Ms / 2; P99Ms = $r.P99Ms; CorrectedP99Ms = if ($r.ContainsKey('CorrectedP99Ms')) { $r.CorrectedP99Ms } else { $r.P99Ms }
+                    StatusCodeCounts = "200=$($r.Completed)"; ErrorKindCounts = ''
+                }
+            }
+            [pscustomobject]@{
+                Count = $known.Count; Failed = 0; P50Ms = $known.P50Ms; Histogram = $known.Histogram; CorrectedHistogram = $known.CorrectedHistogram
+                TimeSeries = @($rows)
+            }
+        }
+    }
+
+    It 'draws the rate and the P99 of each interval, eight heights from zero to the highest' {
+        $summary = New-SeriesSummary @(1..8 | ForEach-Object { @{ At = $_ - 1; Completed = 100 * $_; P99Ms = 10 * $_ } })
+        $lines = $summary | Show-RunHistogram -OverTime
+        $lines.Count | Should -Be 3
+        $lines[0] | Should -BeExactly 'Rate and P99 over 8 s, 1 s a column'
+        $lines[1] | Should -BeExactly ('req/s  ' + ($spark -join '') + ' max 800.0')
+        $lines[2] | Should -BeExactly ('P99 ms ' + ($spark -join '') + ' max 80')
+    }
+
+    It 'leaves a column blank for an interval in which nothing completed' {
+        $summary = New-SeriesSummary @(@{ At = 0; Completed = 50; P99Ms = 4 }, @{ At = 1; Completed = 100; P99Ms = 8 }, @{ At = 3; Completed = 100; P99Ms = 8 })
+        $lines = $summary | Show-RunHistogram -OverTime
+        $lines[0] | Should -BeExactly 'Rate and P99 over 4 s, 1 s a column'
+        $lines[1] | Should -BeExactly ('req/s  ' + $spark[3] + $spark[7] + ' ' + $spark[7] + ' max 100.0')
+        $lines[2] | Should -BeExactly ('P99 ms ' + $spark[3] + $spark[7] + ' ' + $spark[7] + ' max 8')
+    }
+
+    It 'fits many intervals in -Width: a column holds several, with their mean rate and their highest P99' {
+        # 200 intervals alternating 0 and 200 answers: every column of 4 has a mean of 100 req/s.
+        $summary = New-SeriesSummary @(0..199 | ForEach-Object { @{ At = $_; Completed = 200 * ($_ % 2); P99Ms = $_ + 1 } })
+        $lines = $summary | Show-RunHistogram -OverTime
+        # 80 columns: 7 for the label, 10 kept for " max 200.0", 63 left: 4 intervals a column, 50 columns.
+        $lines[0] | Should -BeExactly 'Rate and P99 over 3 min 20 s, 4 s a column'
+        $lines[1] | Should -BeExactly ('req/s  ' + [string]::new($spark[7], 50) + ' max 100.0')
+        $lines[2] | Should -Match ('^P99 ms [{0}]{{50}} max 200$' -f ($spark -join ''))
+        $lines[2].Substring(7, 50)[-1] | Should -Be $spark[7]
+        ($lines | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 80
+        $narrow = $summary | Show-RunHistogram -OverTime -Width 40
+        ($narrow | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 40
+        # 40 columns: 23 left for the spark, 9 intervals a column, 23 columns (the last holds 2).
+        $narrow[0] | Should -BeExactly 'Rate and P99 over 3 min 20 s, 9 s a colu'
+        $narrow[1] | Should -Match ('^req/s  [{0}]{{23}} max ' -f ($spark -join ''))
+    }
+
+    It 'shows the corrected P99 with -Corrected' {
+        $summary = New-SeriesSummary @(@{ At = 0; Completed = 10; P99Ms = 5; CorrectedP99Ms = 50 }, @{ At = 1; Completed = 10; P99Ms = 5; CorrectedP99Ms = 100 })
+        $lines = $summary | Show-RunHistogram -OverTime -Corrected
+        $lines[0] | Should -BeExactly 'Rate and corrected P99 over 2 s, 1 s a column'
+        $lines[2] | Should -BeExactly ('P99 ms ' + $spark[3] + $spark[7] + ' max 100')
+    }
+
+    It 'fits a real run in 80 columns, its P99 line topped by the slowest interval''s P99' {
+        $lines = $run | Show-RunHistogram -OverTime
+        $lines.Count | Should -Be 3
+        ($lines | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 80
+        $lines[0] | Should -Match '^Rate and P99 over [\d.]+ s, [\d.]+ s a column$'
+        $lines[1] | Should -Match ('^req/s  [ {0}]+ max [\d,]+\.\d$' -f ($spark -join ''))
+        $top = ($run.TimeSeries | Where-Object Completed -GT 0 | Measure-Object P99Ms -Maximum).Maximum
+        $lines[2] | Should -BeLikeExactly ('P99 ms * max ' + $top.ToString('#,0.###', [cultureinfo]::InvariantCulture))
+    }
+
+    It 'says so for a summary without a time series, and takes no -Percentile' {
+        $summary = New-SeriesSummary @()
+        $summary.TimeSeries = @()
+        $summary | Show-RunHistogram -OverTime | Should -BeExactly 'Rate and P99: the summary has no time series'
+        { $known | Show-RunHistogram -Percentile 50 -OverTime } | Should -Throw -ErrorId 'AmbiguousParameterSet,LoadTest.Commands.ShowRunHistogramCommand'
+    }
+}

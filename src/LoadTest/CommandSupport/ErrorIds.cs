@@ -34,6 +34,9 @@ internal static class ErrorIds
     public const string RegressionDetected = "RegressionDetected";
     public const string JUnitWriteFailed = "JUnitWriteFailed";
     public const string HistogramWriteFailed = "HistogramWriteFailed";
+    public const string ReportWriteFailed = "ReportWriteFailed";
+    public const string NoSummary = "NoSummary";
+    public const string InvalidThreshold = "InvalidThreshold";
     public const string InvalidUriTemplate = "InvalidUriTemplate";
     public const string InvalidBodyTemplate = "InvalidBodyTemplate";
     public const string BodyConflict = "BodyConflict";
