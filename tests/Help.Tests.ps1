@@ -12,6 +12,14 @@ BeforeDiscovery {
             @{ Page = $page.BaseName; Title = $m.Groups['title'].Value; Code = $m.Groups['code'].Value }
         }
     }
+
+    # about_LoadTest's examples sit in its sections, after the prose: each is named by its section.
+    $about = Get-Content (Join-Path $docs 'about_LoadTest.help.md') -Raw
+    foreach ($section in [regex]::Matches($about, '(?ms)^##+ (?<title>[^\r\n]+)\r?\n(?<body>.*?)(?=^##|\z)')) {
+        foreach ($m in [regex]::Matches($section.Groups['body'].Value, '(?ms)^```powershell\r?\n(?<code>.*?)^```')) {
+            $examples += @{ Page = 'about_LoadTest'; Title = $section.Groups['title'].Value; Code = $m.Groups['code'].Value }
+        }
+    }
 }
 
 BeforeAll {
@@ -124,6 +132,12 @@ Describe 'about_LoadTest' {
         $text = Get-Help about_LoadTest | Out-String
         $text | Should -Match 'Little''s law'
         $text | Should -Match 'coordinated omission'
+    }
+
+    It 'has a runnable example in each section on <_>' -ForEach 'Stages and ramps', 'Late and dropped', 'The time series', 'Finding the capacity' {
+        $about = Get-Content (Join-Path $docs 'about_LoadTest.help.md') -Raw
+        $section = [regex]::Match($about, '(?ms)^### ' + [regex]::Escape($_) + '\r?\n(?<body>.*?)(?=^##|\z)').Groups['body'].Value
+        $section | Should -Match '(?m)^```powershell' -Because 'the example tests run every powershell block of about_LoadTest'
     }
 }
 
