@@ -64,6 +64,31 @@ Describe 'Merge-RunSummary' {
         Assert-SameSummary (Import-Csv $path | Merge-RunSummary) ($results | Merge-RunSummary)
     }
 
+    It 'reads results back from CSV with their milliseconds, in UTC, whatever the culture' {
+        $path = Join-Path $TestDrive 'results-times.csv'
+        $results | Export-Csv $path
+        $back = @(Import-Csv $path)
+        for ($i = 0; $i -lt 20; $i++) {
+            $back[$i].StartTimeUtc | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$'
+            $back[$i].StartTimeUtc | Should -Be $results[$i].StartTime.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [cultureinfo]::InvariantCulture)
+            ([datetime]::Parse($back[$i].StartTimeUtc, [cultureinfo]::InvariantCulture, 'AdjustToUniversal') - $results[$i].StartTime.ToUniversalTime()).Duration().TotalMilliseconds | Should -BeLessThan 1
+        }
+        $results[0] | ConvertTo-Json -Compress | Should -BeLike ('*"StartTimeUtc":"' + $results[0].StartTimeUtc + '"*')
+    }
+
+    It 'builds the same time series from results read back with Import-Csv as from the live results' {
+        $path = Join-Path $TestDrive 'results-series.csv'
+        $results | Export-Csv $path
+        $fromCsv = (Import-Csv $path | Merge-RunSummary).TimeSeries
+        $live = ($results | Merge-RunSummary).TimeSeries
+        @($fromCsv).Count | Should -Be @($live).Count
+        for ($i = 0; $i -lt @($live).Count; $i++) {
+            $fromCsv[$i].StartTime | Should -Be $live[$i].StartTime
+            $fromCsv[$i].Started | Should -Be $live[$i].Started
+            $fromCsv[$i].Completed | Should -Be $live[$i].Completed
+        }
+    }
+
     It 'merges a summary from a background job (another process)' {
         $job = Start-Job -ScriptBlock {
             param($Module, $Uri)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace LoadTest;
 
@@ -71,6 +72,15 @@ public sealed class RequestResult
 
     /// <summary>Local time the request was sent.</summary>
     public DateTime StartTime { get; }
+
+    /// <summary>
+    /// StartTime in UTC as ISO 8601 text with milliseconds ("2026-11-27T18:10:27.123Z"): the column that
+    /// Export-Csv and ConvertTo-Json write whole, whatever the culture, and Import-Csv reads back.
+    /// </summary>
+    public string StartTimeUtc => StartTime.ToUniversalTime().ToString(IsoUtcFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>ISO 8601 UTC with milliseconds, as every text form of a result's time is written.</summary>
+    internal const string IsoUtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     /// <summary>
     /// Why the request failed, None on success: a name of LoadTest.RequestErrorKind, as text so that JSON and

@@ -119,7 +119,8 @@ internal sealed class SummaryBuilder
             known ? null : kindName,
             (long)result.Number("BytesReceived"),
             (int)result.Number("Attempts", 1),
-            result.Time("StartTime"));
+            // Results read back from CSV keep their milliseconds only in StartTimeUtc.
+            result.Text("StartTimeUtc") is { Length: > 0 } ? result.Time("StartTimeUtc") : result.Time("StartTime"));
     }
 
     /// <summary>Adds a whole summary read back by name; its histograms must hold exactly its Count.</summary>

@@ -37,7 +37,7 @@ internal sealed class JsonLinesWriter : IDisposable
         _json.WriteNumber("CorrectedElapsedMs", Math.Round(result.CorrectedElapsedMs, 3));
         _json.WriteNumber("Attempts", result.Attempts);
         _json.WriteNumber("BytesReceived", result.BytesReceived);
-        _json.WriteString("StartTime", result.StartTime.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        _json.WriteString("StartTime", result.StartTimeUtc);
         _json.WriteString("ErrorKind", result.ErrorKind);
         if (result.Error is not null)
         {
