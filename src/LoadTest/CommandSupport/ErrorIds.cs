@@ -53,4 +53,8 @@ internal static class ErrorIds
     public const string InvalidProxy = "InvalidProxy";
     public const string ProxyConflict = "ProxyConflict";
     public const string ProxyCredentialWithoutProxy = "ProxyCredentialWithoutProxy";
+    public const string CertificateNotFound = "CertificateNotFound";
+    public const string CertificateWithoutPrivateKey = "CertificateWithoutPrivateKey";
+    public const string CertificateConflict = "CertificateConflict";
+    public const string CertificateNotForSessions = "CertificateNotForSessions";
 }

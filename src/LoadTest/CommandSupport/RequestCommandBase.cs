@@ -5,6 +5,8 @@ using System.IO;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using LoadTest.Engine;
 
@@ -257,6 +259,73 @@ public abstract class RequestCommandBase : PSCmdlet
     [Parameter]
     [DurationTransformation]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    // Client certificates (mutual TLS), as Invoke-WebRequest takes them: the parameters and their resolution.
+
+    /// <summary>
+    /// <para type="description">The client certificate, with its private key, sent to https servers that ask for one (mutual TLS).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>
+    /// <para type="description">The thumbprint of a client certificate in the CurrentUser\My store (on Linux and macOS, .NET's own store for CurrentUser\My), sent to https servers that ask for one.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>The client certificate of -Certificate or -CertificateThumbprint, or null; or the error that stops the run.</summary>
+    internal ErrorRecord? TryResolveCertificate(out X509Certificate2? certificate)
+    {
+        certificate = Certificate;
+        if (CertificateThumbprint is not null)
+        {
+            if (Certificate is not null)
+            {
+                return ErrorRecordFactory.Create(ErrorIds.CertificateConflict, ErrorCategory.InvalidArgument, CertificateThumbprint, "Give the client certificate with -Certificate or with -CertificateThumbprint, not both.");
+            }
+
+            certificate = FindInMyStore(CertificateThumbprint.Replace(" ", string.Empty, StringComparison.Ordinal));
+            if (certificate is null)
+            {
+                return ErrorRecordFactory.Create(
+                    new CryptographicException($"No certificate with the thumbprint '{CertificateThumbprint}' is in the CurrentUser\\My store."),
+                    ErrorIds.CertificateNotFound,
+                    ErrorCategory.ObjectNotFound,
+                    CertificateThumbprint);
+            }
+        }
+
+        if (certificate is not null && !certificate.HasPrivateKey)
+        {
+            return ErrorRecordFactory.Create(
+                new CryptographicException($"The client certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key here: a server cannot accept it without one."),
+                ErrorIds.CertificateWithoutPrivateKey,
+                ErrorCategory.InvalidArgument,
+                certificate);
+        }
+
+        return null;
+    }
+
+    private static X509Certificate2? FindInMyStore(string thumbprint)
+    {
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        try
+        {
+            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+        }
+        catch (CryptographicException)
+        {
+            // No such store on this machine yet: nothing can be in it.
+            return null;
+        }
+
+        X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false);
+        return found.Count > 0 ? found[0] : null;
+    }
 
     /// <summary>The largest -InFile: it is held in memory once and sent by every request.</summary>
     internal const long MaxInFileBytes = 64L * 1024 * 1024;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using LoadTest.Commands;
 using LoadTest.Engine;
@@ -106,10 +107,18 @@ internal sealed class RunPlan
         plan = null;
         IDictionary<string, object> bound = command.MyInvocation.BoundParameters;
         object? body = null;
-        ErrorRecord? error = command.TryResolveAuthorization(out string? authorization) ?? command.TryResolveBody(out body);
+        X509Certificate2? certificate = null;
+        ErrorRecord? error = command.TryResolveAuthorization(out string? authorization) ?? command.TryResolveBody(out body)
+            ?? command.TryResolveCertificate(out certificate);
         if (error is not null)
         {
             return error;
+        }
+
+        if (command.Certificate is not null && command.Session is not null)
+        {
+            // A certificate object does not travel to a session with its private key; a thumbprint does, and is looked up there.
+            return ErrorRecordFactory.Create(ErrorIds.CertificateNotForSessions, ErrorCategory.InvalidArgument, command.Certificate, "-Certificate cannot be sent to -Session: install the certificate on each session's machine and give -CertificateThumbprint.");
         }
 
         RequestInputConverter converter = RequestInputConverter.Create(
@@ -180,6 +189,7 @@ internal sealed class RunPlan
             Timeout = command.TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(command.TimeoutSec),
             SkipCertificateCheck = command.SkipCertificateCheck,
             Connector = connector,
+            ClientCertificate = certificate,
             MaximumRedirection = command.MaximumRedirection,
             HttpVersion = version,
             DisableKeepAlive = command.DisableKeepAlive,

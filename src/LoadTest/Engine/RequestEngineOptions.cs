@@ -20,6 +20,9 @@ internal sealed class RequestEngineOptions
     /// <summary>Where connections go (-UnixSocket, -ConnectTo) and which proxy requests go through (-Proxy, -NoProxy).</summary>
     public Connector Connector { get; init; } = Connector.Direct;
 
+    /// <summary>The client certificate sent when a TLS server asks for one; null for none.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; init; }
+
     public int MaximumRedirection { get; init; } = RunDefaults.MaximumRedirection;
 
     public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;

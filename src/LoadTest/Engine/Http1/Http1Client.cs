@@ -14,7 +14,7 @@ using LoadTest.Engine.Transport;
 namespace LoadTest.Engine.Http1;
 
 /// <summary>
-/// LoadTest's own HTTP/1.1 client for the common case (plain http, HTTP/1.1, no proxy): keep-alive
+/// LoadTest's own HTTP/1.1 client for the common case (http or https, HTTP/1.1, no proxy): keep-alive
 /// connections pooled per server, requests written straight into a reused buffer, responses parsed in
 /// place. It does roughly half the work of HttpClient per request; <see cref="TransportSelector"/>
 /// sends everything else to HttpClient.
@@ -25,13 +25,17 @@ internal sealed class Http1Client : IHttpTransport
     private static readonly byte[] s_close = "Connection: close\r\n"u8.ToArray();
     private static readonly byte[] s_contentLength = "Content-Length: "u8.ToArray();
 
+    // Per scheme: http://host and https://host share an authority, never a connection.
     private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idleTls = new(StringComparer.Ordinal);
     private readonly RequestEngineOptions _options;
+    private readonly TlsClientSettings _tls;
     private int _disposed;
 
     public Http1Client(RequestEngineOptions options)
     {
         _options = options;
+        _tls = new TlsClientSettings(options);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -39,11 +43,12 @@ internal sealed class Http1Client : IHttpTransport
     {
         Uri uri = hop.Uri;
         string authority = uri.Authority;
-        ConcurrentStack<Http1Connection> idle = _idle.GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
+        TlsClientSettings? tls = uri.Scheme == Uri.UriSchemeHttps ? _tls : null;
+        ConcurrentStack<Http1Connection> idle = (tls is null ? _idle : _idleTls).GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
         while (true)
         {
             bool pooled = idle.TryPop(out Http1Connection? connection);
-            connection ??= await Http1Connection.ConnectAsync(_options.Connector, uri.IdnHost, uri.Port, token).ConfigureAwait(false);
+            connection ??= await Http1Connection.ConnectAsync(_options.Connector, uri.IdnHost, uri.Port, tls, token).ConfigureAwait(false);
             try
             {
                 int headLength = WriteHead(connection, spec, uri, authority);
@@ -87,7 +92,13 @@ internal sealed class Http1Client : IHttpTransport
     public void Dispose()
     {
         Interlocked.Exchange(ref _disposed, 1);
-        foreach (ConcurrentStack<Http1Connection> idle in _idle.Values)
+        Close(_idle);
+        Close(_idleTls);
+    }
+
+    private static void Close(ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> pool)
+    {
+        foreach (ConcurrentStack<Http1Connection> idle in pool.Values)
         {
             while (idle.TryPop(out Http1Connection? connection))
             {

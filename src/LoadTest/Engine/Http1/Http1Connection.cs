@@ -4,6 +4,7 @@ using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -13,8 +14,8 @@ using LoadTest.Engine.Transport;
 namespace LoadTest.Engine.Http1;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection: writes a request head and body, reads the response head and its
-/// body (Content-Length, chunked, or up to the connection's end), counting the body's bytes.
+/// One keep-alive HTTP/1.1 connection, plain or over TLS: writes a request head and body, reads the
+/// response head and its body (Content-Length, chunked, or up to the connection's end), counting the body's bytes.
 /// </summary>
 internal sealed class Http1Connection : IDisposable
 {
@@ -25,6 +26,7 @@ internal sealed class Http1Connection : IDisposable
     private const int MaxHeadBytes = 64 * 1024;
 
     private readonly Socket _socket;
+    private readonly SslStream? _tls;
     private byte[] _buffer = new byte[InitialBufferSize];
     private byte[] _send = Array.Empty<byte>();
     private int _start;
@@ -32,9 +34,10 @@ internal sealed class Http1Connection : IDisposable
     private ValueTask<int> _readAhead;
     private bool _readingAhead;
 
-    private Http1Connection(Socket socket)
+    private Http1Connection(Socket socket, SslStream? tls)
     {
         _socket = socket;
+        _tls = tls;
     }
 
     /// <summary>True once the connection has carried a request: a failure before any answer may then be a stale connection.</summary>
@@ -43,8 +46,21 @@ internal sealed class Http1Connection : IDisposable
     /// <summary>True when bytes of the current response have arrived.</summary>
     public bool ReceivedAny { get; private set; }
 
-    public static async ValueTask<Http1Connection> ConnectAsync(Connector connector, string host, int port, CancellationToken token) =>
-        new(await connector.ConnectAsync(host, port, token).ConfigureAwait(false));
+    /// <summary>Connects to <paramref name="host"/> (where the connector sends it), and with <paramref name="tls"/> speaks TLS to it by that name.</summary>
+    public static async ValueTask<Http1Connection> ConnectAsync(Connector connector, string host, int port, TlsClientSettings? tls, CancellationToken token)
+    {
+        Socket socket = await connector.ConnectAsync(host, port, token).ConfigureAwait(false);
+        try
+        {
+            SslStream? secure = tls is null ? null : await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), host, token).ConfigureAwait(false);
+            return new Http1Connection(socket, secure);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>A buffer of at least <paramref name="size"/> bytes to write the request into.</summary>
     public byte[] SendBuffer(int size)
@@ -74,7 +90,7 @@ internal sealed class Http1Connection : IDisposable
             // once, the connection is not used (nothing was sent) and the caller takes a fresh one; if not, it is the read the
             // response needs anyway, so the check costs no extra system call.
             _start = _end = 0;
-            ValueTask<int> readAhead = _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, token);
+            ValueTask<int> readAhead = ReceiveAsync(_buffer.AsMemory(), token);
             if (readAhead.IsCompleted)
             {
                 token.ThrowIfCancellationRequested();
@@ -82,7 +98,7 @@ internal sealed class Http1Connection : IDisposable
                 {
                     readAhead.GetAwaiter().GetResult();
                 }
-                catch (SocketException)
+                catch (Exception ex) when (ex is SocketException or IOException)
                 {
                 }
 
@@ -170,15 +186,28 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
 
     private static Exception Invalid(string message) => Http1HeadParser.Invalid(message);
 
     private static Exception Ended() => new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
 
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken token) =>
+        _tls is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, token) : _tls.ReadAsync(buffer, token);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
     {
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(data, token).ConfigureAwait(false);
+            return;
+        }
+
         while (!data.IsEmpty)
         {
             int sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
@@ -256,7 +285,7 @@ internal sealed class Http1Connection : IDisposable
         }
         else
         {
-            read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, token).ConfigureAwait(false);
+            read = await ReceiveAsync(_buffer.AsMemory(_end), token).ConfigureAwait(false);
         }
 
         if (read == 0)
@@ -294,7 +323,7 @@ internal sealed class Http1Connection : IDisposable
                     // into a pooled buffer, never more than the body, so the connection's own stays small.
                     large ??= ArrayPool<byte>.Shared.Rent(BodyBufferSize);
                     int want = toEnd ? large.Length : (int)Math.Min(length, large.Length);
-                    int read = await _socket.ReceiveAsync(large.AsMemory(0, want), SocketFlags.None, token).ConfigureAwait(false);
+                    int read = await ReceiveAsync(large.AsMemory(0, want), token).ConfigureAwait(false);
                     more = read > 0;
                     if (more)
                     {

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Http;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -44,13 +43,7 @@ internal sealed class HttpClientTransport : IHttpTransport
             handler.CookieContainer = new CookieContainer();
         }
 
-        if (options.SkipCertificateCheck)
-        {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            };
-        }
+        handler.SslOptions = new TlsClientSettings(options).ForHttpClient();
 
         _client = new HttpClient(handler, disposeHandler: true)
         {

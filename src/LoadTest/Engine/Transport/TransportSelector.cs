@@ -23,7 +23,8 @@ internal sealed class TransportSelector : IDisposable
         _httpClient = new HttpClientTransport(options);
         _connector = options.Connector;
 
-        // Cookies, a connection limit below the throttle limit and other HTTP versions are HttpClient's.
+        // Cookies, a connection limit below the throttle limit and other HTTP versions (HTTP/2 and 3 among
+        // them, whatever the scheme) are HttpClient's.
         if (options.Transport == TransportKind.Auto
             && options.HttpVersion == HttpVersion.Version11
             && !options.KeepCookies
@@ -34,13 +35,13 @@ internal sealed class TransportSelector : IDisposable
     }
 
     /// <summary>
-    /// The HTTP/1.1 client for plain http to an ASCII host without a proxy, when the hop sends the request
-    /// as given and its headers can be written as they are; HttpClient otherwise.
+    /// The HTTP/1.1 client for http and https to an ASCII host without a proxy, when the hop sends the
+    /// request as given and its headers can be written as they are; HttpClient otherwise.
     /// </summary>
     public IHttpTransport For(RequestSpec spec, in RedirectHop hop)
     {
         if (_http1 is null
-            || hop.Uri.Scheme != Uri.UriSchemeHttp
+            || (hop.Uri.Scheme != Uri.UriSchemeHttp && hop.Uri.Scheme != Uri.UriSchemeHttps)
             || !hop.IsAsGiven(spec)
             || spec.Payload.Http1HeaderBlock is null
             || !_direct.GetOrAdd(hop.Uri.Authority, static (_, state) => state.Selector.IsDirect(state.Uri), (Selector: this, hop.Uri)))

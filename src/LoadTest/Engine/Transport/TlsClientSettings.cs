@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace LoadTest.Engine.Transport;
+
+/// <summary>
+/// How a run's connections speak TLS, the same for both transports: the server's certificate verified
+/// unless -SkipCertificateCheck, and the client certificate sent whenever the server asks for one.
+/// </summary>
+internal sealed class TlsClientSettings
+{
+    private static readonly List<SslApplicationProtocol> s_http11 = new() { SslApplicationProtocol.Http11 };
+
+    private readonly bool _skipCertificateCheck;
+    private readonly X509Certificate2? _clientCertificate;
+
+    public TlsClientSettings(RequestEngineOptions options)
+    {
+        _skipCertificateCheck = options.SkipCertificateCheck;
+        _clientCertificate = options.ClientCertificate;
+    }
+
+    /// <summary>Options for HttpClient's handler, which sets the target host and ALPN per connection itself.</summary>
+    public SslClientAuthenticationOptions ForHttpClient() => Create(null);
+
+    /// <summary>
+    /// TLS over <paramref name="inner"/> (which it then owns) to <paramref name="host"/>, the name that
+    /// goes in SNI and that the certificate must match, offering HTTP/1.1 only by ALPN.
+    /// </summary>
+    public async ValueTask<SslStream> AuthenticateAsync(Stream inner, string host, CancellationToken token)
+    {
+        SslClientAuthenticationOptions options = Create(host);
+        options.ApplicationProtocols = s_http11;
+        var tls = new SslStream(inner, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, token).ConfigureAwait(false);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private SslClientAuthenticationOptions Create(string? host)
+    {
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        };
+        if (_skipCertificateCheck)
+        {
+            options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+
+        if (_clientCertificate is { } certificate)
+        {
+            // As HttpClientHandler does for Invoke-WebRequest: the certificate given is sent whenever the
+            // server asks, whichever issuers it names.
+            options.ClientCertificates = new X509CertificateCollection { certificate };
+            options.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+        }
+
+        return options;
+    }
+}
