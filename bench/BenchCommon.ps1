@@ -42,10 +42,17 @@ function Get-FreePort {
     $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() }
 }
 
+# nginx on 127.0.0.1 answering `Hello, World!`: plain http on Port, and https with HTTP/1.1 and HTTP/2 on TlsPort,
+# with a self-signed certificate made now by openssl (clients skip its check).
 function Start-Nginx([string] $WorkDirectory) {
     $port = Get-FreePort
+    $tlsPort = Get-FreePort
     $dir = Join-Path $WorkDirectory 'nginx'
     New-Item -ItemType Directory -Path $dir -Force | Out-Null
+    $key = Join-Path $dir 'key.pem'
+    $cert = Join-Path $dir 'cert.pem'
+    & openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=127.0.0.1 -keyout $key -out $cert 2>&1 | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'openssl could not make the certificate.' }
     @"
 worker_processes auto;
 pid $dir/nginx.pid;
@@ -58,11 +65,17 @@ http {
         listen 127.0.0.1:$port;
         location / { default_type text/plain; return 200 "Hello, World!"; }
     }
+    server {
+        listen 127.0.0.1:$tlsPort ssl http2;
+        ssl_certificate $cert;
+        ssl_certificate_key $key;
+        location / { default_type text/plain; return 200 "Hello, World!"; }
+    }
 }
 "@ | Set-Content (Join-Path $dir 'nginx.conf')
     & /usr/sbin/nginx -c (Join-Path $dir 'nginx.conf') -p $dir
     if ($LASTEXITCODE -ne 0) { throw 'nginx did not start.' }
-    [pscustomobject]@{ Port = $port; PidFile = (Join-Path $dir 'nginx.pid') }
+    [pscustomobject]@{ Port = $port; TlsPort = $tlsPort; PidFile = (Join-Path $dir 'nginx.pid') }
 }
 
 # Samples this process's resident memory every few seconds from a thread of its own, while a long run

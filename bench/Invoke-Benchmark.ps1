@@ -3,7 +3,8 @@
     The benchmark suite: LoadTest side by side with its peers on this machine, as ratios measured in one run.
 .DESCRIPTION
     Starts everything it needs on 127.0.0.1 (nginx, LoadTest's test server) and stops it afterwards;
-    installs missing Debian packages (nginx-light, wrk, python3-aiohttp, time) and says so. Runs one
+    installs missing Debian packages (nginx-light, wrk, nghttp2-client for h2load, openssl, python3-aiohttp,
+    time) and says so. Runs one
     thing at a time, repeats each measurement (3 times, 1 with -Quick) and reports the median. Writes
     bench/RESULTS.md and the raw measurements to bench/results/.
 #>
@@ -41,12 +42,15 @@ function Install-Missing {
     $missing = @()
     if (-not (Get-Command nginx -ErrorAction Ignore) -and -not (Test-Path /usr/sbin/nginx)) { $missing += 'nginx-light' }
     if (-not (Get-Command wrk -ErrorAction Ignore)) { $missing += 'wrk' }
+    if (-not (Get-Command h2load -ErrorAction Ignore)) { $missing += 'nghttp2-client' }
+    if (-not (Get-Command openssl -ErrorAction Ignore)) { $missing += 'openssl' }
     if (-not (Test-Path /usr/bin/time)) { $missing += 'time' }
     & /usr/bin/python3 -c 'import aiohttp' 2>$null
     if ($LASTEXITCODE -ne 0) { $missing += 'python3-aiohttp' }
     if ($missing) {
         Write-Host "Installing from Debian: $($missing -join ', ')"
         $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get update -q | Out-Null
         & apt-get install -y -q @missing | Out-Null
         if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed." }
     }
@@ -121,11 +125,11 @@ function Get-Median($Runs) {
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
 
-function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode, [string] $Gen0Size) {
+function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode, [string] $Gen0Size, [string[]] $Extra = @()) {
     if ($Gen0Size) { $env:DOTNET_GCgen0size = $Gen0Size }
     try {
         Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'LoadTestClient.ps1'),
-                '-Module', $module, '-Url', $Url, '-Count', $Count, '-ThrottleLimit', $Limit, '-Mode', $Mode))
+                '-Module', $module, '-Url', $Url, '-Count', $Count, '-ThrottleLimit', $Limit, '-Mode', $Mode) + $Extra)
     }
     finally { Remove-Item Env:DOTNET_GCgen0size -ErrorAction Ignore }
 }
@@ -137,6 +141,17 @@ function Invoke-Wrk([string] $Url, [int] $Connections, [int] $Seconds) {
     [pscustomobject]@{
         Line = (@{ count = $requests; ok = $requests; seconds = $duration; cpuSeconds = $m.Cpu } | ConvertTo-Json -Compress)
         Cpu = $m.Cpu; RssMB = $m.RssMB; Wall = $duration
+    }
+}
+
+# h2load (nghttp2-client) over HTTP/2: $Connections connections, $Streams streams each.
+function Invoke-H2load([string] $Url, [long] $Count, [int] $Connections, [int] $Streams) {
+    $m = Invoke-Measured @('h2load', "-c$Connections", "-m$Streams", '-n', $Count, $Url)
+    $seconds = [double](($m.Output | Select-String 'finished in ([\d.]+)s').Matches[0].Groups[1].Value)
+    $succeeded = [double](($m.Output | Select-String '(\d+) succeeded').Matches[0].Groups[1].Value)
+    [pscustomobject]@{
+        Line = (@{ count = $Count; ok = $succeeded; seconds = $seconds; cpuSeconds = $m.Cpu } | ConvertTo-Json -Compress)
+        Cpu = $m.Cpu; RssMB = $m.RssMB; Wall = $seconds
     }
 }
 
@@ -163,9 +178,30 @@ else {
         Write-Host "Throughput against nginx at $url, 64 in flight, $($n.Throughput) requests"
         Measure-Interleaved @(
             @{ Key = 'Wrk'; Name = 'wrk -t2 -c64'; Scenario = 'nginx'; Run = { Invoke-Wrk $url 64 $n.WrkSeconds } }
+            @{ Key = 'Socket'; Name = 'minimal .NET socket loop'; Scenario = 'nginx'; Run = { Invoke-Measured @('dotnet', $rawClient, $url, $n.Throughput, 64, 'socket') } }
             @{ Key = 'Raw'; Name = 'raw .NET HttpClient client'; Scenario = 'nginx'; Run = { Invoke-Measured @('dotnet', $rawClient, $url, $n.Throughput, 64) } }
             @{ Key = 'Summary'; Name = 'LoadTest -Summary'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Summary' } }
             @{ Key = 'Measure'; Name = 'LoadTest into Measure-Object'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Measure' } }
+        )
+
+        # https, HTTP/1.1: the self-signed certificate is not checked by any contender.
+        $tlsUrl = "https://127.0.0.1:$($nginx.TlsPort)/"
+        $skip = @('-SkipCertificateCheck')
+        Write-Host "https (HTTP/1.1) against nginx at $tlsUrl, 64 in flight, $($n.Throughput) requests"
+        Measure-Interleaved @(
+            @{ Key = 'TlsWrk'; Name = 'wrk -t2 -c64'; Scenario = 'nginx https'; Run = { Invoke-Wrk $tlsUrl 64 $n.WrkSeconds } }
+            @{ Key = 'TlsRaw'; Name = 'raw .NET HttpClient client'; Scenario = 'nginx https'; Run = { Invoke-Measured @('dotnet', $rawClient, $tlsUrl, $n.Throughput, 64) } }
+            @{ Key = 'TlsSummary'; Name = 'LoadTest -Summary'; Scenario = 'nginx https'; Run = { Invoke-LoadTestClient "${tlsUrl}item/{0}" $n.Throughput 64 'Summary' -Extra $skip } }
+        )
+
+        # HTTP/2 over TLS: h2load with 8 connections of 8 streams; LoadTest and HttpClient at 64 in flight,
+        # on one connection (HttpClient's default) and spread over 8 (the raw client with 8 HttpClients).
+        Write-Host "HTTP/2 against nginx at $tlsUrl, 64 in flight, $($n.Throughput) requests"
+        Measure-Interleaved @(
+            @{ Key = 'H2load'; Name = 'h2load -c8 -m8'; Scenario = 'nginx h2'; Run = { Invoke-H2load $tlsUrl $n.Throughput 8 8 } }
+            @{ Key = 'H2Raw'; Name = 'raw .NET HttpClient client, HTTP/2, 1 connection'; Scenario = 'nginx h2'; Run = { Invoke-Measured @('dotnet', $rawClient, $tlsUrl, $n.Throughput, 64, 'h2') } }
+            @{ Key = 'H2Raw8'; Name = 'raw .NET HttpClient client, HTTP/2, 8 connections'; Scenario = 'nginx h2'; Run = { Invoke-Measured @('dotnet', $rawClient, $tlsUrl, $n.Throughput, 64, 'h2x8') } }
+            @{ Key = 'H2Summary'; Name = 'LoadTest -Summary -HttpVersion 2.0'; Scenario = 'nginx h2'; Run = { Invoke-LoadTestClient "${tlsUrl}item/{0}" $n.Throughput 64 'Summary' -Extra ($skip + @('-HttpVersion', '2.0')) } }
         )
         # The progress bar's cost is a few percent at most, inside one run's noise here: more rounds.
         Measure-Interleaved -Rounds ($repeats + 2) @(
@@ -224,7 +260,7 @@ if (-not $ReportFrom) {
 }
 
 $rate = { param($r) $r.RequestsPerSecond }
-foreach ($key in 'Wrk', 'Raw', 'Summary', 'Measure', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'TlsWrk', 'TlsRaw', 'TlsSummary', 'H2load', 'H2Raw', 'H2Raw8', 'H2Summary', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
     if (-not $results.Contains($key)) { throw "The benchmark has no measurement '$key'." }
 }
 $check = { param($ok) if ($ok) { 'met' } else { '**not met**' } }
@@ -238,6 +274,11 @@ $targets = @(
     @{ M = 'peak RSS growth, 10x requests, into Measure-Object'; T = '< 10 %'; V = $results.MemMeasureLarge.PeakRssMB / $results.MemMeasureSmall.PeakRssMB - 1; Ok = { param($v) $v -lt 0.10 } }
     @{ M = 'peak RSS at ThrottleLimit 1000 (MB)'; T = '< 150'; V = $results.Seed.PeakRssMB; Ok = { param($v) $v -lt 150 } }
     @{ M = 'CPU per request, -Summary (us)'; T = '<= 25'; V = $results.Summary.CpuMicrosPerRequest; Ok = { param($v) $v -le 25 } }
+    @{ M = 'req/s vs nginx, -Summary, vs the minimal socket loop'; T = '>= 0.85x'; V = (& $rate $results.Summary) / (& $rate $results.Socket); Ok = { param($v) $v -ge 0.85 } }
+    @{ M = 'req/s vs nginx https, -Summary, vs wrk'; T = '>= 0.75x'; V = (& $rate $results.TlsSummary) / (& $rate $results.TlsWrk); Ok = { param($v) $v -ge 0.75 } }
+    @{ M = 'req/s vs nginx https, -Summary, vs the raw .NET client'; T = '>= 1.3x'; V = (& $rate $results.TlsSummary) / (& $rate $results.TlsRaw); Ok = { param($v) $v -ge 1.3 } }
+    @{ M = 'CPU per request, https, -Summary (us)'; T = '<= 14'; V = $results.TlsSummary.CpuMicrosPerRequest; Ok = { param($v) $v -le 14 } }
+    @{ M = 'req/s vs nginx HTTP/2, -Summary, vs h2load'; T = '>= 0.7x'; V = (& $rate $results.H2Summary) / (& $rate $results.H2load); Ok = { param($v) $v -ge 0.7 } }
     @{ M = 'Start-TestServer zero-delay req/s, driven by wrk'; T = '>= 30,000'; V = (& $rate $results.ServerWrk); Ok = { param($v) $v -ge 30000 } }
     @{ M = 'Import-Module + first request (s)'; T = '< 0.5'; V = $results.FirstRequestSeconds; Ok = { param($v) $v -lt 0.5 } }
     @{ M = 'progress bar cost: req/s lost with progress on'; T = '< 2 %'; V = 1 - (& $rate $results.ProgressOn) / (& $rate $results.ProgressOff); Ok = { param($v) $v -lt 0.02 } }
@@ -260,13 +301,27 @@ $lines.Add('## Contenders against nginx (`Hello, World!`, 64 in flight)')
 $lines.Add('')
 $lines.Add('| contender | requests | req/s | vs raw .NET | vs wrk | CPU us/request | peak RSS MB |')
 $lines.Add('|---|---:|---:|---:|---:|---:|---:|')
-foreach ($key in 'Wrk', 'Raw', 'Summary', 'Measure', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel') {
     $r = $results[$key]
     $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N2} | {4:N2} | {5:N1} | {6:N0} |' -f $r.Contender, $r.Count, $r.RequestsPerSecond,
             ($r.RequestsPerSecond / $results.Raw.RequestsPerSecond), ($r.RequestsPerSecond / $results.Wrk.RequestsPerSecond), $r.CpuMicrosPerRequest, $r.PeakRssMB))
 }
 $lines.Add('')
 $lines.Add('wrk''s CPU and RSS are its own process; every other row is the whole client process (pwsh with the module, or python, or dotnet).')
+$lines.Add('')
+$lines.Add('## https and HTTP/2 against the same nginx (self-signed certificate made at bench time, 64 in flight)')
+$lines.Add('')
+$lines.Add('| contender | protocol | requests | req/s | vs raw .NET (same protocol) | vs wrk / h2load | CPU us/request | peak RSS MB |')
+$lines.Add('|---|---|---:|---:|---:|---:|---:|---:|')
+foreach ($row in @(
+        @{ Key = 'TlsWrk'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' }, @{ Key = 'TlsRaw'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' },
+        @{ Key = 'TlsSummary'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' },
+        @{ Key = 'H2load'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' }, @{ Key = 'H2Raw'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' },
+        @{ Key = 'H2Raw8'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' }, @{ Key = 'H2Summary'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' })) {
+    $r = $results[$row.Key]
+    $lines.Add(('| {0} | {1} | {2:N0} | {3:N0} | {4:N2} | {5:N2} | {6:N1} | {7:N0} |' -f $r.Contender, $row.Protocol, $r.Count, $r.RequestsPerSecond,
+            ($r.RequestsPerSecond / $results[$row.Raw].RequestsPerSecond), ($r.RequestsPerSecond / $results[$row.Peer].RequestsPerSecond), $r.CpuMicrosPerRequest, $r.PeakRssMB))
+}
 $lines.Add('')
 $lines.Add('## Targets')
 $lines.Add('')

@@ -6,7 +6,10 @@ param(
     [int] $ThrottleLimit,
     [ValidateSet('Summary', 'Measure', 'ProgressOn', 'ProgressOff')] [string] $Mode = 'Summary',
     # With -Mode Summary: also save the summary here (Export-Clixml), for merging.
-    [string] $SummaryPath
+    [string] $SummaryPath,
+    # For https against the bench's self-signed nginx, and HTTP/2.
+    [switch] $SkipCertificateCheck,
+    [string] $HttpVersion = '1.1'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
@@ -25,7 +28,7 @@ $cpu = $self.TotalProcessorTime
 $clock = [Diagnostics.Stopwatch]::StartNew()
 switch ($Mode) {
     'Summary' {
-        $summary = Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary
+        $summary = Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary -SkipCertificateCheck:$SkipCertificateCheck -HttpVersion $HttpVersion 3>$null
         $ok = $summary.Succeeded
         if ($SummaryPath) { $summary | Export-Clixml $SummaryPath }
     }
