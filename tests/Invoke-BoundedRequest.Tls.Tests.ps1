@@ -7,7 +7,7 @@ BeforeAll {
     }
 
     # A self-signed certificate with its private key, for a server (localhost, tls.test, 127.0.0.1) or a client.
-    function New-TestCertificate([string] $Subject, [switch] $Client) {
+    function New-TlsTestCertificate([string] $Subject, [switch] $Client) {
         $rsa = [System.Security.Cryptography.RSA]::Create(2048)
         $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
             $Subject, $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
@@ -32,8 +32,8 @@ BeforeAll {
         [LoadTestTests.TlsTestServer]::new($serverCertificate, $Response, $RequireClientCertificate.IsPresent, $DropEvery)
     }
 
-    $serverCertificate = New-TestCertificate 'CN=localhost'
-    $clientCertificate = New-TestCertificate 'CN=LoadTest Client' -Client
+    $serverCertificate = New-TlsTestCertificate 'CN=localhost'
+    $clientCertificate = New-TlsTestCertificate 'CN=LoadTest Client' -Client
     $transports = 'Auto', 'HttpClient'
 }
 
