@@ -135,7 +135,7 @@ Describe 'Export-RunReport content' {
 
     It 'shows a summary''s Target and Stages when it has them' {
         $copy = $plain | ConvertTo-Json -Depth 6 | ConvertFrom-Json
-        $copy | Add-Member Target 'http://127.0.0.1/<api>' -PassThru | Add-Member Stages '10s@100, 30s@500'
+        $copy | Add-Member Target 'http://127.0.0.1/<api>' -Force -PassThru | Add-Member Stages '10s@100, 30s@500' -Force
         $path = Join-Path $TestDrive 'target.html'
         $copy | Export-RunReport $path
         $html = Get-Content $path -Raw

@@ -86,7 +86,7 @@ Describe 'Invoke-BoundedRequest with -Count' {
 
         $rows.Count | Should -Be 10
         $rows[0].PSObject.Properties.Name | Should -Be @('Index', 'Method', 'Uri', 'StatusCode', 'Success',
-            'ElapsedMs', 'CorrectedElapsedMs', 'Attempts', 'BytesReceived', 'StartTime', 'ErrorKind', 'Error',
+            'ElapsedMs', 'CorrectedElapsedMs', 'Attempts', 'BytesReceived', 'StartTime', 'StartTimeUtc', 'ErrorKind', 'Error',
             'Headers', 'Content')
         ($rows.Index | Sort-Object { [int]$_ }) -join ',' | Should -Be ((0..9) -join ',')
         foreach ($row in $rows) {
