@@ -159,7 +159,7 @@ $results = [ordered]@{}
 if ($ReportFrom) {
     $recorded = Get-Content $ReportFrom -Raw | ConvertFrom-Json
     foreach ($group in $recorded | Where-Object { $_.PSObject.Properties['Key'] } | Group-Object Key) {
-        $results[$group.Name] = Get-Median $group.Group
+        $results[$group.Name] = if ($group.Name -like 'Rate*') { $group.Group[0].Row } else { Get-Median $group.Group }
     }
     $results.FirstRequestSeconds = ($recorded | Where-Object { $_.PSObject.Properties['Key'] -and $_.Key -eq 'FirstRequest' } | Select-Object -First 1).Seconds
     $started = Get-Item $ReportFrom | ForEach-Object LastWriteTime
@@ -250,6 +250,13 @@ else {
     }
     finally { Stop-TestServerProcess $seed }
 
+    Write-Host 'Rate accuracy: 10,000 req/s held and ramped from 0, against the test server in the same process'
+    $accuracy = & $pwshCommand[0] @($pwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'RateAccuracy.ps1') `
+        -Module (Join-Path $module 'LoadTest.psd1') -Seconds $(if ($Quick) { 3 } else { 10 }) -AsJson
+    foreach ($row in ($accuracy | Select-Object -Last 1 | ConvertFrom-Json)) {
+        $raw.Add([pscustomobject]@{ Key = "Rate$($row.Run)"; Scenario = 'rate accuracy'; Contender = "10,000 req/s, $($row.Run)"; Row = $row })
+        $results["Rate$($row.Run)"] = $row
+    }
 }
 
 $idealSeed = Get-IdealElapsedSeconds -Count $n.Seed -ThrottleLimit 1000 -MaxDelayMs 3000 -Runs 3
@@ -281,6 +288,8 @@ $targets = @(
     @{ M = 'req/s vs nginx HTTP/2, -Summary, vs h2load'; T = '>= 0.7x'; V = (& $rate $results.H2Summary) / (& $rate $results.H2load); Ok = { param($v) $v -ge 0.7 } }
     @{ M = 'Start-TestServer zero-delay req/s, driven by wrk'; T = '>= 30,000'; V = (& $rate $results.ServerWrk); Ok = { param($v) $v -ge 30000 } }
     @{ M = 'Import-Module + first request (s)'; T = '< 0.5'; V = $results.FirstRequestSeconds; Ok = { param($v) $v -lt 0.5 } }
+    @{ M = 'rate accuracy at 10,000 req/s held: worst second vs its plan'; T = '<= 2 %'; V = $results.Ratehold.WorstDeviation; Ok = { param($v) $v -le 0.02 } }
+    @{ M = 'rate accuracy, ramp 0 to 10,000 req/s: worst second vs its plan'; T = '<= 2 %'; V = $results.Rateramp.WorstDeviation; Ok = { param($v) $v -le 0.02 } }
     @{ M = 'progress bar cost: req/s lost with progress on'; T = '< 2 %'; V = 1 - (& $rate $results.ProgressOn) / (& $rate $results.ProgressOff); Ok = { param($v) $v -lt 0.02 } }
 )
 
@@ -328,7 +337,7 @@ $lines.Add('')
 $lines.Add('| measure | target | measured | |')
 $lines.Add('|---|---|---:|---|')
 foreach ($t in $targets) {
-    $value = if ($t.M -match 'growth|progress|ideal') { '{0:P1}' -f $t.V } elseif ($t.M -match 'vs ') { '{0:N2}x' -f $t.V } else { '{0:N2}' -f $t.V }
+    $value = if ($t.M -match 'growth|progress|ideal|accuracy') { '{0:P1}' -f $t.V } elseif ($t.M -match 'vs ') { '{0:N2}x' -f $t.V } else { '{0:N2}' -f $t.V }
     $lines.Add("| $($t.M) | $($t.T) | $value | $(& $check (& $t.Ok $t.V)) |")
 }
 $lines.Add('')
@@ -343,6 +352,17 @@ foreach ($key in 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMe
 }
 $lines.Add('')
 $lines.Add(('Seed ideal run time (Little''s law with the last wave''s tail, simulated): {0:N1} s for {1:N0} requests at 1000 in flight, {2:N1} s for {3:N0} at 10,000.' -f $idealSeed, $n.Seed, $idealWide, $n.SeedWide))
+$lines.Add('')
+$lines.Add('## Rate accuracy (the test server in the same process, -ThrottleLimit 256)')
+$lines.Add('')
+$lines.Add('Per second of the run, the requests started (the time series'' `Started`) against those the schedule planned in that second; seconds with less than a tenth of the rate planned (the start of the ramp) are not judged.')
+$lines.Add('')
+$lines.Add('| run | planned | sent | late | dropped | seconds judged | worst second | corrected P99 ms |')
+$lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|')
+foreach ($key in 'Ratehold', 'Rateramp') {
+    $r = $results[$key]
+    $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N0} | {4:N0} | {5} | {6:P2} | {7:N2} |' -f $r.Run, $r.Planned, $r.Sent, $r.Late, $r.Dropped, $r.JudgedSeconds, $r.WorstDeviation, $r.CorrectedP99Ms))
+}
 $notes = Join-Path $PSScriptRoot 'NOTES.md'
 if (Test-Path $notes) {
     $lines.Add('')

@@ -11,7 +11,9 @@ param(
     [string] $Module = (Join-Path $PSScriptRoot '../output/LoadTest/LoadTest.psd1'),
     [double] $Rate = 10000,
     [int] $Seconds = 10,
-    [int] $ThrottleLimit = 256
+    [int] $ThrottleLimit = 256,
+    # For the suite (Invoke-Benchmark.ps1): print only the two summary rows, as JSON.
+    [switch] $AsJson
 )
 
 $ErrorActionPreference = 'Stop'
@@ -41,8 +43,11 @@ try {
     $hold = Invoke-BoundedRequest -Uri "$($server.Uri)hold/{0}" -RequestsPerSecond $Rate -Duration $Seconds -ThrottleLimit $ThrottleLimit -Summary
     $ramp = Invoke-BoundedRequest -Uri "$($server.Uri)ramp/{0}" -Stage @{ Duration = [TimeSpan]::FromSeconds($Seconds); RequestsPerSecond = $Rate } -ThrottleLimit $ThrottleLimit -Summary
     $rows = @(Measure-Rows $hold 'hold') + @(Measure-Rows $ramp 'ramp')
-    $rows | Format-Table Run, Second, Planned, Started, @{ n = 'Deviation'; e = { '{0:P2}' -f $_.Deviation } }, Judged | Out-String | Write-Host
-    foreach ($run in @(@{ Name = 'hold'; Summary = $hold }, @{ Name = 'ramp'; Summary = $ramp })) {
+    if (-not $AsJson) {
+        $rows | Format-Table Run, Second, Planned, Started, @{ n = 'Deviation'; e = { '{0:P2}' -f $_.Deviation } }, Judged | Out-String | Write-Host
+    }
+
+    $verdicts = foreach ($run in @(@{ Name = 'hold'; Summary = $hold }, @{ Name = 'ramp'; Summary = $ramp })) {
         $judged = @($rows | Where-Object { $_.Run -eq $run.Name -and $_.Judged })
         $worst = ($judged | ForEach-Object { [Math]::Abs($_.Deviation) } | Measure-Object -Maximum).Maximum
         [pscustomobject]@{
@@ -52,11 +57,12 @@ try {
             Late               = $run.Summary.Late
             Dropped            = $run.Summary.Dropped
             JudgedSeconds      = $judged.Count
-            WorstDeviation     = '{0:P2}' -f $worst
+            WorstDeviation     = $worst
             WithinTwoPercent   = $worst -le 0.02
             CorrectedP99Ms     = [Math]::Round($run.Summary.CorrectedLatency.P99Ms, 2)
         }
     }
+    if ($AsJson) { $verdicts | ConvertTo-Json -Compress } else { $verdicts | Format-List }
 }
 finally {
     $server | Stop-TestServer
