@@ -10,6 +10,8 @@ BeforeAll {
     $scheduled = Invoke-BoundedRequest -Uri "$($server.Uri)flaky/10?i={0}" -Count 1500 -ThrottleLimit 32 -RequestsPerSecond 1000 -Interval 0.25 -Summary -WarningAction SilentlyContinue
     $plain = Invoke-BoundedRequest -Uri "$($server.Uri)p/{0}" -Count 1000 -ThrottleLimit 16 -Interval 0.25 -Summary
     $verdicts = $scheduled | Assert-RunSummary -MaxErrorRate 0.5 -MaxP99Ms 0.001 -Report
+    # A run in two stages: up to 100 req/s over 1 s, then down to 0 over 1 s.
+    $staged = Invoke-BoundedRequest -Uri "$($server.Uri)p/{0}" -Stage @{ Duration = '1s'; RequestsPerSecond = 100 }, @{ Duration = '1s'; RequestsPerSecond = 0 } -Interval 0.25 -Summary
 
     # The JSON the page charts, as it is in the file.
     function Get-ReportData([string] $Path) {
@@ -77,6 +79,43 @@ Describe 'Export-RunReport in a browser' {
         $data.runs.label | Should -Be @('baseline', 'candidate')
     }
 
+    It 'marks the stages of a staged run on the rate chart, each at its place on the time axis and labelled with its target' {
+        $staged.Stages | Should -Be '1s to 100 req/s, 1s to 0 req/s'
+        $path = Join-Path $TestDrive 'stages.html'
+        $staged, $plain | Export-RunReport $path -Label 'staged', 'plain'
+        $dom = (Invoke-HeadlessChromium -Path $path).Dom
+        (Get-ReportRendering $dom).Errors | Should -BeNullOrEmpty
+        # Only the rate chart has stage bands, and only the staged run's.
+        [regex]::Matches($dom, 'class="stages"').Count | Should -Be 1
+        $rate = [regex]::Match($dom, '<section class="chart" id="chart-rate".*?</section>', 'Singleline').Value
+        $layer = [regex]::Match($rate, '<div class="stages" data-x-min="([-\d.e]+)" data-x-max="([-\d.e]+)" data-width="(\d+)">')
+        $layer.Success | Should -BeTrue
+        $min, $max, $width = [double]$layer.Groups[1].Value, [double]$layer.Groups[2].Value, [double]$layer.Groups[3].Value
+        $bands = [regex]::Matches($rate, '<div class="stage[^"]*" data-start="([\d.]+)" data-end="([\d.]+)" style="left: ([\d.]+)px; width: ([\d.]+)px;"><span>([^<]+)</span>')
+        $bands.Count | Should -Be 2
+        $bands | ForEach-Object { $_.Groups[5].Value } | Should -Be @('staged to 100 req/s', 'staged to 0 req/s')
+
+        # The schedule starts at the summary's StartTime; the time axis at its first row.
+        $offset = ($staged.StartTime.ToUniversalTime() - $staged.TimeSeries[0].StartTime.ToUniversalTime()).TotalSeconds
+        $offset | Should -BeGreaterOrEqual 0
+        for ($i = 0; $i -lt 2; $i++) {
+            $start, $end = [double]$bands[$i].Groups[1].Value, [double]$bands[$i].Groups[2].Value
+            $start | Should -BeGreaterOrEqual ($offset + $i - 0.001)
+            $start | Should -BeLessOrEqual ($offset + $i + 0.001)
+            ($end - $start) | Should -BeGreaterOrEqual 0.998
+            ($end - $start) | Should -BeLessOrEqual 1.002
+            # In pixels: where the drawn x scale puts those seconds (a band is cut where the data ends).
+            $from, $to = [Math]::Max($start, $min), [Math]::Min($end, $max)
+            $left = ($from - $min) / ($max - $min) * $width
+            [double]$bands[$i].Groups[3].Value | Should -BeGreaterOrEqual ($left - 1)
+            [double]$bands[$i].Groups[3].Value | Should -BeLessOrEqual ($left + 1)
+            [double]$bands[$i].Groups[4].Value | Should -BeGreaterOrEqual (($to - $from) / ($max - $min) * $width - 1)
+            [double]$bands[$i].Groups[4].Value | Should -BeLessOrEqual (($to - $from) / ($max - $min) * $width + 1)
+        }
+        # The first band starts inside the plot, a visible distance from its left edge.
+        [double]$bands[0].Groups[3].Value | Should -BeGreaterThan 0
+    }
+
     It 'makes no request: the browser sees the page load itself and nothing else' {
         $path = Join-Path $TestDrive 'offline.html'
         $scheduled, $plain | Export-RunReport $path
@@ -135,12 +174,35 @@ Describe 'Export-RunReport content' {
 
     It 'shows a summary''s Target and Stages when it has them' {
         $copy = $plain | ConvertTo-Json -Depth 6 | ConvertFrom-Json
-        $copy | Add-Member Target 'http://127.0.0.1/<api>' -Force -PassThru | Add-Member Stages '10s@100, 30s@500' -Force
+        # A summary carries both (null when a run had none); set them to text that must be encoded, and stages of another form.
+        $copy.Target = 'http://127.0.0.1/<api>'
+        $copy.Stages = '10s@100, 30s@500'
         $path = Join-Path $TestDrive 'target.html'
         $copy | Export-RunReport $path
         $html = Get-Content $path -Raw
         $html | Should -Match '<tr><th>Target</th><td>http://127.0.0.1/&lt;api&gt;</td></tr>'
         $html | Should -Match '<tr><th>Stages</th><td>10s@100, 30s@500</td></tr>'
+    }
+
+    It 'places stages from the Stages text and StartTime, each schedule of a merge from the same start, and skips text it cannot read' {
+        $copy = $staged | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+        $path = Join-Path $TestDrive 'stages-json.html'
+        $copy | Export-RunReport $path
+        $live = Join-Path $TestDrive 'stages-live.html'
+        $staged | Export-RunReport $live
+        Get-ReportData $path | Should -BeExactly (Get-ReportData $live)
+
+        $offset = [Math]::Round(($staged.StartTime.ToUniversalTime() - $staged.TimeSeries[0].StartTime.ToUniversalTime()).TotalSeconds, 3)
+        $copy.Stages = '1s to 100 req/s, 1s to 0 req/s; 500ms to 4 in flight, 1m to 0 in flight, 1h30m to 2.5 req/s'
+        $copy | Export-RunReport $path
+        $stages = (Get-ReportData $path | ConvertFrom-Json).runs[0].stages
+        $stages.target | Should -Be @('to 100 req/s', 'to 0 req/s', 'to 4 in flight', 'to 0 in flight', 'to 2.5 req/s')
+        $stages.start | Should -Be @($offset, ($offset + 1), $offset, ($offset + 0.5), ($offset + 60.5))
+        $stages.end | Should -Be @(($offset + 1), ($offset + 2), ($offset + 0.5), ($offset + 60.5), ($offset + 5460.5))
+
+        $copy.Stages = '10s@100, 30s@500'
+        $copy | Export-RunReport $path
+        (Get-ReportData $path | ConvertFrom-Json).runs[0].PSObject.Properties.Name | Should -Not -Contain 'stages'
     }
 
     It 'draws the same data from a summary read back from Clixml or JSON' {

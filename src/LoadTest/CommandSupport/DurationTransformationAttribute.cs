@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 
 namespace LoadTest.CommandSupport;
 
@@ -11,8 +10,6 @@ namespace LoadTest.CommandSupport;
 /// </summary>
 public sealed class DurationTransformationAttribute : ArgumentTransformationAttribute
 {
-    private static readonly Regex s_units = new(@"\G(\d+(?:\.\d+)?)(ms|s|m|h)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
-
     /// <inheritdoc/>
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData) =>
         TryConvert(inputData, out TimeSpan span)
@@ -36,32 +33,12 @@ public sealed class DurationTransformationAttribute : ArgumentTransformationAttr
             case string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds):
                 span = TimeSpan.FromSeconds(seconds);
                 return true;
-            case string text when TryParseUnits(text.Trim(), out span):
+            case string text when LoadStage.TryParseDuration(text.Trim(), out span):
                 return true;
             case string text:
                 return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out span);
             default:
                 return false;
         }
-    }
-
-    private static bool TryParseUnits(string text, out TimeSpan span)
-    {
-        span = TimeSpan.Zero;
-        int at = 0;
-        for (Match match = s_units.Match(text); match.Success && match.Index == at; match = match.NextMatch())
-        {
-            double amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            span += match.Groups[2].Value.ToLowerInvariant() switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromHours(amount),
-            };
-            at += match.Length;
-        }
-
-        return at > 0 && at == text.Length;
     }
 }

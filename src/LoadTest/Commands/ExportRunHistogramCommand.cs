@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Security;
 using HdrHistogram;
 using LoadTest.CommandSupport;
 using LoadTest.Engine.Accounting;
@@ -73,19 +72,9 @@ public sealed class ExportRunHistogramCommand : PSCmdlet
             return;
         }
 
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        try
-        {
-            File.WriteAllText(path, HgrmFormat.Write(_histogram, TicksPerHalfDistance));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecurityException or NotSupportedException)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(
-                new IOException($"Cannot write the histogram to '{path}': {ex.Message}", ex),
-                ErrorIds.HistogramWriteFailed,
-                ErrorCategory.WriteError,
-                path));
-        }
+        string path = OutputFile.Write(
+            this, Path, "the histogram", ErrorIds.HistogramWriteFailed,
+            resolved => File.WriteAllText(resolved, HgrmFormat.Write(_histogram, TicksPerHalfDistance)));
 
         if (PassThru)
         {

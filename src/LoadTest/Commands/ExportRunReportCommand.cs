@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
-using System.Security;
 using System.Text;
 using LoadTest.CommandSupport;
 using LoadTest.Engine.Reporting;
@@ -108,19 +107,9 @@ public sealed class ExportRunReportCommand : PSCmdlet
             return;
         }
 
-        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        try
-        {
-            File.WriteAllText(path, ReportPage.Write(Title, _runs, _verdicts), new UTF8Encoding(false));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecurityException or NotSupportedException)
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(
-                new IOException($"Cannot write the report to '{path}': {ex.Message}", ex),
-                ErrorIds.ReportWriteFailed,
-                ErrorCategory.WriteError,
-                path));
-        }
+        string path = OutputFile.Write(
+            this, Path, "the report", ErrorIds.ReportWriteFailed,
+            resolved => File.WriteAllText(resolved, ReportPage.Write(Title, _runs, _verdicts), new UTF8Encoding(false)));
 
         if (PassThru)
         {

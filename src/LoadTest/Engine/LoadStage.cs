@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace LoadTest;
 
@@ -10,6 +12,9 @@ namespace LoadTest;
 /// </summary>
 public sealed class LoadStage
 {
+    private static readonly Regex s_units = new(@"\G(\d+(?:\.\d+)?)(ms|s|m|h)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+    private static readonly Regex s_stage = new(@"^(\S+) to (\d+(?:\.\d+)?) (req/s|in flight)$", RegexOptions.CultureInvariant);
+
     /// <summary>How long the stage lasts.</summary>
     public TimeSpan Duration { get; set; }
 
@@ -26,6 +31,48 @@ public sealed class LoadStage
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"{FormatDuration(Duration)} to {(RequestsPerSecond is { } rate ? $"{rate:0.###} req/s" : $"{ThrottleLimit} in flight")}");
+
+    /// <summary>Reads stages as <see cref="ToString"/> writes them, joined by ", "; null when any part is not a stage.</summary>
+    internal static List<LoadStage>? ParseList(string text)
+    {
+        var stages = new List<LoadStage>();
+        foreach (string part in text.Split(", "))
+        {
+            Match match = s_stage.Match(part.Trim());
+            if (!match.Success || !TryParseDuration(match.Groups[1].Value, out TimeSpan duration))
+            {
+                return null;
+            }
+
+            double target = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+            stages.Add(match.Groups[3].Value == "req/s"
+                ? new LoadStage { Duration = duration, RequestsPerSecond = target }
+                : new LoadStage { Duration = duration, ThrottleLimit = (int)target });
+        }
+
+        return stages;
+    }
+
+    /// <summary>Reads a duration as load testers write it and <see cref="FormatDuration"/> writes it: '500ms', '30s', '2m', '1h30m'.</summary>
+    internal static bool TryParseDuration(string text, out TimeSpan span)
+    {
+        span = TimeSpan.Zero;
+        int at = 0;
+        for (Match match = s_units.Match(text); match.Success && match.Index == at; match = match.NextMatch())
+        {
+            double amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            span += match.Groups[2].Value.ToLowerInvariant() switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(amount),
+                "s" => TimeSpan.FromSeconds(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                _ => TimeSpan.FromHours(amount),
+            };
+            at += match.Length;
+        }
+
+        return at > 0 && at == text.Length;
+    }
 
     internal static string FormatDuration(TimeSpan span) => span.TotalSeconds switch
     {

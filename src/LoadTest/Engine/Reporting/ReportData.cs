@@ -45,6 +45,11 @@ internal static class ReportData
             WriteNumbers(json, "planned", series.PlannedRequestsPerSecond, 1);
         }
 
+        if (run.Stages.Count > 0)
+        {
+            WriteStages(json, run.Stages);
+        }
+
         WriteColumns(json, "lat", series.Latency);
         if (run.Scheduled)
         {
@@ -64,6 +69,21 @@ internal static class ReportData
 
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    private static void WriteStages(Utf8JsonWriter json, IReadOnlyList<ReportStage> stages)
+    {
+        json.WriteStartArray("stages");
+        foreach (ReportStage stage in stages)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("start", Math.Round(stage.StartSeconds, 3));
+            json.WriteNumber("end", Math.Round(stage.EndSeconds, 3));
+            json.WriteString("target", stage.Target);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteColumns(Utf8JsonWriter json, string name, List<double>[] columns)

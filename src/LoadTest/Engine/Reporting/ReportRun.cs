@@ -6,12 +6,13 @@ namespace LoadTest.Engine.Reporting;
 /// <summary>One summary as the report shows it: its label, what was run, its time series and its latency distribution.</summary>
 internal sealed class ReportRun
 {
-    private ReportRun(string label, bool scheduled, List<KeyValuePair<string, string>> facts, ReportSeries series, PercentileCurve latency, PercentileCurve corrected)
+    private ReportRun(string label, bool scheduled, List<KeyValuePair<string, string>> facts, ReportSeries series, List<ReportStage> stages, PercentileCurve latency, PercentileCurve corrected)
     {
         Label = label;
         Scheduled = scheduled;
         Facts = facts;
         Series = series;
+        Stages = stages;
         Latency = latency;
         CorrectedLatency = corrected;
     }
@@ -25,15 +26,23 @@ internal sealed class ReportRun
 
     public ReportSeries Series { get; }
 
+    /// <summary>The stages of its schedule on the time axis of <see cref="Series"/>; empty without stages.</summary>
+    public IReadOnlyList<ReportStage> Stages { get; }
+
     public PercentileCurve Latency { get; }
 
     public PercentileCurve CorrectedLatency { get; }
 
-    public static ReportRun Read(string label, ISummaryFields summary, SummaryMeasures measures) => new(
-        label,
-        measures.Scheduled,
-        ReportFacts.Read(summary, measures),
-        ReportSeries.Read(summary),
-        PercentileCurve.From(measures.Latency),
-        PercentileCurve.From(measures.CorrectedLatency));
+    public static ReportRun Read(string label, ISummaryFields summary, SummaryMeasures measures)
+    {
+        ReportSeries series = ReportSeries.Read(summary);
+        return new ReportRun(
+            label,
+            measures.Scheduled,
+            ReportFacts.Read(summary, measures),
+            series,
+            ReportStage.Read(summary, series),
+            PercentileCurve.From(measures.Latency),
+            PercentileCurve.From(measures.CorrectedLatency));
+    }
 }

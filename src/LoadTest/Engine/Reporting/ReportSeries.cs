@@ -30,6 +30,9 @@ internal sealed class ReportSeries
     /// <summary>The rows' interval (the first row's), 0 without rows.</summary>
     public double IntervalSeconds { get; private set; }
 
+    /// <summary>The first row's start (UTC), from which <see cref="Seconds"/> count; default without rows.</summary>
+    public DateTime FirstStartUtc { get; private set; }
+
     /// <summary>Each point's start, in seconds since the first row's.</summary>
     public List<double> Seconds { get; } = new();
 
@@ -69,6 +72,7 @@ internal sealed class ReportSeries
             if (series.Count == 0)
             {
                 first = start;
+                series.FirstStartUtc = start;
                 series.IntervalSeconds = interval;
             }
 

@@ -56,7 +56,8 @@
       series.push({ label: p.label, stroke: p.color, dash: dashes[p.run % dashes.length], width: 1.5, value: options.yValue, points: { show: false } });
     });
     var width = Math.max(480, Math.min(1200, (main.clientWidth || 960) - 8));
-    new uPlot({
+    var placeStages = null;
+    var plot = new uPlot({
       width: width,
       height: 280,
       series: series,
@@ -66,8 +67,14 @@
         { values: options.xTicks },
         { label: yLabel, size: 70 }
       ],
-      legend: { live: true, markers: { dash: function (u, i) { return u.series[i].dash && u.series[i].dash.length ? 'dashed' : 'solid'; } } }
+      legend: { live: true, markers: { dash: function (u, i) { return u.series[i].dash && u.series[i].dash.length ? 'dashed' : 'solid'; } } },
+      // Drawn again after every zoom, so stage bands follow the x scale.
+      hooks: { draw: [function (u) { if (placeStages) { placeStages(u); } }] }
     }, data, section);
+    if (options.stages && options.stages.length > 0) {
+      placeStages = stageBands(plot, options.stages);
+      placeStages(plot);
+    }
 
     var points = 0;
     for (var s = 1; s < data.length; s++) {
@@ -76,6 +83,39 @@
     section.setAttribute('data-series', String(pieces.length));
     section.setAttribute('data-points', String(points));
     charts++;
+  }
+
+  // A band per stage over the plot (in uPlot's overlay, which does not scroll or scale with the canvas), labelled
+  // with its target; a dashed line marks each boundary. Returns what places them on the x scale.
+  function stageBands(u, stages) {
+    var layer = document.createElement('div');
+    layer.className = 'stages';
+    u.over.appendChild(layer);
+    var bands = stages.map(function (stage, i) {
+      var band = document.createElement('div');
+      band.className = 'stage' + (i % 2 ? ' stage-odd' : '');
+      band.setAttribute('data-start', String(stage.start));
+      band.setAttribute('data-end', String(stage.end));
+      var label = document.createElement('span');
+      label.textContent = stage.label;
+      band.appendChild(label);
+      layer.appendChild(band);
+      return band;
+    });
+    return function (plot) {
+      var min = plot.scales.x.min, max = plot.scales.x.max;
+      layer.setAttribute('data-x-min', String(min));
+      layer.setAttribute('data-x-max', String(max));
+      layer.setAttribute('data-width', String(plot.over.clientWidth));
+      stages.forEach(function (stage, i) {
+        var from = Math.max(stage.start, min), to = Math.min(stage.end, max);
+        bands[i].hidden = !(to > from);
+        var left = plot.valToPos(from, 'x'), right = plot.valToPos(to, 'x');
+        bands[i].style.left = left.toFixed(1) + 'px';
+        bands[i].style.width = Math.max(0, right - left).toFixed(1) + 'px';
+        bands[i].classList.toggle('stage-cut', to < stage.end);
+      });
+    };
   }
 
   var time = { xName: 'Time', xValue: function (u, v) { return v == null ? '-' : seconds(v); }, xTicks: function (u, splits) { return splits.map(seconds); } };
@@ -87,7 +127,14 @@
     pieces.push({ run: r, label: named(r, 'achieved'), color: palette[0], x: run.t, y: run.rps });
     if (run.planned) { pieces.push({ run: r, label: named(r, 'planned'), color: palette[7], x: run.t, y: run.planned }); }
   });
-  chart('chart-rate', 'Requests per second', 'req/s', pieces, timeOptions(1));
+  var rateOptions = timeOptions(1);
+  rateOptions.stages = [];
+  runs.forEach(function (run, r) {
+    (run.stages || []).forEach(function (stage) {
+      rateOptions.stages.push({ start: stage.start, end: stage.end, label: named(r, stage.target) });
+    });
+  });
+  chart('chart-rate', 'Requests per second', 'req/s', pieces, rateOptions);
 
   // Latency over time, and from the scheduled start when a run had a rate schedule.
   function latency(field) {
