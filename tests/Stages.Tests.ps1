@@ -38,7 +38,7 @@ Describe 'Rate stages' {
         $summary.Target | Should -Be "$($server.Uri)x/{0}"
         # Each row's planned rate is its share of the plan: they add up to the plan, but for the last fraction
         # of a request planned after the last row with a request in it (the ramp ends at 0).
-        $planned = ($summary.TimeSeries | ForEach-Object { $_.PlannedRequestsPerSecond * $_.IntervalSeconds } | Measure-Object -Sum).Sum
+        $planned = [Math]::Round(($summary.TimeSeries | ForEach-Object { $_.PlannedRequestsPerSecond * $_.IntervalSeconds } | Measure-Object -Sum).Sum, 6)
         $planned | Should -BeGreaterThan 399
         $planned | Should -BeLessOrEqual 400
     }
@@ -76,6 +76,24 @@ Describe 'Rate stages' {
         ($results | ForEach-Object { ($_.StartTime - $summary.StartTime).TotalSeconds } | Measure-Object -Maximum).Maximum | Should -BeLessThan 2
         $warnings.Count | Should -Be 1
         $warnings[0].Message | Should -BeLike "The schedule of 2s to 1000 req/s was not kept: of 1000 planned requests, $($summary.Late) started late and $($summary.Dropped) were dropped*raise -ThrottleLimit*"
+    }
+
+    It 'shows a pause in the schedule as rows of zeros: the time series has a row for every interval' {
+        $pause = @{ Duration = '0.5s'; RequestsPerSecond = 100 }, @{ Duration = '10ms'; RequestsPerSecond = 0 }, @{ Duration = '1s'; RequestsPerSecond = 0 },
+            @{ Duration = '10ms'; RequestsPerSecond = 100 }, @{ Duration = '0.5s'; RequestsPerSecond = 100 }
+        $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage $pause -ThrottleLimit 16 -Summary -Interval 0.25
+        $rows = @($summary.TimeSeries)
+        for ($i = 1; $i -lt $rows.Count; $i++) {
+            ($rows[$i].StartTime - $rows[$i - 1].StartTime).TotalSeconds | Should -Be 0.25
+        }
+        $quiet = @($rows | Where-Object { $_.Started -eq 0 -and $_.Completed -eq 0 })
+        $quiet.Count | Should -BeGreaterOrEqual 2
+        foreach ($row in $quiet) {
+            $row.PlannedRequestsPerSecond | Should -Be 0
+            $row.InFlight | Should -Be 0
+            $row.P99Ms | Should -Be 0
+        }
+        ($rows | Measure-Object Started -Sum).Sum | Should -Be $summary.Count
     }
 
     It 'caps the plan at -Count' {

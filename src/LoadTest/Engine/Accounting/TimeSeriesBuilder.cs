@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using HdrHistogram;
 
 namespace LoadTest.Engine.Accounting;
@@ -20,6 +21,9 @@ internal sealed class TimeSeriesBuilder
     // Rows this far behind the newest keep live histograms (results completing late still land there
     // cheaply); older rows keep theirs encoded, a few hundred bytes instead of two 190 KB histograms.
     private const int LiveRows = 3;
+
+    // The row of an interval in which nothing happened: sealed once, shared by every gap.
+    private static readonly Row s_empty = Row.Empty();
 
     private readonly SortedDictionary<long, Row> _rows = new();
     private readonly List<long> _live = new();
@@ -137,38 +141,56 @@ internal sealed class TimeSeriesBuilder
         return (stats.P50Ms, stats.P99Ms);
     }
 
+    /// <summary>
+    /// The rows, oldest first. An interval inside the series in which nothing started or ended still gets a
+    /// row (of zeros, and its share of the plan), so that charts show the pause and the plan adds up; a
+    /// series whose span holds more than <see cref="MaxRows"/> intervals (merged runs far apart) keeps its gaps.
+    /// </summary>
     public List<TimeSeriesRow> ToRows()
     {
         var rows = new List<TimeSeriesRow>(_rows.Count);
         long started = 0;
         long completed = 0;
+        long? previous = null;
+        bool dense = _rows.Count > 0 && (_rows.Keys.Last() - _rows.Keys.First()) / _intervalTicks < MaxRows;
         foreach (KeyValuePair<long, Row> pair in _rows)
         {
+            for (long gap = (previous ?? pair.Key) + _intervalTicks; dense && gap < pair.Key; gap += _intervalTicks)
+            {
+                rows.Add(ToRow(gap, s_empty, pair.Value.FromOtherSeries ? 0 : started - completed));
+            }
+
+            previous = pair.Key;
             Row row = pair.Value;
             started += row.Started;
             completed += row.Completed;
-            HistogramBase latency = row.Latency();
-            HistogramBase corrected = _scheduled ? row.CorrectedLatency() : latency;
-            string latencyCode = row.LatencyCode ?? LatencyHistogram.Encode(latency);
-            string correctedCode = _scheduled ? row.CorrectedCode ?? LatencyHistogram.Encode(corrected) : latencyCode;
-            rows.Add(new TimeSeriesRow(
-                new DateTime(pair.Key, DateTimeKind.Utc),
-                (double)_intervalTicks / TimeSpan.TicksPerSecond,
-                row.Started,
-                row.Completed,
-                row.Failed,
-                row.BytesReceived,
-                row.FromOtherSeries ? row.InFlightSeen : started - completed,
-                (row.FromOtherSeries ? row.Planned : PlannedIn(pair.Key)) * TimeSpan.TicksPerSecond / _intervalTicks,
-                row.FormatStatusCodes(),
-                row.FormatErrorKinds(),
-                LatencyStats.FromHistogram(latency),
-                LatencyStats.FromHistogram(corrected),
-                latencyCode,
-                correctedCode));
+            rows.Add(ToRow(pair.Key, row, row.FromOtherSeries ? row.InFlightSeen : started - completed));
         }
 
         return rows;
+    }
+
+    private TimeSeriesRow ToRow(long key, Row row, long inFlight)
+    {
+        HistogramBase latency = row.Latency();
+        HistogramBase corrected = _scheduled ? row.CorrectedLatency() : latency;
+        string latencyCode = row.LatencyCode ?? LatencyHistogram.Encode(latency);
+        string correctedCode = _scheduled ? row.CorrectedCode ?? LatencyHistogram.Encode(corrected) : latencyCode;
+        return new TimeSeriesRow(
+            new DateTime(key, DateTimeKind.Utc),
+            (double)_intervalTicks / TimeSpan.TicksPerSecond,
+            row.Started,
+            row.Completed,
+            row.Failed,
+            row.BytesReceived,
+            inFlight,
+            (row.FromOtherSeries ? row.Planned : PlannedIn(key)) * TimeSpan.TicksPerSecond / _intervalTicks,
+            row.FormatStatusCodes(),
+            row.FormatErrorKinds(),
+            LatencyStats.FromHistogram(latency),
+            LatencyStats.FromHistogram(corrected),
+            latencyCode,
+            correctedCode);
     }
 
     // Requests the schedule planned for the row that starts at these UTC ticks.
@@ -390,6 +412,13 @@ internal sealed class TimeSeriesBuilder
         public HistogramBase Latency() => _latency ?? (LatencyCode is null ? LatencyHistogram.Create() : LatencyHistogram.Decode(LatencyCode));
 
         public HistogramBase CorrectedLatency() => _corrected ?? (CorrectedCode is null ? LatencyHistogram.Create() : LatencyHistogram.Decode(CorrectedCode));
+
+        /// <summary>A sealed row with nothing in it.</summary>
+        public static Row Empty()
+        {
+            string code = LatencyHistogram.Encode(LatencyHistogram.Create());
+            return new Row { LatencyCode = code, CorrectedCode = code };
+        }
 
         /// <summary>Encodes the histograms and gives the live ones back for reuse.</summary>
         public void Seal(Stack<LongHistogram> spare)
