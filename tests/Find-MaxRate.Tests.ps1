@@ -95,6 +95,21 @@ Describe 'Find-MaxRate ends the search' {
         $answer.Objective | Should -Be 'error rate <= 0.01, P99 <= 20 ms'
     }
 
+    It 'keeps a step that spent its error budget as a failed step, even under -ErrorAction Stop' {
+        $shedding = Start-TestServer -CapacityPerSecond 20
+        try {
+            $answer = Find-MaxRate -Uri "$($shedding.Uri)x/{0}" -StartRate 200 -MaxRate 200 -StepDuration 2 -WarmUp 0 -MaxSteps 1 -ErrorAction Stop
+        }
+        finally {
+            $shedding | Stop-TestServer
+        }
+        $answer.Steps.Count | Should -Be 1
+        $answer.Steps[0].Passed | Should -BeFalse
+        $answer.Steps[0].Summary.IsPartial | Should -BeTrue
+        $answer.Steps[0].Reason | Should -BeLike 'Error budget spent*'
+        $answer.MaxRequestsPerSecond | Should -Be 0
+    }
+
     It 'passes the request parameters to every step' {
         $answer = Find-MaxRate -Uri "$($server.Uri)status/404?i={0}" -SuccessStatusCode 404 -StartRate 20 -MaxRate 20 -StepDuration 0.5 -WarmUp 0
         $answer.Steps[0].Passed | Should -BeTrue

@@ -150,11 +150,15 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, object> entry in MyInvocation.BoundParameters)
         {
-            if (!s_searchOnly.Contains(entry.Key))
+            // -Verbose and -Debug pass on; -ErrorAction Stop and the like must not turn a step's spent budget into a stop.
+            bool common = CommonParameters.Contains(entry.Key) && entry.Key is not "Verbose" and not "Debug";
+            if (!s_searchOnly.Contains(entry.Key) && !common)
             {
                 parameters[entry.Key] = entry.Value;
             }
         }
+
+        parameters["ErrorAction"] = ActionPreference.Continue;
 
         parameters["RequestsPerSecond"] = rate;
         parameters["Duration"] = duration;
