@@ -75,7 +75,15 @@ http {
 "@ | Set-Content (Join-Path $dir 'nginx.conf')
     & /usr/sbin/nginx -c (Join-Path $dir 'nginx.conf') -p $dir
     if ($LASTEXITCODE -ne 0) { throw 'nginx did not start.' }
-    [pscustomobject]@{ Port = $port; TlsPort = $tlsPort; PidFile = (Join-Path $dir 'nginx.pid') }
+    [pscustomobject]@{ Port = $port; TlsPort = $tlsPort; PidFile = (Join-Path $dir 'nginx.pid'); Config = (Join-Path $dir 'nginx.conf'); Prefix = $dir }
+}
+
+# Stops nginx by its own signal: killing the master (Stop-Process sends SIGKILL) leaves its workers behind.
+function Stop-Nginx($Nginx) {
+    if (-not (Test-Path $Nginx.PidFile)) { return }
+    & /usr/sbin/nginx -c $Nginx.Config -p $Nginx.Prefix -s stop 2>&1 | Out-Null
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while ((Test-Path $Nginx.PidFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
 }
 
 # Samples this process's resident memory every few seconds from a thread of its own, while a long run

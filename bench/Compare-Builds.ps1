@@ -48,7 +48,7 @@ try {
     }
 }
 finally {
-    Stop-Process -Id ([int](Get-Content $nginx.PidFile)) -ErrorAction Ignore
+    Stop-Nginx $nginx
 }
 
 function Get-Median([double[]] $Values) { $s = $Values | Sort-Object; $s[[int][Math]::Floor(($s.Count - 1) / 2)] }

@@ -21,7 +21,7 @@ try {
 }
 finally {
     $samples = Stop-RssSampler $sampler
-    Stop-Process -Id ([int](Get-Content $nginx.PidFile)) -ErrorAction Ignore
+    Stop-Nginx $nginx
 }
 $self.Refresh()
 $rss = @($samples | ForEach-Object RssMB)

@@ -231,7 +231,7 @@ else {
         $raw.Add([pscustomobject]@{ Key = 'FirstRequest'; Scenario = 'startup'; Contender = 'Import-Module + first request'; Seconds = $results.FirstRequestSeconds })
     }
     finally {
-        if (Test-Path $nginx.PidFile) { Stop-Process -Id ([int](Get-Content $nginx.PidFile)) -ErrorAction Ignore }
+        Stop-Nginx $nginx
     }
 
     Write-Host 'Start-TestServer (zero delay, in its own pwsh) driven by wrk'

@@ -27,7 +27,7 @@ $rows = foreach ($workers in 1, 2, 3) {
     }
     catch { throw }
 }
-Stop-Process -Id ([int](Get-Content $nginx.PidFile)) -ErrorAction Ignore
+Stop-Nginx $nginx
 $lines = @(
     '# Scale-out: workers merged'
     ''
