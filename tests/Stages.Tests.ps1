@@ -164,5 +164,9 @@ Describe 'Bad schedules are refused before the run starts' {
         $summary.Planned | Should -Be 75
         $stage = [LoadTest.LoadStage]@{ Duration = [TimeSpan]::FromSeconds(0.5); RequestsPerSecond = 100 }
         (Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage $stage -Summary).Planned | Should -Be 25
+        # As they come back from remoting (-Session passes -Stage on) or Clixml: their unset target is null.
+        $path = Join-Path $TestDrive 'stage.xml'
+        $stage | Export-Clixml $path
+        (Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage (Import-Clixml $path) -Summary).Planned | Should -Be 25
     }
 }

@@ -61,6 +61,12 @@ public sealed class StageTransformationAttribute : ArgumentTransformationAttribu
         var result = new LoadStage();
         foreach ((string key, object? field) in fields)
         {
+            // A LoadStage that went through remoting or Clixml comes back with its unset target as null.
+            if (field is null || (field is PSObject { BaseObject: null }))
+            {
+                continue;
+            }
+
             switch (key.ToLowerInvariant())
             {
                 case "duration":
