@@ -21,53 +21,6 @@ BeforeAll {
         }
     }
 
-    # A bare TCP server that keeps each request as the bytes it received (head and Content-Length body, as
-    # Latin-1 text) and answers 200 with no body. A request is kept before it is answered, so once
-    # Invoke-BoundedRequest has returned every request it sent is in Requests.
-    function Start-CaptureServer {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        $requests = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
-        $job = Start-ThreadJob -ArgumentList $listener, $requests -ScriptBlock {
-            param($Listener, $Requests)
-            $answer = [System.Text.Encoding]::ASCII.GetBytes("HTTP/1.1 200 OK`r`nContent-Length: 0`r`n`r`n")
-            while ($true) {
-                try { $client = $Listener.AcceptTcpClient() } catch { return }
-                $stream = $client.GetStream()
-                $stream.ReadTimeout = 10000
-                try {
-                    while ($true) {
-                        $head = [System.Text.StringBuilder]::new()
-                        while (-not $head.ToString().EndsWith("`r`n`r`n")) {
-                            $b = $stream.ReadByte()
-                            if ($b -lt 0) { throw 'closed' }
-                            $null = $head.Append([char]$b)
-                        }
-                        $length = 0
-                        if ($head.ToString() -match '(?im)^Content-Length:\s*(\d+)\r$') { $length = [int]$Matches[1] }
-                        $body = [byte[]]::new($length)
-                        $read = 0
-                        while ($read -lt $length) {
-                            $n = $stream.Read($body, $read, $length - $read)
-                            if ($n -le 0) { throw 'closed' }
-                            $read += $n
-                        }
-                        $Requests.Enqueue($head.ToString() + [System.Text.Encoding]::Latin1.GetString($body))
-                        $stream.Write($answer, 0, $answer.Length)
-                    }
-                }
-                catch { }
-                $client.Close()
-            }
-        }
-        [pscustomobject]@{ Uri = "http://127.0.0.1:$($listener.LocalEndpoint.Port)/"; Listener = $listener; Job = $job; Requests = $requests }
-    }
-
-    function Stop-CaptureServer($Capture) {
-        $Capture.Listener.Stop()
-        $Capture.Job | Wait-Job -Timeout 15 | Remove-Job -Force
-    }
-
     # Runs a command that must stop before it starts, and returns its error.
     function Get-SetupError([scriptblock] $Script) {
         $err = $null
@@ -111,11 +64,11 @@ Describe 'User-Agent through <Transport>' -ForEach @(@{ Transport = 'Auto' }, @{
 
 Describe 'The two transports write the same request' {
     BeforeAll {
-        $capture = Start-CaptureServer
+        $capture = Start-RecordingServer -Response "HTTP/1.1 200 OK`r`nContent-Length: 0`r`n`r`n"
     }
 
     AfterAll {
-        Stop-CaptureServer $capture
+        $capture.Dispose()
     }
 
     It 'writes byte-identical requests with User-Agent, Authorization and a body template; Auto is the lean client' {

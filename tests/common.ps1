@@ -200,7 +200,9 @@ namespace LoadTestTests
         }
 
         public int Port { get; private set; }
+        public string Uri { get { return "http://127.0.0.1:" + Port + "/"; } }
         public ConcurrentQueue<string> Heads { get; } = new ConcurrentQueue<string>();
+        public ConcurrentQueue<string> Requests { get; } = new ConcurrentQueue<string>();
         public ConcurrentQueue<string> ServerNames { get; } = new ConcurrentQueue<string>();
         public int Connections { get { return Volatile.Read(ref _connections); } }
 
@@ -280,6 +282,7 @@ namespace LoadTestTests
                         int rest = (int)(all.Length - end - 4 - length);
                         pending.Write(all, all.Length - rest, rest);
                         Heads.Enqueue(head);
+                        Requests.Enqueue(Encoding.Latin1.GetString(all, 0, end + 4 + (int)length));
                         byte[] answer = _response;
                         if (_proxyAuthorization != null && (head + "\r\n").IndexOf("\r\nProxy-Authorization: " + _proxyAuthorization + "\r\n", StringComparison.Ordinal) < 0)
                         {
@@ -324,8 +327,9 @@ namespace LoadTestTests
     }
 }
 
-# A raw server that keeps the head of every request it receives (request line and fields, as Latin-1 text)
-# and answers each with -Response, on 127.0.0.1 (a free port) or on a Unix domain socket file (-UnixSocket).
+# A raw server that keeps every request it receives, before it answers: its head (request line and fields) in
+# Heads, and the whole request as received (head and Content-Length body) in Requests, as Latin-1 text. It
+# answers each with -Response, on 127.0.0.1 (a free port) or on a Unix domain socket file (-UnixSocket).
 # -Certificate serves TLS and keeps the server name each client asked for (SNI). As a stand-in proxy: a
 # CONNECT is refused with 403, and -ProxyAuthorization 'Basic ...' answers 407 with a Basic challenge to any
 # request without exactly that field. Each connection is served on its own, for 30 s at most.
