@@ -131,7 +131,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         }
 
         WriteProgress(new ProgressRecord(1, "Find-MaxRate", "Done") { RecordType = ProgressRecordType.Completed });
-        WriteObject(new CapacityResult(Uri, Describe(objective), search.HighestPassed, search.LowestFailed, search.EndReason ?? "done", steps));
+        WriteObject(new CapacityResult(Uri, objective.ToString(), search.HighestPassed, search.LowestFailed, search.EndReason ?? "done", steps));
     }
 
     /// <inheritdoc/>
@@ -211,8 +211,4 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         string.Create(
             CultureInfo.CurrentCulture,
             $"Step {step}: {rate:N0} req/s for {StepDuration.TotalSeconds:0.#} s; highest passed {search.HighestPassed:N0}, lowest failed {(search.LowestFailed is { } failed ? failed.ToString("N0", CultureInfo.CurrentCulture) : "none yet")}")));
-
-    private static string Describe(CapacityObjective objective) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"error rate <= {objective.MaxErrorRate:0.####}{(objective.MaxP99Ms is { } p99 ? $", P99 <= {p99:0.###} ms" : string.Empty)}");
 }

@@ -22,6 +22,11 @@ internal sealed class CapacityObjective
 
     public double? MaxP99Ms { get; }
 
+    /// <summary>The objective in words, as the answer reports it ("error rate &lt;= 0.01, P99 &lt;= 200 ms").</summary>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"error rate <= {MaxErrorRate:0.####}{(MaxP99Ms is { } p99 ? $", P99 <= {p99:0.###} ms" : string.Empty)}");
+
     /// <summary>Whether a step passed, and why not when it failed.</summary>
     public (bool Passed, string? Reason) Judge(RunSummary step)
     {

@@ -37,9 +37,6 @@ internal sealed class CapacitySearch
     /// <summary>The lowest rate that failed; null while none has.</summary>
     public double? LowestFailed { get; private set; }
 
-    /// <summary>The width of the answer's interval as a fraction of the answer; null while either end is open.</summary>
-    public double? Uncertainty => HighestPassed > 0 && LowestFailed is { } failed ? (failed - HighestPassed) / HighestPassed : null;
-
     /// <summary>Why the search ended (or null while it goes on).</summary>
     public string? EndReason { get; private set; }
 
