@@ -191,9 +191,6 @@ internal sealed class RequestRun : IDisposable
     /// <summary>The rate the schedule asks for now; 0 without a rate.</summary>
     public double TargetRequestsPerSecond => _schedule.Rate?.ValueAt(Clock.Elapsed.TotalSeconds) ?? 0;
 
-    /// <summary>Seconds after which the run starts nothing; null when its input ends it.</summary>
-    public double? LengthSeconds => _schedule.LengthSeconds;
-
     /// <summary>Failures by kind and P50/P99 of the last interval, for a progress line (empty and null without a summary).</summary>
     public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
 
