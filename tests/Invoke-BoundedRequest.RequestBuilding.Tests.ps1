@@ -98,6 +98,36 @@ Describe 'The two transports write the same request' {
         }
     }
 
+    It 'sends what System.Uri makes of a -Uri template, whatever needs escaping or resolving: <Template>' -TestCases @(
+        @{ Template = 'item/{0}?q={0}&r=a:b@c,d;e' }
+        @{ Template = 'sp ace/{0}' }
+        @{ Template = 'a/./b/../c{0}' }
+        @{ Template = 'pct/%41%2F{0}' }
+        @{ Template = 'frag/{0}#part' }
+        @{ Template = 'back\slash/{0}?x=\' }
+        @{ Template = 'brace/{{x}}/{0}|' }
+        @{ Template = 'caf' + [char]0xE9 + '/{0}' }
+        @{ Template = '.well-known/{0}' }
+    ) {
+        $authority = ([uri]$capture.Uri).Authority
+        foreach ($transport in 'Auto', 'HttpClient') {
+            # Upper case scheme and host: the Host header is still what System.Uri says.
+            $uriTemplate = "HTTP://$($authority.ToUpperInvariant())/$Template"
+            $results = @(Invoke-BoundedRequest -Uri $uriTemplate -Count 3 -StartIndex 7 -ThrottleLimit 1 -Transport $transport | Sort-Object Index)
+            $seen = @($capture.Requests.ToArray())
+            $capture.Requests.Clear()
+            $results.Count | Should -Be 3
+            $seen.Count | Should -Be 3
+            foreach ($i in 0..2) {
+                $text = $uriTemplate -f ($i + 7)
+                $expected = [uri]::new($text)
+                $results[$i].Uri.OriginalString | Should -BeExactly $text
+                $results[$i].Uri.AbsoluteUri | Should -BeExactly $expected.AbsoluteUri
+                $seen[$i] | Should -BeLike "GET $($expected.PathAndQuery) HTTP/1.1`r`nHost: $($expected.Authority)`r`n*" -Because "$transport sends $text"
+            }
+        }
+    }
+
     It 'writes the same default request for a GET, with User-Agent and no Content-Length' {
         $null = Invoke-BoundedRequest -Uri "$($capture.Uri)plain"
         $null = Invoke-BoundedRequest -Uri "$($capture.Uri)plain" -Transport HttpClient

@@ -83,7 +83,8 @@ internal sealed class RequestExecutor : IDisposable
         return new RequestResult(
             spec.Index,
             spec.Method.Method,
-            spec.Uri,
+            spec.UriIfMade,
+            spec.UriText,
             outcome.StatusCode,
             outcome.Kind == RequestErrorKind.None,
             elapsedMs,

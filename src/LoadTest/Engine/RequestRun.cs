@@ -105,8 +105,14 @@ internal sealed class RequestRun : IDisposable
         _gate = new IntakeGate(source);
         IAsyncEnumerable<RequestSpec> gated = _gate;
         Func<RequestResult, bool>? onCompleted = _accounting.WatchesWorkers ? OnCompleted : null;
-        _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
-            gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token));
+
+        // The engine runs without the caller's execution context: pwsh's culture lives in AsyncLocals whose
+        // change callbacks would otherwise run on every hop between threads, for every request.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
+                gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token));
+        }
     }
 
     /// <summary>Starts the run over requests that <see cref="Post"/> hands in until <see cref="CompleteInput"/>.</summary>

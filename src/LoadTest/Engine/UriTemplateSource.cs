@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
@@ -13,8 +14,18 @@ namespace LoadTest.Engine;
 /// </summary>
 internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
 {
+    // What System.Uri leaves as it is in a path and query; '%', '#', '\\' and the like it rewrites.
+    private static readonly SearchValues<char> s_verbatim =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?[]");
+
     private readonly IndexTemplate _template;
     private readonly Uri? _fixedUri;
+    private readonly string? _fixedPathAndQuery;
+
+    // With the index only after the authority: the scheme and authority as written, the rest as a template of its own.
+    private readonly string? _originText;
+    private readonly Uri? _origin;
+    private readonly IndexTemplate? _rest;
     private readonly long _startIndex;
     private readonly long _count;
     private readonly HttpMethod _method;
@@ -29,6 +40,16 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
     {
         _template = template;
         _fixedUri = template.HasIndex ? null : new Uri(template.Format(0), UriKind.Absolute);
+        _fixedPathAndQuery = _fixedUri?.PathAndQuery;
+        if (template.HasIndex && SplitOrigin(template.Text) is { } originText
+            && Uri.TryCreate(originText + "/", UriKind.Absolute, out Uri? origin)
+            && IndexTemplate.TryParse(template.Text[originText.Length..], out IndexTemplate? rest) is null)
+        {
+            _originText = originText;
+            _origin = origin;
+            _rest = rest;
+        }
+
         _startIndex = startIndex;
         _count = count;
         _method = method;
@@ -41,6 +62,59 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
 
     public IAsyncEnumerator<RequestSpec> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         new Enumerator(this);
+
+    /// <summary>The spec of one index; its URI is parsed now only when the template cannot say what System.Uri would make of it.</summary>
+    public RequestSpec SpecFor(long index)
+    {
+        RequestPayload payload = _payload.ForIndex(index);
+        if (_fixedUri is not null)
+        {
+            return new RequestSpec(index, _method, _fixedUri, payload, _fixedPathAndQuery);
+        }
+
+        if (_rest is not null)
+        {
+            string rest = _rest.Format(index);
+            if (IsVerbatim(rest))
+            {
+                return new RequestSpec(index, _method, _origin!, string.Concat(_originText, rest), rest, payload);
+            }
+        }
+
+        return new RequestSpec(index, _method, UriFor(index), payload);
+    }
+
+    /// <summary>The scheme and authority of a template ("http://host:port"), when no placeholder is in them and a path follows.</summary>
+    private static string? SplitOrigin(string template)
+    {
+        int scheme = template.IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0)
+        {
+            return null;
+        }
+
+        int end = template.AsSpan(scheme + 3).IndexOfAny('/', '?', '#');
+        if (end < 0 || template[scheme + 3 + end] != '/')
+        {
+            return null;
+        }
+
+        string origin = template[..(scheme + 3 + end)];
+        return origin.AsSpan().IndexOfAny('{', '}') >= 0 ? null : origin;
+    }
+
+    /// <summary>True when System.Uri would keep this path and query exactly as they are (no escaping, no dot segments).</summary>
+    private static bool IsVerbatim(string pathAndQuery)
+    {
+        ReadOnlySpan<char> text = pathAndQuery;
+        if (text.IsEmpty || text[0] != '/' || text.ContainsAnyExcept(s_verbatim))
+        {
+            return false;
+        }
+
+        int query = text.IndexOf('?');
+        return !(query < 0 ? text : text[..query]).Contains("/.", StringComparison.Ordinal);
+    }
 
     private sealed class Enumerator : IAsyncEnumerator<RequestSpec>
     {
@@ -63,8 +137,7 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
                 return new ValueTask<bool>(false);
             }
 
-            long index = _next++;
-            _current = new RequestSpec(index, _source._method, _source.UriFor(index), _source._payload.ForIndex(index));
+            _current = _source.SpecFor(_next++);
             return new ValueTask<bool>(true);
         }
 

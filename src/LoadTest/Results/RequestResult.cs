@@ -1,16 +1,22 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace LoadTest;
 
 /// <summary>The outcome of one request: written to the pipeline as soon as the request completes.</summary>
 public sealed class RequestResult
 {
+    private static readonly string[] s_kindNames = KindNames();
+    private readonly string _uriText;
+    private Uri? _uri;
+
     internal RequestResult(
         long index,
         string method,
-        Uri uri,
+        Uri? uri,
+        string uriText,
         int statusCode,
         bool success,
         double elapsedMs,
@@ -25,7 +31,8 @@ public sealed class RequestResult
     {
         Index = index;
         Method = method;
-        Uri = uri;
+        _uri = uri;
+        _uriText = uriText;
         StatusCode = statusCode;
         Success = success;
         ElapsedMs = elapsedMs;
@@ -34,7 +41,6 @@ public sealed class RequestResult
         BytesReceived = bytesReceived;
         StartTime = startTime;
         Kind = errorKind;
-        ErrorKind = errorKind.ToString();
         Error = error;
         Headers = headers;
         Content = content;
@@ -47,7 +53,10 @@ public sealed class RequestResult
     public string Method { get; }
 
     /// <summary>The requested URI.</summary>
-    public Uri Uri { get; }
+    public Uri Uri => _uri ??= new Uri(_uriText, UriKind.Absolute);
+
+    /// <summary>The requested URI as the user gave it, without parsing it.</summary>
+    internal string UriText => _uri?.OriginalString ?? _uriText;
 
     /// <summary>The response status code, 0 when no response arrived.</summary>
     public int StatusCode { get; }
@@ -86,7 +95,7 @@ public sealed class RequestResult
     /// Why the request failed, None on success: a name of LoadTest.RequestErrorKind, as text so that JSON and
     /// CSV carry the name (ConvertTo-Json writes enums as numbers).
     /// </summary>
-    public string ErrorKind { get; }
+    public string ErrorKind => s_kindNames[(int)Kind];
 
     /// <summary>The error kind as the enum, for the engine's own counting.</summary>
     internal RequestErrorKind Kind { get; }
@@ -103,4 +112,15 @@ public sealed class RequestResult
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Method} {Uri} -> {(StatusCode == 0 ? ErrorKind : StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))} in {ElapsedMs:0.0} ms";
+
+    private static string[] KindNames()
+    {
+        var names = new string[(int)Enum.GetValues<RequestErrorKind>().Max() + 1];
+        foreach (RequestErrorKind kind in Enum.GetValues<RequestErrorKind>())
+        {
+            names[(int)kind] = kind.ToString();
+        }
+
+        return names;
+    }
 }

@@ -30,6 +30,7 @@ internal sealed class Http1Client : IHttpTransport
     private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idleTls = new(StringComparer.Ordinal);
     private readonly RequestEngineOptions _options;
     private readonly TlsClientSettings _tls;
+    private Endpoint? _last;
     private int _disposed;
 
     public Http1Client(RequestEngineOptions options)
@@ -41,17 +42,15 @@ internal sealed class Http1Client : IHttpTransport
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress counter, CancellationToken token)
     {
-        Uri uri = hop.Uri;
-        string authority = uri.Authority;
-        TlsClientSettings? tls = uri.Scheme == Uri.UriSchemeHttps ? _tls : null;
-        ConcurrentStack<Http1Connection> idle = (tls is null ? _idle : _idleTls).GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
+        Endpoint endpoint = EndpointFor(hop.Origin);
+        ConcurrentStack<Http1Connection> idle = endpoint.Idle;
         while (true)
         {
             bool pooled = idle.TryPop(out Http1Connection? connection);
-            connection ??= await Http1Connection.ConnectAsync(_options.Connector, uri.IdnHost, uri.Port, tls, token).ConfigureAwait(false);
+            connection ??= await Http1Connection.ConnectAsync(_options.Connector, endpoint.Host, endpoint.Port, endpoint.Tls, token).ConfigureAwait(false);
             try
             {
-                int headLength = WriteHead(connection, spec, uri, authority);
+                int headLength = WriteHead(connection, spec, hop.PathAndQuery, endpoint.Authority);
                 if (!await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, counter, token).ConfigureAwait(false))
                 {
                     // A pooled connection the server closed, or sent stray bytes on, while it was idle: nothing was sent on it.
@@ -116,10 +115,29 @@ internal sealed class Http1Client : IHttpTransport
     private static bool IsStale(Exception ex) =>
         ex is SocketException or System.IO.IOException or ObjectDisposedException;
 
-    private int WriteHead(Http1Connection connection, RequestSpec spec, Uri uri, string host)
+    /// <summary>The server a URI's scheme, host and port name, and its idle connections; the last one is kept, since most runs have one.</summary>
+    private Endpoint EndpointFor(Uri origin)
+    {
+        Endpoint? last = _last;
+        if (last is not null && ReferenceEquals(last.Origin, origin))
+        {
+            return last;
+        }
+
+        bool secure = origin.Scheme == Uri.UriSchemeHttps;
+        string authority = origin.Authority;
+        if (last is not null && (last.Tls is not null) == secure && last.Authority == authority)
+        {
+            return last;
+        }
+
+        ConcurrentStack<Http1Connection> idle = (secure ? _idleTls : _idle).GetOrAdd(authority, static _ => new ConcurrentStack<Http1Connection>());
+        return _last = new Endpoint(origin, authority, origin.IdnHost, origin.Port, secure ? _tls : null, idle);
+    }
+
+    private int WriteHead(Http1Connection connection, RequestSpec spec, string target, string host)
     {
         string method = spec.Method.Method;
-        string target = uri.PathAndQuery;
         RequestPayload payload = spec.Payload;
         byte[] block = payload.Http1HeaderBlock!;
 
@@ -159,4 +177,6 @@ internal sealed class Http1Client : IHttpTransport
         buffer[at++] = (byte)'\n';
         return at;
     }
+
+    private sealed record Endpoint(Uri Origin, string Authority, string Host, int Port, TlsClientSettings? Tls, ConcurrentStack<Http1Connection> Idle);
 }

@@ -126,7 +126,19 @@ internal sealed class Http1Connection : IDisposable
     {
         while (true)
         {
-            int headLength = await ReadHeadAsync(token).ConfigureAwait(false);
+            // The head (and usually the whole body) arrives in one read: read and parse it here rather than
+            // through more async methods, each of which would cost its own suspension per request.
+            int scanned = 0;
+            bool startChecked = false;
+            int headLength;
+            while (!TryFindHead(ref scanned, ref startChecked, out headLength))
+            {
+                if (!EndFill(await StartFill(token).ConfigureAwait(false)))
+                {
+                    throw Ended();
+                }
+            }
+
             Http1Head head = Http1HeadParser.Parse(_buffer.AsSpan(_start, headLength), includeHeaders);
             _start += headLength;
             if (head.StatusCode < 200)
@@ -152,7 +164,10 @@ internal sealed class Http1Connection : IDisposable
             }
             else if (head.ContentLength >= 0)
             {
-                await ReadBodyAsync(head.ContentLength, false, counter, token).ConfigureAwait(false);
+                if (!TakeBufferedBody(head.ContentLength, counter))
+                {
+                    await ReadBodyAsync(head.ContentLength, false, counter, token).ConfigureAwait(false);
+                }
             }
             else
             {
@@ -199,59 +214,72 @@ internal sealed class Http1Connection : IDisposable
     private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken token) =>
         _tls is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, token) : _tls.ReadAsync(buffer, token);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
+    private ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
     {
         if (_tls is not null)
         {
-            await _tls.WriteAsync(data, token).ConfigureAwait(false);
-            return;
+            return _tls.WriteAsync(data, token);
         }
 
-        while (!data.IsEmpty)
+        // A request fits the socket's buffer: the send almost always completes at once, whole.
+        ValueTask<int> sending = _socket.SendAsync(data, SocketFlags.None, token);
+        return sending.IsCompletedSuccessfully && sending.Result == data.Length ? default : SendRestAsync(sending, data, token);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendRestAsync(ValueTask<int> sending, ReadOnlyMemory<byte> data, CancellationToken token)
+    {
+        while (true)
         {
-            int sent = await _socket.SendAsync(data, SocketFlags.None, token).ConfigureAwait(false);
-            data = data[sent..];
+            data = data[await sending.ConfigureAwait(false)..];
+            if (data.IsEmpty)
+            {
+                return;
+            }
+
+            sending = _socket.SendAsync(data, SocketFlags.None, token);
         }
     }
 
-    /// <summary>Reads until the buffer holds a whole response head; returns its length (with the empty line that ends it).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadHeadAsync(CancellationToken token)
+    /// <summary>True when the buffer holds a whole response head; its length (with the empty line that ends it) is then in <paramref name="length"/>.</summary>
+    private bool TryFindHead(ref int scanned, ref bool startChecked, out int length)
     {
-        int scanned = 0;
-        bool startChecked = false;
-        while (true)
+        ReadOnlySpan<byte> buffered = _buffer.AsSpan(_start, _end - _start);
+        if (!startChecked && !buffered.IsEmpty)
         {
-            ReadOnlySpan<byte> buffered = _buffer.AsSpan(_start, _end - _start);
-            if (!startChecked && !buffered.IsEmpty)
+            // A response without a status line (HTTP/0.9 style) is not HTTP/1.x: say so at once instead of
+            // waiting for a head that never comes.
+            ReadOnlySpan<byte> prefix = buffered[..Math.Min(buffered.Length, 5)];
+            if (!"HTTP/"u8.StartsWith(prefix))
             {
-                // A response without a status line (HTTP/0.9 style) is not HTTP/1.x: say so at once instead of
-                // waiting for a head that never comes.
-                ReadOnlySpan<byte> prefix = buffered[..Math.Min(buffered.Length, 5)];
-                if (!"HTTP/"u8.StartsWith(prefix))
-                {
-                    throw Invalid("The server answered without an HTTP status line.");
-                }
-
-                startChecked = prefix.Length == 5;
+                throw Invalid("The server answered without an HTTP status line.");
             }
 
-            if (Http1HeadParser.TryFindEnd(buffered, ref scanned, out int length))
-            {
-                return length;
-            }
-
-            if (!await FillAsync(token).ConfigureAwait(false))
-            {
-                throw Ended();
-            }
+            startChecked = prefix.Length == 5;
         }
+
+        return Http1HeadParser.TryFindEnd(buffered, ref scanned, out length);
+    }
+
+    /// <summary>Counts a body of <paramref name="length"/> bytes that is already buffered whole; false (nothing taken) when it is not.</summary>
+    private bool TakeBufferedBody(long length, AttemptProgress counter)
+    {
+        if (_end - _start < length)
+        {
+            return false;
+        }
+
+        counter.Add(_buffer.AsSpan(_start, (int)length));
+        _start += (int)length;
+        return true;
     }
 
     /// <summary>Reads more bytes after those buffered; false at the end of the connection.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FillAsync(CancellationToken token)
+    private async ValueTask<bool> FillAsync(CancellationToken token) => EndFill(await StartFill(token).ConfigureAwait(false));
+
+    /// <summary>Makes room after the buffered bytes and starts reading into it.</summary>
+    private ValueTask<int> StartFill(CancellationToken token)
     {
         if (_start == _end)
         {
@@ -275,19 +303,21 @@ internal sealed class Http1Connection : IDisposable
             }
         }
 
-        int read;
         if (_readingAhead)
         {
             // The read started before the request went out, into the empty buffer (see SendAsync).
             _readingAhead = false;
-            read = await _readAhead.ConfigureAwait(false);
+            ValueTask<int> readAhead = _readAhead;
             _readAhead = default;
-        }
-        else
-        {
-            read = await ReceiveAsync(_buffer.AsMemory(_end), token).ConfigureAwait(false);
+            return readAhead;
         }
 
+        return ReceiveAsync(_buffer.AsMemory(_end), token);
+    }
+
+    /// <summary>Takes in <paramref name="read"/> bytes a fill brought; false when it brought none (the end of the connection).</summary>
+    private bool EndFill(int read)
+    {
         if (read == 0)
         {
             return false;

@@ -30,7 +30,7 @@ internal sealed class JsonLinesWriter : IDisposable
         _json.WriteStartObject();
         _json.WriteNumber("Index", result.Index);
         _json.WriteString("Method", result.Method);
-        _json.WriteString("Uri", result.Uri.OriginalString);
+        _json.WriteString("Uri", result.UriText);
         _json.WriteNumber("StatusCode", result.StatusCode);
         _json.WriteBoolean("Success", result.Success);
         _json.WriteNumber("ElapsedMs", Math.Round(result.ElapsedMs, 3));

@@ -8,10 +8,40 @@ namespace LoadTest.Engine.Transport;
 /// without body, 307/308 keep method and body, https never goes down to http, and Authorization and
 /// Cookie headers stay behind once the chain leaves the origin (scheme, host, port) the user named.
 /// </summary>
-internal readonly record struct RedirectHop(Uri Uri, HttpMethod Method, bool WithBody, bool SameOrigin, int Number)
+internal readonly struct RedirectHop
 {
+    private readonly RequestSpec _spec;
+
+    // Null on the first hop, which goes where the spec says (without parsing its URI when it need not).
+    private readonly Uri? _target;
+
+    private RedirectHop(RequestSpec spec, Uri? target, HttpMethod method, bool withBody, bool sameOrigin, int number)
+    {
+        _spec = spec;
+        _target = target;
+        Method = method;
+        WithBody = withBody;
+        SameOrigin = sameOrigin;
+        Number = number;
+    }
+
+    public Uri Uri => _target ?? _spec.Uri;
+
+    /// <summary>A URI with the hop's scheme, host and port.</summary>
+    public Uri Origin => _target ?? _spec.Origin;
+
+    public string PathAndQuery => _target?.PathAndQuery ?? _spec.PathAndQuery;
+
+    public HttpMethod Method { get; }
+
+    public bool WithBody { get; }
+
+    public bool SameOrigin { get; }
+
+    public int Number { get; }
+
     /// <summary>The request as the user gave it.</summary>
-    public static RedirectHop First(RequestSpec spec) => new(spec.Uri, spec.Method, WithBody: true, SameOrigin: true, Number: 0);
+    public static RedirectHop First(RequestSpec spec) => new(spec, null, spec.Method, withBody: true, sameOrigin: true, number: 0);
 
     /// <summary>True when this hop sends exactly the request the user gave, only perhaps to another path of the same origin.</summary>
     public bool IsAsGiven(RequestSpec spec) => WithBody && SameOrigin && Method == spec.Method;
@@ -27,7 +57,7 @@ internal readonly record struct RedirectHop(Uri Uri, HttpMethod Method, bool Wit
 
         Uri target = location.IsAbsoluteUri ? location : new Uri(current.Uri, location);
         if ((target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
-            || (current.Uri.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp))
+            || (current.Origin.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp))
         {
             return false;
         }
@@ -41,8 +71,8 @@ internal readonly record struct RedirectHop(Uri Uri, HttpMethod Method, bool Wit
         }
 
         bool sameOrigin = current.SameOrigin
-            && Uri.Compare(spec.Uri, target, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-        next = new RedirectHop(target, method, withBody, sameOrigin, current.Number + 1);
+            && Uri.Compare(spec.Origin, target, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        next = new RedirectHop(spec, target, method, withBody, sameOrigin, current.Number + 1);
         return true;
     }
 }

@@ -17,6 +17,7 @@ internal sealed class TransportSelector : IDisposable
     private readonly Http1Client? _http1;
     private readonly ConcurrentDictionary<string, bool> _direct = new(StringComparer.Ordinal);
     private readonly Connector _connector;
+    private OriginVerdict? _last;
 
     public TransportSelector(RequestEngineOptions options)
     {
@@ -40,11 +41,7 @@ internal sealed class TransportSelector : IDisposable
     /// </summary>
     public IHttpTransport For(RequestSpec spec, in RedirectHop hop)
     {
-        if (_http1 is null
-            || (hop.Uri.Scheme != Uri.UriSchemeHttp && hop.Uri.Scheme != Uri.UriSchemeHttps)
-            || !hop.IsAsGiven(spec)
-            || spec.Payload.Http1HeaderBlock is null
-            || !_direct.GetOrAdd(hop.Uri.Authority, static (_, state) => state.Selector.IsDirect(state.Uri), (Selector: this, hop.Uri)))
+        if (_http1 is null || !hop.IsAsGiven(spec) || spec.Payload.Http1HeaderBlock is null || !IsDirect(hop.Origin))
         {
             return _httpClient;
         }
@@ -58,7 +55,22 @@ internal sealed class TransportSelector : IDisposable
         _httpClient.Dispose();
     }
 
-    private bool IsDirect(Uri uri)
+    /// <summary>True for http and https to an ASCII host without a proxy; the last origin's answer is kept, since most runs have one.</summary>
+    private bool IsDirect(Uri origin)
+    {
+        OriginVerdict? last = _last;
+        if (last is not null && ReferenceEquals(last.Origin, origin))
+        {
+            return last.Direct;
+        }
+
+        bool direct = (origin.Scheme == Uri.UriSchemeHttp || origin.Scheme == Uri.UriSchemeHttps)
+            && _direct.GetOrAdd(origin.Authority, static (_, state) => state.Selector.IsDirectServer(state.Origin), (Selector: this, Origin: origin));
+        _last = new OriginVerdict(origin, direct);
+        return direct;
+    }
+
+    private bool IsDirectServer(Uri uri)
     {
         if (!uri.IdnHost.Equals(uri.Host, StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(uri.Authority) != uri.Authority.Length)
         {
@@ -67,4 +79,6 @@ internal sealed class TransportSelector : IDisposable
 
         return !_connector.IsProxied(uri);
     }
+
+    private sealed record OriginVerdict(Uri Origin, bool Direct);
 }
