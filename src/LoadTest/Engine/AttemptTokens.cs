@@ -7,11 +7,12 @@ namespace LoadTest.Engine;
 /// <summary>
 /// The cancellation of each attempt: its timeout, or the run being stopped. A linked token source with
 /// its own timer per attempt costs a few hundred bytes and two timer-queue operations per request; the
-/// sources here are reset and reused when their attempt ends without having fired.
+/// sources here are reset and reused when their attempt ends without having fired, and each stays linked
+/// to the run's token for as long as it lives (stopping the run is meant to stop every attempt anyway).
 /// </summary>
 internal sealed class AttemptTokens : IDisposable
 {
-    private readonly ConcurrentQueue<CancellationTokenSource> _idle = new();
+    private readonly ConcurrentQueue<Source> _idle = new();
     private readonly TimeSpan _timeout;
 
     public AttemptTokens(TimeSpan timeout)
@@ -24,32 +25,30 @@ internal sealed class AttemptTokens : IDisposable
     {
         if (_timeout == Timeout.InfiniteTimeSpan)
         {
-            return new Lease(null, null, runToken, default);
+            return new Lease(null, null, runToken);
         }
 
-        if (!_idle.TryDequeue(out CancellationTokenSource? source))
+        if (!_idle.TryDequeue(out Source? source))
         {
-            source = new CancellationTokenSource();
+            source = new Source();
         }
 
-        source.CancelAfter(_timeout);
-        CancellationTokenRegistration link = runToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source);
-        return new Lease(this, source, source.Token, link);
+        source.LinkTo(runToken);
+        source.Cancellation.CancelAfter(_timeout);
+        return new Lease(this, source, source.Cancellation.Token);
     }
 
     public void Dispose()
     {
-        while (_idle.TryDequeue(out CancellationTokenSource? source))
+        while (_idle.TryDequeue(out Source? source))
         {
             source.Dispose();
         }
     }
 
-    private void Return(CancellationTokenSource source, CancellationTokenRegistration link)
+    private void Return(Source source)
     {
-        // Waits for the run's cancel callback if it is running right now, so a reset source is never cancelled late.
-        link.Dispose();
-        if (source.TryReset())
+        if (source.Cancellation.TryReset())
         {
             _idle.Enqueue(source);
         }
@@ -62,14 +61,12 @@ internal sealed class AttemptTokens : IDisposable
     public readonly struct Lease : IDisposable
     {
         private readonly AttemptTokens? _owner;
-        private readonly CancellationTokenSource? _source;
-        private readonly CancellationTokenRegistration _link;
+        private readonly Source? _source;
 
-        internal Lease(AttemptTokens? owner, CancellationTokenSource? source, CancellationToken token, CancellationTokenRegistration link)
+        internal Lease(AttemptTokens? owner, Source? source, CancellationToken token)
         {
             _owner = owner;
             _source = source;
-            _link = link;
             Token = token;
         }
 
@@ -79,8 +76,35 @@ internal sealed class AttemptTokens : IDisposable
         {
             if (_source is not null)
             {
-                _owner!.Return(_source, _link);
+                _owner!.Return(_source);
             }
+        }
+    }
+
+    /// <summary>One reusable token source and its link to the token of the run that uses it.</summary>
+    internal sealed class Source : IDisposable
+    {
+        private CancellationToken _linkedTo;
+        private CancellationTokenRegistration _link;
+
+        public CancellationTokenSource Cancellation { get; } = new();
+
+        public void LinkTo(CancellationToken runToken)
+        {
+            if (_linkedTo == runToken && _link != default)
+            {
+                return;
+            }
+
+            _link.Dispose();
+            _link = runToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), Cancellation);
+            _linkedTo = runToken;
+        }
+
+        public void Dispose()
+        {
+            _link.Dispose();
+            Cancellation.Dispose();
         }
     }
 }

@@ -53,7 +53,36 @@ internal sealed class RequestExecutor : IDisposable
             while (true)
             {
                 attempts++;
-                outcome = await SendOnceAsync(spec, runToken).ConfigureAwait(false);
+
+                // One attempt: the request and the redirects it leads to, each hop through the transport that
+                // serves it. Written out here rather than in a method of its own: one async layer less per request.
+                var progress = new AttemptProgress(_options.IncludeContent ? _options.MaximumContentBytes : -1);
+                AttemptTokens.Lease attempt = _attemptTokens.Start(runToken);
+                try
+                {
+                    RedirectHop hop = RedirectHop.First(spec);
+                    while (true)
+                    {
+                        ResponseHead head = await _transports.For(spec, hop).SendAsync(spec, hop, progress, attempt.Token).ConfigureAwait(false);
+                        if (!RedirectHop.TryFollow(spec, hop, head.StatusCode, head.Location, _options.MaximumRedirection, out hop))
+                        {
+                            outcome = Answered(head, progress);
+                            break;
+                        }
+
+                        // What a redirect itself carried does not count: the answer is the last hop's.
+                        progress.Reset();
+                    }
+                }
+                catch (Exception ex)
+                {
+                    outcome = Failed(ex, progress, runToken);
+                }
+                finally
+                {
+                    attempt.Dispose();
+                }
+
                 replays += outcome.Replays;
                 if (runToken.IsCancellationRequested || !_options.Retry.ShouldRetry(attempts, outcome.Kind, outcome.StatusCode))
                 {
@@ -116,41 +145,20 @@ internal sealed class RequestExecutor : IDisposable
             ? $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)}."
             : $"Response status code {statusCode.ToString(CultureInfo.InvariantCulture)} ({reason}).";
 
-    /// <summary>One attempt: the request and the redirects it leads to, each hop through the transport that serves it.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Outcome> SendOnceAsync(RequestSpec spec, CancellationToken runToken)
+    /// <summary>The outcome of an attempt that failed: its kind, and a message that says what to do about it.</summary>
+    private Outcome Failed(Exception ex, AttemptProgress progress, CancellationToken runToken)
     {
-        var progress = new AttemptProgress(_options.IncludeContent ? _options.MaximumContentBytes : -1);
-        using AttemptTokens.Lease attempt = _attemptTokens.Start(runToken);
-        try
+        RequestErrorKind kind = ex is OperationCanceledException
+            ? (runToken.IsCancellationRequested ? RequestErrorKind.Canceled : RequestErrorKind.Timeout)
+            : ErrorClassifier.Classify(ex);
+        string message = kind switch
         {
-            RedirectHop hop = RedirectHop.First(spec);
-            while (true)
-            {
-                ResponseHead head = await _transports.For(spec, hop).SendAsync(spec, hop, progress, attempt.Token).ConfigureAwait(false);
-                if (!RedirectHop.TryFollow(spec, hop, head.StatusCode, head.Location, _options.MaximumRedirection, out hop))
-                {
-                    return Answered(head, progress);
-                }
-
-                // What a redirect itself carried does not count: the answer is the last hop's.
-                progress.Reset();
-            }
-        }
-        catch (Exception ex)
-        {
-            RequestErrorKind kind = ex is OperationCanceledException
-                ? (runToken.IsCancellationRequested ? RequestErrorKind.Canceled : RequestErrorKind.Timeout)
-                : ErrorClassifier.Classify(ex);
-            string message = kind switch
-            {
-                RequestErrorKind.Timeout => $"The request timed out after {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
-                RequestErrorKind.Canceled => "The run was stopped before the request completed.",
-                RequestErrorKind.ResourceExhausted => $"{Describe(ex)} The process ran out of file descriptors or socket buffers: its open-file limit is {ResourceLimits.OpenFileLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} (raise it with ulimit -n, or lower -ThrottleLimit).",
-                _ => Describe(ex),
-            };
-            return new Outcome(progress.StatusCode, progress.Bytes, progress.Replays, kind, message, null, null, null);
-        }
+            RequestErrorKind.Timeout => $"The request timed out after {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
+            RequestErrorKind.Canceled => "The run was stopped before the request completed.",
+            RequestErrorKind.ResourceExhausted => $"{Describe(ex)} The process ran out of file descriptors or socket buffers: its open-file limit is {ResourceLimits.OpenFileLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} (raise it with ulimit -n, or lower -ThrottleLimit).",
+            _ => Describe(ex),
+        };
+        return new Outcome(progress.StatusCode, progress.Bytes, progress.Replays, kind, message, null, null, null);
     }
 
     /// <summary>The outcome of an attempt that got a response: success or HttpError by its status.</summary>
