@@ -108,10 +108,19 @@ internal sealed class RequestRun : IDisposable
 
         // The engine runs without the caller's execution context: pwsh's culture lives in AsyncLocals whose
         // change callbacks would otherwise run on every hop between threads, for every request.
-        using (ExecutionContext.SuppressFlow())
+        bool suppress = !ExecutionContext.IsFlowSuppressed();
+        AsyncFlowControl flow = suppress ? ExecutionContext.SuppressFlow() : default;
+        try
         {
             _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
                 gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token));
+        }
+        finally
+        {
+            if (suppress)
+            {
+                flow.Undo();
+            }
         }
     }
 

@@ -223,9 +223,16 @@ internal sealed class Http1Connection : IDisposable
 
         // A request fits the socket's buffer: the send almost always completes at once, whole.
         ValueTask<int> sending = _socket.SendAsync(data, SocketFlags.None, token);
-        return sending.IsCompletedSuccessfully && sending.Result == data.Length ? default : SendRestAsync(sending, data, token);
+        if (!sending.IsCompletedSuccessfully)
+        {
+            return SendRestAsync(sending, data, token);
+        }
+
+        int sent = sending.Result;
+        return sent == data.Length ? default : SendRestAsync(_socket.SendAsync(data[sent..], SocketFlags.None, token), data[sent..], token);
     }
 
+    /// <summary>Finishes sending <paramref name="data"/>, of which <paramref name="sending"/> (not yet awaited) is sending the start.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendRestAsync(ValueTask<int> sending, ReadOnlyMemory<byte> data, CancellationToken token)
     {

@@ -64,9 +64,15 @@ internal sealed class TransportSelector : IDisposable
             return last.Direct;
         }
 
+        string authority = origin.Authority;
+        if (last is not null && last.Origin.Scheme == origin.Scheme && last.Authority == authority)
+        {
+            return last.Direct;
+        }
+
         bool direct = (origin.Scheme == Uri.UriSchemeHttp || origin.Scheme == Uri.UriSchemeHttps)
-            && _direct.GetOrAdd(origin.Authority, static (_, state) => state.Selector.IsDirectServer(state.Origin), (Selector: this, Origin: origin));
-        _last = new OriginVerdict(origin, direct);
+            && _direct.GetOrAdd(authority, static (_, state) => state.Selector.IsDirectServer(state.Origin), (Selector: this, Origin: origin));
+        _last = new OriginVerdict(origin, authority, direct);
         return direct;
     }
 
@@ -80,5 +86,5 @@ internal sealed class TransportSelector : IDisposable
         return !_connector.IsProxied(uri);
     }
 
-    private sealed record OriginVerdict(Uri Origin, bool Direct);
+    private sealed record OriginVerdict(Uri Origin, string Authority, bool Direct);
 }
