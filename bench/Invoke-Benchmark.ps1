@@ -125,13 +125,15 @@ function Get-Median($Runs) {
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
 
-function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode, [string] $Gen0Size, [string[]] $Extra = @()) {
+# -InlineCompletions starts the client's pwsh with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (see about_LoadTest, "Going faster").
+function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode, [string] $Gen0Size, [string[]] $Extra = @(), [switch] $InlineCompletions) {
     if ($Gen0Size) { $env:DOTNET_GCgen0size = $Gen0Size }
+    if ($InlineCompletions) { $env:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS = '1' }
     try {
         Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'LoadTestClient.ps1'),
                 '-Module', $module, '-Url', $Url, '-Count', $Count, '-ThrottleLimit', $Limit, '-Mode', $Mode) + $Extra)
     }
-    finally { Remove-Item Env:DOTNET_GCgen0size -ErrorAction Ignore }
+    finally { Remove-Item Env:DOTNET_GCgen0size, Env:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS -ErrorAction Ignore }
 }
 
 function Invoke-Wrk([string] $Url, [int] $Connections, [int] $Seconds) {
@@ -182,6 +184,7 @@ else {
             @{ Key = 'Raw'; Name = 'raw .NET HttpClient client'; Scenario = 'nginx'; Run = { Invoke-Measured @('dotnet', $rawClient, $url, $n.Throughput, 64) } }
             @{ Key = 'Summary'; Name = 'LoadTest -Summary'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Summary' } }
             @{ Key = 'Measure'; Name = 'LoadTest into Measure-Object'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Measure' } }
+            @{ Key = 'Inline'; Name = 'LoadTest -Summary, inline socket completions'; Scenario = 'nginx'; Run = { Invoke-LoadTestClient "${url}item/{0}" $n.Throughput 64 'Summary' -InlineCompletions } }
         )
 
         # https, HTTP/1.1: the self-signed certificate is not checked by any contender.
@@ -192,6 +195,7 @@ else {
             @{ Key = 'TlsWrk'; Name = 'wrk -t2 -c64'; Scenario = 'nginx https'; Run = { Invoke-Wrk $tlsUrl 64 $n.WrkSeconds } }
             @{ Key = 'TlsRaw'; Name = 'raw .NET HttpClient client'; Scenario = 'nginx https'; Run = { Invoke-Measured @('dotnet', $rawClient, $tlsUrl, $n.Throughput, 64) } }
             @{ Key = 'TlsSummary'; Name = 'LoadTest -Summary'; Scenario = 'nginx https'; Run = { Invoke-LoadTestClient "${tlsUrl}item/{0}" $n.Throughput 64 'Summary' -Extra $skip } }
+            @{ Key = 'TlsInline'; Name = 'LoadTest -Summary, inline socket completions'; Scenario = 'nginx https'; Run = { Invoke-LoadTestClient "${tlsUrl}item/{0}" $n.Throughput 64 'Summary' -Extra $skip -InlineCompletions } }
         )
 
         # HTTP/2 over TLS: h2load with 8 connections of 8 streams; LoadTest and HttpClient at 64 in flight,
@@ -267,7 +271,7 @@ if (-not $ReportFrom) {
 }
 
 $rate = { param($r) $r.RequestsPerSecond }
-foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'TlsWrk', 'TlsRaw', 'TlsSummary', 'H2load', 'H2Raw', 'H2Raw8', 'H2Summary', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'TlsWrk', 'TlsInline', 'TlsRaw', 'TlsSummary', 'H2load', 'H2Raw', 'H2Raw8', 'H2Summary', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
     if (-not $results.Contains($key)) { throw "The benchmark has no measurement '$key'." }
 }
 $check = { param($ok) if ($ok) { 'met' } else { '**not met**' } }
@@ -282,7 +286,12 @@ $targets = @(
     @{ M = 'peak RSS at ThrottleLimit 1000 (MB)'; T = '< 150'; V = $results.Seed.PeakRssMB; Ok = { param($v) $v -lt 150 } }
     @{ M = 'CPU per request, -Summary (us)'; T = '<= 25'; V = $results.Summary.CpuMicrosPerRequest; Ok = { param($v) $v -le 25 } }
     @{ M = 'req/s vs nginx, -Summary, vs the minimal socket loop'; T = '>= 0.85x'; V = (& $rate $results.Summary) / (& $rate $results.Socket); Ok = { param($v) $v -ge 0.85 } }
+    @{ M = 'req/s vs nginx, -Summary with inline socket completions, vs the minimal socket loop'; T = '>= 0.85x'; V = (& $rate $results.Inline) / (& $rate $results.Socket); Ok = { param($v) $v -ge 0.85 } }
+    @{ M = 'req/s vs nginx, -Summary with inline socket completions, vs wrk'; T = '>= 0.8x'; V = (& $rate $results.Inline) / (& $rate $results.Wrk); Ok = { param($v) $v -ge 0.8 } }
+    @{ M = 'CPU per request, -Summary with inline socket completions (us)'; T = '<= 11'; V = $results.Inline.CpuMicrosPerRequest; Ok = { param($v) $v -le 11 } }
     @{ M = 'req/s vs nginx https, -Summary, vs wrk'; T = '>= 0.75x'; V = (& $rate $results.TlsSummary) / (& $rate $results.TlsWrk); Ok = { param($v) $v -ge 0.75 } }
+    @{ M = 'req/s vs nginx https, -Summary with inline socket completions, vs wrk'; T = '>= 0.75x'; V = (& $rate $results.TlsInline) / (& $rate $results.TlsWrk); Ok = { param($v) $v -ge 0.75 } }
+    @{ M = 'req/s vs nginx https, -Summary with inline socket completions, vs the raw .NET client'; T = '>= 1.3x'; V = (& $rate $results.TlsInline) / (& $rate $results.TlsRaw); Ok = { param($v) $v -ge 1.3 } }
     @{ M = 'req/s vs nginx https, -Summary, vs the raw .NET client'; T = '>= 1.3x'; V = (& $rate $results.TlsSummary) / (& $rate $results.TlsRaw); Ok = { param($v) $v -ge 1.3 } }
     @{ M = 'CPU per request, https, -Summary (us)'; T = '<= 14'; V = $results.TlsSummary.CpuMicrosPerRequest; Ok = { param($v) $v -le 14 } }
     @{ M = 'req/s vs nginx HTTP/2, -Summary, vs h2load'; T = '>= 0.7x'; V = (& $rate $results.H2Summary) / (& $rate $results.H2load); Ok = { param($v) $v -ge 0.7 } }
@@ -310,7 +319,7 @@ $lines.Add('## Contenders against nginx (`Hello, World!`, 64 in flight)')
 $lines.Add('')
 $lines.Add('| contender | requests | req/s | vs raw .NET | vs wrk | CPU us/request | peak RSS MB |')
 $lines.Add('|---|---:|---:|---:|---:|---:|---:|')
-foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel') {
     $r = $results[$key]
     $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N2} | {4:N2} | {5:N1} | {6:N0} |' -f $r.Contender, $r.Count, $r.RequestsPerSecond,
             ($r.RequestsPerSecond / $results.Raw.RequestsPerSecond), ($r.RequestsPerSecond / $results.Wrk.RequestsPerSecond), $r.CpuMicrosPerRequest, $r.PeakRssMB))
@@ -324,7 +333,7 @@ $lines.Add('| contender | protocol | requests | req/s | vs raw .NET (same protoc
 $lines.Add('|---|---|---:|---:|---:|---:|---:|---:|')
 foreach ($row in @(
         @{ Key = 'TlsWrk'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' }, @{ Key = 'TlsRaw'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' },
-        @{ Key = 'TlsSummary'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' },
+        @{ Key = 'TlsSummary'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' }, @{ Key = 'TlsInline'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' },
         @{ Key = 'H2load'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' }, @{ Key = 'H2Raw'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' },
         @{ Key = 'H2Raw8'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' }, @{ Key = 'H2Summary'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' })) {
     $r = $results[$row.Key]

@@ -37,8 +37,20 @@ internal sealed class IntakeGate : IAsyncEnumerable<RequestSpec>
 
         public RequestSpec Current => _inner.Current;
 
-        public async ValueTask<bool> MoveNextAsync() =>
-            !_gate._closed && await _inner.MoveNextAsync().ConfigureAwait(false) && !_gate._closed;
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_gate._closed)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            // Most sources have their next request at hand: no async method for those.
+            ValueTask<bool> next = _inner.MoveNextAsync();
+            return next.IsCompletedSuccessfully ? new ValueTask<bool>(next.Result && !_gate._closed) : AfterAsync(next);
+        }
+
+        private async ValueTask<bool> AfterAsync(ValueTask<bool> next) =>
+            await next.ConfigureAwait(false) && !_gate._closed;
 
         public ValueTask DisposeAsync() => _inner.DisposeAsync();
     }

@@ -75,12 +75,14 @@ internal sealed class HttpClientTransport : IHttpTransport
         using HttpResponseMessage disposeResponse = response;
         progress.StatusCode = (int)response.StatusCode;
         await ReadBodyAsync(response.Content, progress, token).ConfigureAwait(false);
+        // HttpClient parses a header when it is asked for: only a redirect's Location and a failure's Retry-After are read.
+        int status = (int)response.StatusCode;
         return new ResponseHead
         {
-            StatusCode = (int)response.StatusCode,
+            StatusCode = status,
             ReasonPhrase = response.ReasonPhrase,
-            RetryAfter = ResponseHead.WaitOf(response.Headers.RetryAfter),
-            Location = response.Headers.Location,
+            RetryAfter = status is >= 200 and < 300 ? null : ResponseHead.WaitOf(response.Headers.RetryAfter),
+            Location = status is 301 or 302 or 303 or 307 or 308 ? response.Headers.Location : null,
             Headers = _options.IncludeHeaders ? CollectHeaders(response) : null,
             Content = progress.Content(response.Content.Headers.ContentType?.CharSet),
         };
