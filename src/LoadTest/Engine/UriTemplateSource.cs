@@ -56,8 +56,8 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
         _payload = payload;
     }
 
-    /// <summary>The URI for one index.</summary>
-    public Uri UriFor(long index) =>
+    /// <summary>The URI for one index, parsed.</summary>
+    private Uri UriFor(long index) =>
         _fixedUri ?? new Uri(_template.Format(index), UriKind.Absolute);
 
     public IAsyncEnumerator<RequestSpec> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>

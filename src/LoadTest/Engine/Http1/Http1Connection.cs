@@ -223,16 +223,22 @@ internal sealed class Http1Connection : IDisposable
 
         // A request fits the socket's buffer: the send almost always completes at once, whole.
         ValueTask<int> sending = _socket.SendAsync(data, SocketFlags.None, token);
-        if (!sending.IsCompletedSuccessfully)
+        if (sending.IsCompletedSuccessfully)
         {
-            return SendRestAsync(sending, data, token);
+            int sent = sending.Result;
+            if (sent == data.Length)
+            {
+                return default;
+            }
+
+            // Its result is taken: what the rest goes on from is a count of its own.
+            sending = new ValueTask<int>(sent);
         }
 
-        int sent = sending.Result;
-        return sent == data.Length ? default : SendRestAsync(_socket.SendAsync(data[sent..], SocketFlags.None, token), data[sent..], token);
+        return SendRestAsync(sending, data, token);
     }
 
-    /// <summary>Finishes sending <paramref name="data"/>, of which <paramref name="sending"/> (not yet awaited) is sending the start.</summary>
+    /// <summary>Finishes sending <paramref name="data"/>, of which <paramref name="sending"/> (not yet awaited) sent the start.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendRestAsync(ValueTask<int> sending, ReadOnlyMemory<byte> data, CancellationToken token)
     {

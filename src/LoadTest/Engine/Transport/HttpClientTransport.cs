@@ -82,7 +82,7 @@ internal sealed class HttpClientTransport : IHttpTransport
             StatusCode = status,
             ReasonPhrase = response.ReasonPhrase,
             RetryAfter = status is >= 200 and < 300 ? null : ResponseHead.WaitOf(response.Headers.RetryAfter),
-            Location = status is 301 or 302 or 303 or 307 or 308 ? response.Headers.Location : null,
+            Location = RedirectHop.IsRedirect(status) ? response.Headers.Location : null,
             Headers = _options.IncludeHeaders ? CollectHeaders(response) : null,
             Content = progress.Content(response.Content.Headers.ContentType?.CharSet),
         };

@@ -46,11 +46,14 @@ internal readonly struct RedirectHop
     /// <summary>True when this hop sends exactly the request the user gave, only perhaps to another path of the same origin.</summary>
     public bool IsAsGiven(RequestSpec spec) => WithBody && SameOrigin && Method == spec.Method;
 
+    /// <summary>True for the statuses whose Location is followed.</summary>
+    public static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
+
     /// <summary>The next hop after a response, or false when the response is the answer.</summary>
     public static bool TryFollow(RequestSpec spec, RedirectHop current, int status, Uri? location, int maximumRedirection, out RedirectHop next)
     {
         next = current;
-        if (current.Number >= maximumRedirection || status is not (301 or 302 or 303 or 307 or 308) || location is null)
+        if (current.Number >= maximumRedirection || !IsRedirect(status) || location is null)
         {
             return false;
         }
