@@ -45,6 +45,16 @@ Describe 'The time series of a summary' {
         [Math]::Round(($rows | ForEach-Object { $_.PlannedRequestsPerSecond * $_.IntervalSeconds } | Measure-Object -Sum).Sum, 6) | Should -Be $summary.Planned
     }
 
+    It 'begins in the interval the schedule starts in, though the first request starts intervals later' {
+        # 60 ms at 0 req/s, then 100 req/s: nothing starts in the first six 10 ms intervals.
+        $late = Invoke-BoundedRequest -Uri "$($server.Uri)p/{0}" -Stage @{ Duration = '60ms'; RequestsPerSecond = 0 }, @{ Duration = '100ms'; RequestsPerSecond = 100 }, @{ Duration = '100ms'; RequestsPerSecond = 100 } -Interval 0.01 -Summary
+        $start = $late.StartTime.ToUniversalTime()
+        $first = $late.TimeSeries[0].StartTime
+        $first | Should -BeLessOrEqual $start
+        $first.AddSeconds(0.01) | Should -BeGreaterThan $start
+        $late.TimeSeries[0..4].Started | Should -Be @(0, 0, 0, 0, 0)
+    }
+
     It 'adds up exactly to the summary''s counts' {
         ($rows | Measure-Object Completed -Sum).Sum | Should -Be $summary.Count
         ($rows | Measure-Object Started -Sum).Sum | Should -Be $summary.Count

@@ -152,7 +152,19 @@ internal sealed class TimeSeriesBuilder
         long started = 0;
         long completed = 0;
         long? previous = null;
-        bool dense = _rows.Count > 0 && (_rows.Keys.Last() - _rows.Keys.First()) / _intervalTicks < MaxRows;
+        long first = _rows.Count > 0 ? _rows.Keys.First() : 0;
+        if (_plannedBefore is not null && _rows.Count > 0)
+        {
+            // A scheduled run's rows begin where its plan does, though its first request may start an interval or more later.
+            first = Math.Min(first, _planStartTicks - (_planStartTicks % _intervalTicks));
+        }
+
+        bool dense = _rows.Count > 0 && (_rows.Keys.Last() - first) / _intervalTicks < MaxRows;
+        if (dense && first < _rows.Keys.First())
+        {
+            previous = first - _intervalTicks;
+        }
+
         foreach (KeyValuePair<long, Row> pair in _rows)
         {
             for (long gap = (previous ?? pair.Key) + _intervalTicks; dense && gap < pair.Key; gap += _intervalTicks)
