@@ -15,6 +15,7 @@ internal sealed class RequestPayload
     public static readonly RequestPayload Empty = new(Array.Empty<KeyValuePair<string, string>>(), null, null);
 
     private readonly Lazy<byte[]?> _http1HeaderBlock;
+    private readonly Lazy<byte[]?> _http2HeaderBlock;
 
     /// <param name="headers">The headers, validated.</param>
     /// <param name="body">The body; ignored when <paramref name="bodyTemplate"/> is given.</param>
@@ -27,6 +28,7 @@ internal sealed class RequestPayload
         Body = bodyTemplate is null ? body : (BodyTemplate is null ? bodyTemplate.FormatUtf8(0) : null);
         ContentType = contentType;
         _http1HeaderBlock = new Lazy<byte[]?>(EncodeHttp1HeaderBlock, System.Threading.LazyThreadSafetyMode.PublicationOnly);
+        _http2HeaderBlock = new Lazy<byte[]?>(() => Http2.HPackRequestEncoder.EncodeFields(Headers, ContentType), System.Threading.LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>One request's payload from a template payload: its own body, everything else shared.</summary>
@@ -36,6 +38,7 @@ internal sealed class RequestPayload
         Body = body;
         ContentType = template.ContentType;
         _http1HeaderBlock = template._http1HeaderBlock;
+        _http2HeaderBlock = template._http2HeaderBlock;
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
@@ -54,6 +57,12 @@ internal sealed class RequestPayload
     /// non-ASCII values).
     /// </summary>
     public byte[]? Http1HeaderBlock => _http1HeaderBlock.Value;
+
+    /// <summary>
+    /// The headers and Content-Type as an HPACK block, written once for every request that carries this
+    /// payload; null when a header cannot go over HTTP/2 as it is (see HPackRequestEncoder).
+    /// </summary>
+    public byte[]? Http2HeaderBlock => _http2HeaderBlock.Value;
 
     /// <summary>True when a request with this payload has a body, perhaps empty, and so a Content-Length.</summary>
     public bool HasContent => Body is not null || ContentType is not null;

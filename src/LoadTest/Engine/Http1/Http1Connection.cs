@@ -52,7 +52,7 @@ internal sealed class Http1Connection : IDisposable
         Socket socket = await connector.ConnectAsync(host, port, token).ConfigureAwait(false);
         try
         {
-            SslStream? secure = tls is null ? null : await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), host, token).ConfigureAwait(false);
+            SslStream? secure = tls is null ? null : await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), host, null, token).ConfigureAwait(false);
             return new Http1Connection(socket, secure);
         }
         catch
@@ -222,36 +222,7 @@ internal sealed class Http1Connection : IDisposable
         }
 
         // A request fits the socket's buffer: the send almost always completes at once, whole.
-        ValueTask<int> sending = _socket.SendAsync(data, SocketFlags.None, token);
-        if (sending.IsCompletedSuccessfully)
-        {
-            int sent = sending.Result;
-            if (sent == data.Length)
-            {
-                return default;
-            }
-
-            // Its result is taken: what the rest goes on from is a count of its own.
-            sending = new ValueTask<int>(sent);
-        }
-
-        return SendRestAsync(sending, data, token);
-    }
-
-    /// <summary>Finishes sending <paramref name="data"/>, of which <paramref name="sending"/> (not yet awaited) sent the start.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendRestAsync(ValueTask<int> sending, ReadOnlyMemory<byte> data, CancellationToken token)
-    {
-        while (true)
-        {
-            data = data[await sending.ConfigureAwait(false)..];
-            if (data.IsEmpty)
-            {
-                return;
-            }
-
-            sending = _socket.SendAsync(data, SocketFlags.None, token);
-        }
+        return SocketSender.SendAllAsync(_socket, data, token);
     }
 
     /// <summary>True when the buffer holds a whole response head; its length (with the empty line that ends it) is then in <paramref name="length"/>.</summary>

@@ -16,6 +16,9 @@ internal sealed class TlsClientSettings
 {
     private static readonly List<SslApplicationProtocol> s_http11 = new() { SslApplicationProtocol.Http11 };
 
+    /// <summary>ALPN for HTTP/2 only.</summary>
+    public static List<SslApplicationProtocol> Http2 { get; } = new() { SslApplicationProtocol.Http2 };
+
     private readonly bool _skipCertificateCheck;
     private readonly X509Certificate2? _clientCertificate;
 
@@ -30,12 +33,12 @@ internal sealed class TlsClientSettings
 
     /// <summary>
     /// TLS over <paramref name="inner"/> (which it then owns) to <paramref name="host"/>, the name that
-    /// goes in SNI and that the certificate must match, offering HTTP/1.1 only by ALPN.
+    /// goes in SNI and that the certificate must match, offering HTTP/1.1 only by ALPN, or the protocols given.
     /// </summary>
-    public async ValueTask<SslStream> AuthenticateAsync(Stream inner, string host, CancellationToken token)
+    public async ValueTask<SslStream> AuthenticateAsync(Stream inner, string host, List<SslApplicationProtocol>? protocols, CancellationToken token)
     {
         SslClientAuthenticationOptions options = Create(host);
-        options.ApplicationProtocols = s_http11;
+        options.ApplicationProtocols = protocols ?? s_http11;
         var tls = new SslStream(inner, leaveInnerStreamOpen: false);
         try
         {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text;
 using LoadTest.Engine.Http1;
+using LoadTest.Engine.Http2;
 
 namespace LoadTest.Engine.Transport;
 
@@ -15,6 +16,7 @@ internal sealed class TransportSelector : IDisposable
 {
     private readonly HttpClientTransport _httpClient;
     private readonly Http1Client? _http1;
+    private readonly Http2Client? _http2;
     private readonly ConcurrentDictionary<string, bool> _direct = new(StringComparer.Ordinal);
     private readonly Connector _connector;
     private OriginVerdict? _last;
@@ -24,34 +26,45 @@ internal sealed class TransportSelector : IDisposable
         _httpClient = new HttpClientTransport(options);
         _connector = options.Connector;
 
-        // Cookies, a connection limit below the throttle limit and other HTTP versions (HTTP/2 and 3 among
-        // them, whatever the scheme) are HttpClient's.
+        // Cookies, a connection limit below the throttle limit, HTTP/1.0 and HTTP/3 are HttpClient's.
         if (options.Transport == TransportKind.Auto
-            && options.HttpVersion == HttpVersion.Version11
             && !options.KeepCookies
             && (options.MaxConnections <= 0 || options.MaxConnections >= options.ThrottleLimit))
         {
-            _http1 = new Http1Client(options);
+            if (options.HttpVersion == HttpVersion.Version11)
+            {
+                _http1 = new Http1Client(options);
+            }
+            else if (options.HttpVersion == HttpVersion.Version20)
+            {
+                _http2 = new Http2Client(options);
+            }
         }
     }
 
     /// <summary>
-    /// The HTTP/1.1 client for http and https to an ASCII host without a proxy, when the hop sends the
-    /// request as given and its headers can be written as they are; HttpClient otherwise.
+    /// LoadTest's HTTP/1.1 or HTTP/2 client for http and https to an ASCII host without a proxy, when the
+    /// hop sends the request as given and its headers can be written as they are; HttpClient otherwise.
     /// </summary>
     public IHttpTransport For(RequestSpec spec, in RedirectHop hop)
     {
-        if (_http1 is null || !hop.IsAsGiven(spec) || spec.Payload.Http1HeaderBlock is null || !IsDirect(hop.Origin))
+        if (_http1 is not null)
         {
-            return _httpClient;
+            return hop.IsAsGiven(spec) && spec.Payload.Http1HeaderBlock is not null && IsDirect(hop.Origin) ? _http1 : _httpClient;
         }
 
-        return _http1;
+        if (_http2 is not null)
+        {
+            return hop.IsAsGiven(spec) && spec.Payload.Http2HeaderBlock is not null && IsDirect(hop.Origin) ? _http2 : _httpClient;
+        }
+
+        return _httpClient;
     }
 
     public void Dispose()
     {
         _http1?.Dispose();
+        _http2?.Dispose();
         _httpClient.Dispose();
     }
 

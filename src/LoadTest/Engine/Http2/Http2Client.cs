@@ -1,0 +1,205 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using LoadTest.Engine.Transport;
+
+namespace LoadTest.Engine.Http2;
+
+/// <summary>
+/// LoadTest's own HTTP/2 client for -HttpVersion 2.0 (https with ALPN h2, or http with prior knowledge, as
+/// HttpClient does), without a proxy: per server, as few connections as the server's stream limit allows,
+/// each carrying many requests at once. <see cref="TransportSelector"/> sends everything else to HttpClient.
+/// </summary>
+internal sealed class Http2Client : IHttpTransport
+{
+    // A server that keeps refusing (or keeps closing connections under the requests) fails the request after this many replays.
+    private const int MaxReplays = 3;
+
+    private readonly ConcurrentDictionary<string, Pool> _pools = new(StringComparer.Ordinal);
+    private readonly RequestEngineOptions _options;
+    private readonly TlsClientSettings _tls;
+    private readonly CancellationTokenSource _disposing = new();
+    private Pool? _last;
+
+    public Http2Client(RequestEngineOptions options)
+    {
+        _options = options;
+        _tls = new TlsClientSettings(options);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress progress, CancellationToken token)
+    {
+        Pool pool = PoolFor(hop.Origin);
+        for (int replays = 0; ; replays++)
+        {
+            Http2Connection connection = pool.TryReserve() ?? await pool.ConnectAndReserveAsync(token).ConfigureAwait(false);
+            try
+            {
+                return await connection.SendAsync(spec, hop, progress, token).ConfigureAwait(false);
+            }
+            catch (Http2RefusedException) when (replays < MaxReplays && !token.IsCancellationRequested)
+            {
+                // The server did not process it: it goes out again on another connection, and the replay is counted.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposing.Cancel();
+        foreach (Pool pool in _pools.Values)
+        {
+            pool.Close();
+        }
+
+        _disposing.Dispose();
+    }
+
+    /// <summary>The connections to a URI's scheme, host and port; the last one is kept, since most runs have one.</summary>
+    private Pool PoolFor(Uri origin)
+    {
+        Pool? last = _last;
+        if (last is not null && ReferenceEquals(last.Origin, origin))
+        {
+            return last;
+        }
+
+        string key = origin.Scheme + "://" + origin.Authority;
+        if (last is not null && last.Key == key)
+        {
+            return last;
+        }
+
+        return _last = _pools.GetOrAdd(key, static (key, state) => new Pool(state.Client, state.Origin, key), (Client: this, Origin: origin));
+    }
+
+    /// <summary>The connections to one server, and the one connection being opened to it, if any.</summary>
+    private sealed class Pool
+    {
+        private readonly Http2Client _client;
+        private readonly List<Http2Connection> _connections = new();
+        private readonly string _host;
+        private readonly int _port;
+        private readonly string _authority;
+        private readonly bool _secure;
+        private Task<Http2Connection>? _connecting;
+        private bool _closed;
+
+        public Pool(Http2Client client, Uri origin, string key)
+        {
+            _client = client;
+            Origin = origin;
+            Key = key;
+            _host = origin.IdnHost;
+            _port = origin.Port;
+            _authority = origin.Authority;
+            _secure = origin.Scheme == Uri.UriSchemeHttps;
+        }
+
+        public Uri Origin { get; }
+
+        public string Key { get; }
+
+        /// <summary>A connection with a stream slot taken for the caller, or null when every one is full.</summary>
+        public Http2Connection? TryReserve()
+        {
+            lock (_connections)
+            {
+                foreach (Http2Connection connection in _connections)
+                {
+                    if (connection.TryReserve())
+                    {
+                        return connection;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Waits for a new connection (one at a time per server, shared by all who wait) and takes a slot on it or another.</summary>
+        public async ValueTask<Http2Connection> ConnectAndReserveAsync(CancellationToken token)
+        {
+            while (true)
+            {
+                Task<Http2Connection> connecting;
+                lock (_connections)
+                {
+                    foreach (Http2Connection connection in _connections)
+                    {
+                        if (connection.TryReserve())
+                        {
+                            return connection;
+                        }
+                    }
+
+                    connecting = _connecting ??= ConnectAsync();
+                }
+
+                try
+                {
+                    await connecting.WaitAsync(token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (connecting.IsCompleted)
+                    {
+                        lock (_connections)
+                        {
+                            if (_connecting == connecting)
+                            {
+                                _connecting = null;
+                                if (connecting.IsCompletedSuccessfully && !_closed && connecting.Result.IsOpen)
+                                {
+                                    // Kept while it is open: when it ends, it takes itself out (Remove).
+                                    _connections.Add(connecting.Result);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        public void Close()
+        {
+            Http2Connection[] open;
+            lock (_connections)
+            {
+                _closed = true;
+                open = _connections.ToArray();
+                _connections.Clear();
+            }
+
+            foreach (Http2Connection connection in open)
+            {
+                connection.Dispose();
+            }
+        }
+
+        private async Task<Http2Connection> ConnectAsync()
+        {
+            // Shared by every request waiting for it, so bounded by the run's timeout rather than one request's.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_client._disposing.Token);
+            if (_client._options.Timeout > TimeSpan.Zero && _client._options.Timeout != Timeout.InfiniteTimeSpan)
+            {
+                timeout.CancelAfter(_client._options.Timeout);
+            }
+
+            return await Http2Connection.ConnectAsync(
+                _client._options.Connector, _host, _port, _authority, _secure ? _client._tls : null, _client._options.IncludeHeaders, Remove, timeout.Token).ConfigureAwait(false);
+        }
+
+        private void Remove(Http2Connection connection)
+        {
+            lock (_connections)
+            {
+                _connections.Remove(connection);
+            }
+        }
+    }
+}

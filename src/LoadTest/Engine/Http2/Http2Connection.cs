@@ -1,0 +1,987 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using LoadTest.Engine.Transport;
+
+namespace LoadTest.Engine.Http2;
+
+/// <summary>
+/// One HTTP/2 connection (RFC 9113), over TLS with ALPN h2 or in clear text with prior knowledge: many
+/// requests at once, each on a stream of its own. Requests append their frames to one buffer, and one
+/// write sends all that are waiting; one read loop hands every frame to its stream. While the loop hands
+/// out a read's frames, the requests they complete (and the ones that follow them) only append, and the
+/// loop sends the lot when it is done: one write and one read for many requests, as h2load does.
+/// </summary>
+internal sealed class Http2Connection : IDisposable
+{
+    private const int DefaultWindow = 65535;
+
+    // The body is counted, never buffered: the windows this client gives the server can be wide.
+    private const int StreamWindow = 16 * 1024 * 1024;
+    private const int ConnectionWindow = int.MaxValue;
+    private const int ReadBufferSize = 64 * 1024;
+    private const int MaxHeaderBlock = 256 * 1024;
+
+    // What RFC 9113 6.5.2 calls the initial limit is none, but the server's SETTINGS may say less: assume as HttpClient does.
+    private const int AssumedMaxStreams = 100;
+
+    private static readonly byte[] s_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+    private static readonly IHPackSink s_discard = new DiscardSink();
+
+    private readonly Socket _socket;
+    private readonly SslStream? _tls;
+    private readonly bool _secure;
+    private readonly string _authority;
+    private readonly bool _includeHeaders;
+    private readonly Action<Http2Connection> _closed;
+    private readonly object _sync = new();
+    private readonly Dictionary<int, Http2Stream> _streams = new();
+    private readonly HPackDecoder _decoder = new();
+    private byte[] _pending = new byte[4096];
+    private byte[] _writing = new byte[4096];
+    private int _pendingLength;
+    private bool _flushing;
+    private bool _dispatching;
+    private int _nextStreamId = 1;
+    private int _reserved;
+    private int _maxStreams = AssumedMaxStreams;
+    private int _peerMaxFrame = Http2Frame.MaxPayload;
+    private int _peerInitialWindow = DefaultWindow;
+    private long _sendWindow = DefaultWindow;
+    private int _unacknowledged;
+    private bool _goingAway;
+    private int _lastAccepted = int.MaxValue;
+    private Exception? _failure;
+
+    // A header block that goes on in CONTINUATION frames.
+    private byte[] _block = Array.Empty<byte>();
+    private int _blockLength;
+    private int _blockStream;
+    private bool _blockEndsStream;
+
+    private Http2Connection(Socket socket, SslStream? tls, bool secure, string authority, bool includeHeaders, Action<Http2Connection> closed)
+    {
+        _socket = socket;
+        _tls = tls;
+        _secure = secure;
+        _authority = authority;
+        _includeHeaders = includeHeaders;
+        _closed = closed;
+    }
+
+    /// <summary>Completes requests on the read loop's thread (false), or on the thread pool (true).</summary>
+    public static bool AsyncContinuations { get; } = Environment.GetEnvironmentVariable("LOADTEST_H2_ASYNC") == "1";
+
+    /// <summary>
+    /// Connects to <paramref name="host"/> (where the connector sends it), speaks TLS with ALPN h2 when
+    /// <paramref name="tls"/> is given, and sends the connection preface and this client's settings.
+    /// </summary>
+    public static async Task<Http2Connection> ConnectAsync(
+        Connector connector, string host, int port, string authority, TlsClientSettings? tls, bool includeHeaders, Action<Http2Connection> closed, CancellationToken token)
+    {
+        Socket socket = await connector.ConnectAsync(host, port, token).ConfigureAwait(false);
+        SslStream? secure = null;
+        try
+        {
+            if (tls is not null)
+            {
+                secure = await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), host, TlsClientSettings.Http2, token).ConfigureAwait(false);
+                if (secure.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+                {
+                    throw new HttpRequestException(HttpRequestError.VersionNegotiationError, "The server did not agree to HTTP/2 in the TLS handshake (ALPN h2).");
+                }
+            }
+
+            var connection = new Http2Connection(socket, secure, tls is not null, authority, includeHeaders, closed);
+            await connection.WriteAsync(connection.Preface(), token).ConfigureAwait(false);
+            _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
+            return connection;
+        }
+        catch
+        {
+            secure?.Dispose();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>False once the connection has failed or the server is closing it.</summary>
+    public bool IsOpen
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _failure is null && !_goingAway;
+            }
+        }
+    }
+
+    /// <summary>Takes a stream slot for a request; false when the connection is full, ending, or ended.</summary>
+    public bool TryReserve()
+    {
+        lock (_sync)
+        {
+            if (_failure is not null || _goingAway || _reserved >= _maxStreams)
+            {
+                return false;
+            }
+
+            _reserved++;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Sends a request on a slot <see cref="TryReserve"/> took, and returns the wait for its response. A
+    /// connection that ended before the request went out throws <see cref="Http2RefusedException"/>.
+    /// </summary>
+    public ValueTask<ResponseHead> SendAsync(RequestSpec spec, in RedirectHop hop, AttemptProgress progress, CancellationToken token)
+    {
+        RequestPayload payload = spec.Payload;
+        byte[] body = payload.Body ?? Array.Empty<byte>();
+        HttpMethod method = hop.Method;
+        long contentLength = payload.HasContent || method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch ? body.Length : -1;
+        var stream = new Http2Stream(this, progress, method == HttpMethod.Head, _includeHeaders, AsyncContinuations);
+        int sent = 0;
+        bool flush;
+        lock (_sync)
+        {
+            if (_failure is not null || _goingAway)
+            {
+                _reserved--;
+                throw new Http2RefusedException("The HTTP/2 connection ended before the request was sent.");
+            }
+
+            stream.Id = _nextStreamId;
+            _nextStreamId += 2;
+            if (_nextStreamId < 0)
+            {
+                // Stream identifiers are used up: this is the connection's last request (RFC 9113 5.1.1).
+                _goingAway = true;
+            }
+
+            stream.SendWindow = _peerInitialWindow;
+            _streams.Add(stream.Id, stream);
+            AppendHeaders(stream.Id, method.Method, hop.PathAndQuery, payload.Http2HeaderBlock!, contentLength, endStream: body.Length == 0);
+            progress.Sent();
+            if (body.Length > 0)
+            {
+                sent = AppendData(stream, body, 0);
+            }
+
+            if (token.CanBeCanceled)
+            {
+                // Under the lock and after the HEADERS: a token already cancelled resets a stream the server knows of.
+                stream.Registration = token.UnsafeRegister(static (state, cancelled) => ((Http2Stream)state!).Owner.Cancel((Http2Stream)state!, cancelled), stream);
+            }
+
+            flush = TakeFlush();
+        }
+
+        if (flush)
+        {
+            _ = FlushAsync();
+        }
+
+        if (sent < body.Length)
+        {
+            _ = SendBodyAsync(stream, body, sent);
+        }
+
+        return stream.AsValueTask();
+    }
+
+    public void Dispose() => Fail(new ObjectDisposedException(nameof(Http2Connection)));
+
+    private static ReadOnlySpan<byte> Unpad(byte flags, ReadOnlySpan<byte> payload)
+    {
+        if ((flags & Http2Frame.Padded) == 0)
+        {
+            return payload;
+        }
+
+        if (payload.IsEmpty || payload[0] >= payload.Length)
+        {
+            throw Http2Errors.Protocol("A frame's padding is longer than the frame.");
+        }
+
+        return payload.Slice(1, payload.Length - 1 - payload[0]);
+    }
+
+    private byte[] Preface()
+    {
+        var preface = new byte[s_preface.Length + Http2Frame.HeaderSize + 12 + Http2Frame.HeaderSize + 4];
+        s_preface.CopyTo(preface, 0);
+        Span<byte> settings = preface.AsSpan(s_preface.Length);
+        Http2Frame.WriteHeader(settings, 12, Http2Frame.Settings, 0, 0);
+        BinaryPrimitives.WriteUInt16BigEndian(settings[9..], Http2Frame.SettingEnablePush);
+        BinaryPrimitives.WriteUInt32BigEndian(settings[11..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(settings[15..], Http2Frame.SettingInitialWindowSize);
+        BinaryPrimitives.WriteUInt32BigEndian(settings[17..], StreamWindow);
+        Span<byte> update = settings[21..];
+        Http2Frame.WriteHeader(update, 4, Http2Frame.WindowUpdate, 0, 0);
+        BinaryPrimitives.WriteInt32BigEndian(update[9..], ConnectionWindow - DefaultWindow);
+        return preface;
+    }
+
+    private ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken token) =>
+        _tls is null ? SocketSender.SendAllAsync(_socket, data, token) : _tls.WriteAsync(data, token);
+
+    /// <summary>True when the caller should start a flush; under the lock. The read loop flushes what arrives while it hands out frames.</summary>
+    private bool TakeFlush()
+    {
+        if (_flushing || _dispatching || _pendingLength == 0)
+        {
+            return false;
+        }
+
+        _flushing = true;
+        return true;
+    }
+
+    /// <summary>Writes what is pending until nothing is; a failed write ends the connection.</summary>
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                int length;
+                lock (_sync)
+                {
+                    if (_pendingLength == 0 || _failure is not null)
+                    {
+                        _flushing = false;
+                        return;
+                    }
+
+                    (_writing, _pending) = (_pending, _writing);
+                    length = _pendingLength;
+                    _pendingLength = 0;
+                }
+
+                await WriteAsync(_writing.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
+    }
+
+    /// <summary>Sends the rest of a request body as the server's flow-control windows open.</summary>
+    private async Task SendBodyAsync(Http2Stream stream, byte[] body, int sent)
+    {
+        while (sent < body.Length)
+        {
+            Task? wait = null;
+            bool flush;
+            lock (_sync)
+            {
+                if (_failure is not null || !_streams.ContainsKey(stream.Id))
+                {
+                    return;
+                }
+
+                sent = AppendData(stream, body, sent);
+                if (sent < body.Length)
+                {
+                    stream.WindowWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    wait = stream.WindowWaiter.Task;
+                }
+
+                flush = TakeFlush();
+            }
+
+            if (flush)
+            {
+                _ = FlushAsync();
+            }
+
+            if (wait is not null)
+            {
+                await wait.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        byte[] buffer = new byte[ReadBufferSize];
+        int start = 0;
+        int end = 0;
+        bool settingsSeen = false;
+        try
+        {
+            while (true)
+            {
+                int read = await (_tls is null ? _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None) : _tls.ReadAsync(buffer.AsMemory(end))).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new HttpIOException(HttpRequestError.ResponseEnded, "The server closed the HTTP/2 connection.");
+                }
+
+                end += read;
+                lock (_sync)
+                {
+                    _dispatching = true;
+                }
+
+                try
+                {
+                    while (end - start >= Http2Frame.HeaderSize)
+                    {
+                        ReadOnlySpan<byte> frame = buffer.AsSpan(start, end - start);
+                        if (!settingsSeen)
+                        {
+                            CheckFirstFrame(frame);
+                            settingsSeen = true;
+                        }
+
+                        (int length, byte type, byte flags, int streamId) = Http2Frame.ReadHeader(frame);
+                        if (length > Http2Frame.MaxPayload)
+                        {
+                            throw Http2Errors.FrameSize($"The server sent a frame of {length} bytes; this client accepts {Http2Frame.MaxPayload}.");
+                        }
+
+                        if (frame.Length < Http2Frame.HeaderSize + length)
+                        {
+                            break;
+                        }
+
+                        Dispatch(type, flags, streamId, frame.Slice(Http2Frame.HeaderSize, length));
+                        start += Http2Frame.HeaderSize + length;
+                    }
+                }
+                finally
+                {
+                    bool flush;
+                    lock (_sync)
+                    {
+                        _dispatching = false;
+                        flush = TakeFlush();
+                    }
+
+                    if (flush)
+                    {
+                        _ = FlushAsync();
+                    }
+                }
+
+                if (start == end)
+                {
+                    start = end = 0;
+                }
+                else if (buffer.Length - end < Http2Frame.HeaderSize + Http2Frame.MaxPayload)
+                {
+                    Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+
+                lock (_sync)
+                {
+                    if (_goingAway && _streams.Count == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            Fail(new HttpIOException(HttpRequestError.ResponseEnded, "The server ended the HTTP/2 connection (GOAWAY)."));
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
+    }
+
+    private static void CheckFirstFrame(ReadOnlySpan<byte> frame)
+    {
+        if (frame.StartsWith("HTTP/"u8))
+        {
+            throw new HttpIOException(HttpRequestError.HttpProtocolError, "The server answered in HTTP/1.x: it does not speak HTTP/2 (with prior knowledge) on this port.");
+        }
+
+        if (frame[3] != Http2Frame.Settings || (frame[4] & Http2Frame.Ack) != 0)
+        {
+            throw Http2Errors.Protocol("The server's first frame was not SETTINGS.");
+        }
+    }
+
+    private void Dispatch(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (_blockStream != 0 && type != Http2Frame.Continuation)
+        {
+            throw Http2Errors.Protocol("A header block was interrupted by another frame.");
+        }
+
+        switch (type)
+        {
+            case Http2Frame.Data:
+                OnData(flags, streamId, payload);
+                break;
+            case Http2Frame.Headers:
+                OnHeaders(flags, streamId, payload);
+                break;
+            case Http2Frame.Continuation:
+                OnContinuation(flags, streamId, payload);
+                break;
+            case Http2Frame.RstStream:
+                OnReset(streamId, payload);
+                break;
+            case Http2Frame.Settings:
+                OnSettings(flags, streamId, payload);
+                break;
+            case Http2Frame.Ping:
+                OnPing(flags, streamId, payload);
+                break;
+            case Http2Frame.GoAway:
+                OnGoAway(streamId, payload);
+                break;
+            case Http2Frame.WindowUpdate:
+                OnWindowUpdate(streamId, payload);
+                break;
+            case Http2Frame.PushPromise:
+                throw Http2Errors.Protocol("The server pushed a stream though this client disabled push.");
+            case Http2Frame.Priority:
+                if (streamId == 0)
+                {
+                    throw Http2Errors.Protocol("A PRIORITY frame names stream 0.");
+                }
+
+                break;
+            default:
+                // Unknown frame types are ignored (RFC 9113 4.1).
+                break;
+        }
+    }
+
+    private void OnData(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId == 0)
+        {
+            throw Http2Errors.Protocol("A DATA frame names stream 0.");
+        }
+
+        ReadOnlySpan<byte> data = Unpad(flags, payload);
+        Http2Stream? done = null;
+        Http2Stream? malformed = null;
+        lock (_sync)
+        {
+            // The whole frame, padding too, counts against the windows (RFC 9113 6.9.1).
+            _unacknowledged += payload.Length;
+            if (_unacknowledged >= ConnectionWindow / 2)
+            {
+                AppendWindowUpdate(0, _unacknowledged);
+                _unacknowledged = 0;
+            }
+
+            if (_streams.TryGetValue(streamId, out Http2Stream? stream))
+            {
+                bool complete = stream.OnData(data, (flags & Http2Frame.EndStream) != 0);
+                if (stream.Malformed is not null)
+                {
+                    malformed = Reset(stream, Http2Errors.ProtocolError);
+                }
+                else if (complete)
+                {
+                    done = Remove(stream);
+                }
+                else if ((stream.Unacknowledged += payload.Length) >= StreamWindow / 2)
+                {
+                    AppendWindowUpdate(streamId, stream.Unacknowledged);
+                    stream.Unacknowledged = 0;
+                }
+            }
+            else
+            {
+                CheckWasOpened(streamId);
+            }
+        }
+
+        Finish(done, malformed);
+    }
+
+    private void OnHeaders(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId == 0)
+        {
+            throw Http2Errors.Protocol("A HEADERS frame names stream 0.");
+        }
+
+        ReadOnlySpan<byte> fragment = Unpad(flags, payload);
+        if ((flags & Http2Frame.PriorityFlag) != 0)
+        {
+            if (fragment.Length < 5)
+            {
+                throw Http2Errors.FrameSize("A HEADERS frame is too short for its priority fields.");
+            }
+
+            fragment = fragment[5..];
+        }
+
+        bool endStream = (flags & Http2Frame.EndStream) != 0;
+        if ((flags & Http2Frame.EndHeaders) != 0)
+        {
+            OnHeaderBlock(streamId, fragment, endStream);
+            return;
+        }
+
+        _blockStream = streamId;
+        _blockEndsStream = endStream;
+        _blockLength = 0;
+        AppendToBlock(fragment);
+    }
+
+    private void OnContinuation(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (_blockStream == 0 || streamId != _blockStream)
+        {
+            throw Http2Errors.Protocol("A CONTINUATION frame does not continue a header block.");
+        }
+
+        AppendToBlock(payload);
+        if ((flags & Http2Frame.EndHeaders) != 0)
+        {
+            _blockStream = 0;
+            OnHeaderBlock(streamId, _block.AsSpan(0, _blockLength), _blockEndsStream);
+        }
+    }
+
+    private void AppendToBlock(ReadOnlySpan<byte> fragment)
+    {
+        if (_blockLength + fragment.Length > MaxHeaderBlock)
+        {
+            throw Http2Errors.Protocol("A header block is larger than 256 KB.");
+        }
+
+        if (_block.Length < _blockLength + fragment.Length)
+        {
+            Array.Resize(ref _block, Math.Max(_blockLength + fragment.Length, _block.Length * 2));
+        }
+
+        fragment.CopyTo(_block.AsSpan(_blockLength));
+        _blockLength += fragment.Length;
+    }
+
+    private void OnHeaderBlock(int streamId, ReadOnlySpan<byte> block, bool endStream)
+    {
+        Http2Stream? stream;
+        lock (_sync)
+        {
+            if (!_streams.TryGetValue(streamId, out stream))
+            {
+                CheckWasOpened(streamId);
+            }
+        }
+
+        // Decoded even for a stream nobody waits for: the table must stay in step with the server's.
+        _decoder.Decode(block, stream ?? s_discard);
+        if (stream is null)
+        {
+            return;
+        }
+
+        Http2Stream? done = null;
+        Http2Stream? malformed = null;
+        lock (_sync)
+        {
+            if (!_streams.ContainsKey(streamId))
+            {
+                return;
+            }
+
+            bool complete = stream.EndHeaders(endStream);
+            if (stream.Malformed is not null)
+            {
+                malformed = Reset(stream, Http2Errors.ProtocolError);
+            }
+            else if (complete)
+            {
+                done = Remove(stream);
+            }
+        }
+
+        Finish(done, malformed);
+    }
+
+    private void OnReset(int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId == 0)
+        {
+            throw Http2Errors.Protocol("A RST_STREAM frame names stream 0.");
+        }
+
+        if (payload.Length != 4)
+        {
+            throw Http2Errors.FrameSize("A RST_STREAM frame is not 4 bytes long.");
+        }
+
+        int code = BinaryPrimitives.ReadInt32BigEndian(payload);
+        Http2Stream? stream;
+        lock (_sync)
+        {
+            if (!_streams.TryGetValue(streamId, out stream))
+            {
+                CheckWasOpened(streamId);
+                return;
+            }
+
+            Remove(stream);
+        }
+
+        // REFUSED_STREAM before any answer: the server did not process the request (RFC 9113 8.7).
+        stream.Fail(code == Http2Errors.RefusedStream && !stream.HasHead
+            ? new Http2RefusedException("The server refused the stream (REFUSED_STREAM).")
+            : Http2Errors.Reset(code));
+    }
+
+    private void OnSettings(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId != 0)
+        {
+            throw Http2Errors.Protocol("A SETTINGS frame names a stream.");
+        }
+
+        if ((flags & Http2Frame.Ack) != 0)
+        {
+            if (!payload.IsEmpty)
+            {
+                throw Http2Errors.FrameSize("A SETTINGS acknowledgement carries a payload.");
+            }
+
+            return;
+        }
+
+        if (payload.Length % 6 != 0)
+        {
+            throw Http2Errors.FrameSize("A SETTINGS frame's length is not a multiple of 6.");
+        }
+
+        lock (_sync)
+        {
+            for (int at = 0; at < payload.Length; at += 6)
+            {
+                ushort setting = BinaryPrimitives.ReadUInt16BigEndian(payload[at..]);
+                uint value = BinaryPrimitives.ReadUInt32BigEndian(payload[(at + 2)..]);
+                switch (setting)
+                {
+                    case Http2Frame.SettingEnablePush when value != 0:
+                        throw Http2Errors.Protocol("The server set SETTINGS_ENABLE_PUSH.");
+                    case Http2Frame.SettingMaxConcurrentStreams:
+                        _maxStreams = (int)Math.Min(value, int.MaxValue);
+                        break;
+                    case Http2Frame.SettingInitialWindowSize:
+                        if (value > int.MaxValue)
+                        {
+                            throw Http2Errors.FlowControl("The server's initial window size is above 2^31-1.");
+                        }
+
+                        long delta = value - (long)_peerInitialWindow;
+                        _peerInitialWindow = (int)value;
+                        foreach (Http2Stream stream in _streams.Values)
+                        {
+                            stream.SendWindow += delta;
+                            stream.WindowWaiter?.TrySetResult();
+                        }
+
+                        break;
+                    case Http2Frame.SettingMaxFrameSize:
+                        if (value is < Http2Frame.MaxPayload or > 16777215)
+                        {
+                            throw Http2Errors.Protocol("The server's maximum frame size is out of range.");
+                        }
+
+                        _peerMaxFrame = (int)value;
+                        break;
+                }
+            }
+
+            AppendFrame(Http2Frame.Settings, Http2Frame.Ack, 0, ReadOnlySpan<byte>.Empty);
+        }
+    }
+
+    private void OnPing(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId != 0)
+        {
+            throw Http2Errors.Protocol("A PING frame names a stream.");
+        }
+
+        if (payload.Length != 8)
+        {
+            throw Http2Errors.FrameSize("A PING frame is not 8 bytes long.");
+        }
+
+        if ((flags & Http2Frame.Ack) == 0)
+        {
+            lock (_sync)
+            {
+                AppendFrame(Http2Frame.Ping, Http2Frame.Ack, 0, payload);
+            }
+        }
+    }
+
+    private void OnGoAway(int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId != 0)
+        {
+            throw Http2Errors.Protocol("A GOAWAY frame names a stream.");
+        }
+
+        if (payload.Length < 8)
+        {
+            throw Http2Errors.FrameSize("A GOAWAY frame is shorter than 8 bytes.");
+        }
+
+        int last = BinaryPrimitives.ReadInt32BigEndian(payload) & int.MaxValue;
+        var refused = new List<Http2Stream>();
+        lock (_sync)
+        {
+            _goingAway = true;
+            _lastAccepted = Math.Min(_lastAccepted, last);
+            foreach (Http2Stream stream in _streams.Values)
+            {
+                if (stream.Id > _lastAccepted)
+                {
+                    refused.Add(stream);
+                }
+            }
+
+            foreach (Http2Stream stream in refused)
+            {
+                Remove(stream);
+            }
+        }
+
+        _closed(this);
+
+        // Streams above the last one the server accepted were not processed (RFC 9113 6.8).
+        foreach (Http2Stream stream in refused)
+        {
+            stream.Fail(new Http2RefusedException("The server was closing the connection (GOAWAY) and did not process the request."));
+        }
+    }
+
+    private void OnWindowUpdate(int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length != 4)
+        {
+            throw Http2Errors.FrameSize("A WINDOW_UPDATE frame is not 4 bytes long.");
+        }
+
+        int increment = BinaryPrimitives.ReadInt32BigEndian(payload) & int.MaxValue;
+        Http2Stream? malformed = null;
+        lock (_sync)
+        {
+            if (streamId == 0)
+            {
+                if (increment == 0 || (_sendWindow += increment) > int.MaxValue)
+                {
+                    throw Http2Errors.FlowControl("The server's WINDOW_UPDATE for the connection is zero or overflows it.");
+                }
+
+                foreach (Http2Stream stream in _streams.Values)
+                {
+                    stream.WindowWaiter?.TrySetResult();
+                }
+            }
+            else if (_streams.TryGetValue(streamId, out Http2Stream? stream))
+            {
+                if (increment == 0 || (stream.SendWindow += increment) > int.MaxValue)
+                {
+                    stream.MarkMalformed("The server's WINDOW_UPDATE for the stream is zero or overflows it.");
+                    malformed = Reset(stream, Http2Errors.FlowControlError);
+                }
+                else
+                {
+                    stream.WindowWaiter?.TrySetResult();
+                }
+            }
+        }
+
+        Finish(null, malformed);
+    }
+
+    /// <summary>A frame on a stream that is not open is ignored if the stream was opened and has ended, and is an error otherwise.</summary>
+    private void CheckWasOpened(int streamId)
+    {
+        if ((streamId & 1) == 0 || streamId >= _nextStreamId)
+        {
+            throw Http2Errors.Protocol($"The server sent a frame on stream {streamId}, which this client never opened.");
+        }
+    }
+
+    /// <summary>Under the lock: the stream leaves the connection, and its slot is free.</summary>
+    private Http2Stream Remove(Http2Stream stream)
+    {
+        _streams.Remove(stream.Id);
+        _reserved--;
+        stream.WindowWaiter?.TrySetResult();
+        return stream;
+    }
+
+    /// <summary>Under the lock: the stream leaves the connection and the server is told to stop it.</summary>
+    private Http2Stream Reset(Http2Stream stream, int code)
+    {
+        Remove(stream);
+        Span<byte> payload = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(payload, code);
+        AppendFrame(Http2Frame.RstStream, 0, stream.Id, payload);
+        return stream;
+    }
+
+    /// <summary>Completes the streams a frame ended, outside the lock: a completion may run the request's continuation.</summary>
+    private static void Finish(Http2Stream? done, Http2Stream? malformed)
+    {
+        done?.Succeed(done.BuildHead());
+        malformed?.Fail(Http2Errors.Protocol(malformed.Malformed!));
+    }
+
+    /// <summary>The attempt's token was cancelled (its timeout, or the run's end): the stream is reset and its wait ends.</summary>
+    private void Cancel(Http2Stream stream, CancellationToken token)
+    {
+        bool flush;
+        lock (_sync)
+        {
+            if (_failure is not null || !_streams.ContainsKey(stream.Id))
+            {
+                return;
+            }
+
+            Reset(stream, Http2Errors.Cancel);
+            flush = TakeFlush();
+        }
+
+        if (flush)
+        {
+            _ = FlushAsync();
+        }
+
+        stream.Fail(new OperationCanceledException(token));
+    }
+
+    /// <summary>Ends the connection: every open stream fails with the reason, and the socket is closed.</summary>
+    private void Fail(Exception reason)
+    {
+        Http2Stream[] open;
+        lock (_sync)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            _failure = reason;
+            open = new Http2Stream[_streams.Count];
+            _streams.Values.CopyTo(open, 0);
+            foreach (Http2Stream stream in open)
+            {
+                Remove(stream);
+            }
+        }
+
+        _closed(this);
+        foreach (Http2Stream stream in open)
+        {
+            stream.Fail(new HttpIOException(HttpRequestError.ResponseEnded, "The HTTP/2 connection ended: " + reason.Message, reason));
+        }
+
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
+
+    private void AppendHeaders(int streamId, string method, string path, byte[] fields, long contentLength, bool endStream)
+    {
+        byte flags = endStream ? Http2Frame.EndStream : (byte)0;
+        int most = HPackRequestEncoder.MaxRequestLength(method, _authority, path, fields.Length);
+        if (most <= _peerMaxFrame)
+        {
+            Span<byte> frame = Reserve(Http2Frame.HeaderSize + most);
+            int length = HPackRequestEncoder.WriteRequest(frame[Http2Frame.HeaderSize..], method, _secure, _authority, path, fields, contentLength);
+            Http2Frame.WriteHeader(frame, length, Http2Frame.Headers, (byte)(flags | Http2Frame.EndHeaders), streamId);
+            _pendingLength += Http2Frame.HeaderSize + length;
+            return;
+        }
+
+        // A block larger than a frame goes on in CONTINUATION frames, with nothing in between.
+        byte[] block = new byte[most];
+        ReadOnlySpan<byte> rest = block.AsSpan(0, HPackRequestEncoder.WriteRequest(block, method, _secure, _authority, path, fields, contentLength));
+        byte type = Http2Frame.Headers;
+        while (true)
+        {
+            int take = Math.Min(rest.Length, _peerMaxFrame);
+            bool last = take == rest.Length;
+            AppendFrame(type, (byte)(flags | (last ? Http2Frame.EndHeaders : 0)), streamId, rest[..take]);
+            if (last)
+            {
+                return;
+            }
+
+            rest = rest[take..];
+            type = Http2Frame.Continuation;
+            flags = 0;
+        }
+    }
+
+    /// <summary>Under the lock: appends as much of the body as the windows allow, in DATA frames; returns how far it got.</summary>
+    private int AppendData(Http2Stream stream, byte[] body, int sent)
+    {
+        while (sent < body.Length)
+        {
+            int take = (int)Math.Min(Math.Min(body.Length - sent, _peerMaxFrame), Math.Min(_sendWindow, stream.SendWindow));
+            if (take <= 0)
+            {
+                break;
+            }
+
+            bool last = sent + take == body.Length;
+            AppendFrame(Http2Frame.Data, last ? Http2Frame.EndStream : (byte)0, stream.Id, body.AsSpan(sent, take));
+            _sendWindow -= take;
+            stream.SendWindow -= take;
+            sent += take;
+        }
+
+        return sent;
+    }
+
+    private void AppendWindowUpdate(int streamId, int increment)
+    {
+        Span<byte> payload = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(payload, increment);
+        AppendFrame(Http2Frame.WindowUpdate, 0, streamId, payload);
+    }
+
+    private void AppendFrame(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> frame = Reserve(Http2Frame.HeaderSize + payload.Length);
+        Http2Frame.WriteHeader(frame, payload.Length, type, flags, streamId);
+        payload.CopyTo(frame[Http2Frame.HeaderSize..]);
+        _pendingLength += Http2Frame.HeaderSize + payload.Length;
+    }
+
+    /// <summary>Room for <paramref name="size"/> more bytes in the pending buffer, under the lock.</summary>
+    private Span<byte> Reserve(int size)
+    {
+        if (_pending.Length - _pendingLength < size)
+        {
+            Array.Resize(ref _pending, Math.Max(_pendingLength + size, _pending.Length * 2));
+        }
+
+        return _pending.AsSpan(_pendingLength, size);
+    }
+
+    private sealed class DiscardSink : IHPackSink
+    {
+        public void OnField(string name, ReadOnlySpan<byte> value)
+        {
+        }
+    }
+}
