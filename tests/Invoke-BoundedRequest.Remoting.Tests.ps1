@@ -15,17 +15,8 @@ BeforeAll {
     elseif (-not (Test-Path $sshd) -and -not (Get-Command apt-get -ErrorAction Ignore)) {
         $platformMissing = 'no OpenSSH server at /usr/sbin/sshd, and no apt-get to install it'
     }
-    elseif (-not (Test-Path $sshd)) {
-        # Debian's openssh-server; CI starts from a machine without it, and with no package lists yet.
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        $aptLog = Join-Path $TestDrive 'apt.log'
-        & apt-get update *> $aptLog
-        if ($LASTEXITCODE -eq 0) {
-            & apt-get install -y -q openssh-server *>> $aptLog
-        }
-        if (-not (Test-Path $sshd)) {
-            $skipReason = "sshd is not installed and apt-get could not install it (exit code $LASTEXITCODE): $((Get-Content $aptLog -Tail 5) -join ' | ')"
-        }
+    else {
+        $skipReason = Install-DebianPackage $sshd 'openssh-server'
     }
     if (-not $platformMissing -and -not $skipReason) {
         $dir = Join-Path $TestDrive 'ssh'

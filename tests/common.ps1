@@ -37,6 +37,18 @@ function Skip-UnlessPlatform {
     }
 }
 
+# Installs a Debian package when the program a test needs is missing: CI starts from a machine without it,
+# and with no package lists yet. Returns $null when the program is there, otherwise why it is not.
+function Install-DebianPackage([string] $Program, [string] $Package) {
+    if (Test-Path $Program) { return $null }
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    $log = [IO.Path]::GetTempFileName()
+    & apt-get update *> $log
+    if ($LASTEXITCODE -eq 0) { & apt-get install -y -q $Package *>> $log }
+    if (Test-Path $Program) { return $null }
+    "$Package is not installed and apt-get could not install it (exit code $LASTEXITCODE): $((Get-Content $log -Tail 5) -join ' | ')"
+}
+
 # Polls a condition with a generous bound; throws when it never holds.
 function Wait-Until {
     param([scriptblock] $Condition, [double] $TimeoutSec = 30)
