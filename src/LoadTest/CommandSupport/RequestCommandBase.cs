@@ -171,7 +171,7 @@ public abstract class RequestCommandBase : PSCmdlet
     public SwitchParameter DisableKeepAlive { get; set; }
 
     /// <summary>
-    /// <para type="description">Which HTTP client sends the requests: Auto (default) uses LoadTest's own HTTP/1.1 client for http and https over HTTP/1.1 and HttpClient for the rest; HttpClient sends everything through .NET's HttpClient.</para>
+    /// <para type="description">Which HTTP client sends the requests: Auto (default) uses LoadTest's own HTTP/1.1 and HTTP/2 clients for http and https without a proxy and HttpClient for the rest; HttpClient sends everything through .NET's HttpClient.</para>
     /// </summary>
     [Parameter]
     public TransportKind Transport { get; set; }

@@ -122,7 +122,7 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
 
                 _contentLength = length;
                 break;
-            case "content-type":
+            case "content-type" when Progress.KeepsContent:
                 _contentType = Encoding.Latin1.GetString(value);
                 break;
             case "location" when _status is >= 300 and < 400:
