@@ -42,11 +42,12 @@ function Get-FreePort {
     $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() }
 }
 
-# nginx on 127.0.0.1 answering `Hello, World!`: plain http on Port, and https with HTTP/1.1 and HTTP/2 on TlsPort,
+# nginx on 127.0.0.1 answering `Hello, World!`: plain http on Port, HTTP/2 in clear text on H2cPort, and https with HTTP/1.1 and HTTP/2 on TlsPort,
 # with a self-signed certificate made now by openssl (clients skip its check).
 function Start-Nginx([string] $WorkDirectory) {
     $port = Get-FreePort
     $tlsPort = Get-FreePort
+    $h2cPort = Get-FreePort
     $dir = Join-Path $WorkDirectory 'nginx'
     New-Item -ItemType Directory -Path $dir -Force | Out-Null
     $key = Join-Path $dir 'key.pem'
@@ -66,6 +67,10 @@ http {
         location / { default_type text/plain; return 200 "Hello, World!"; }
     }
     server {
+        listen 127.0.0.1:$h2cPort http2;
+        location / { default_type text/plain; return 200 "Hello, World!"; }
+    }
+    server {
         listen 127.0.0.1:$tlsPort ssl http2;
         ssl_certificate $cert;
         ssl_certificate_key $key;
@@ -75,7 +80,7 @@ http {
 "@ | Set-Content (Join-Path $dir 'nginx.conf')
     & /usr/sbin/nginx -c (Join-Path $dir 'nginx.conf') -p $dir
     if ($LASTEXITCODE -ne 0) { throw 'nginx did not start.' }
-    [pscustomobject]@{ Port = $port; TlsPort = $tlsPort; PidFile = (Join-Path $dir 'nginx.pid'); Config = (Join-Path $dir 'nginx.conf'); Prefix = $dir }
+    [pscustomobject]@{ Port = $port; TlsPort = $tlsPort; H2cPort = $h2cPort; PidFile = (Join-Path $dir 'nginx.pid'); Config = (Join-Path $dir 'nginx.conf'); Prefix = $dir }
 }
 
 # Stops nginx by its own signal: killing the master (Stop-Process sends SIGKILL) leaves its workers behind.

@@ -207,6 +207,15 @@ else {
             @{ Key = 'H2Raw8'; Name = 'raw .NET HttpClient client, HTTP/2, 8 connections'; Scenario = 'nginx h2'; Run = { Invoke-Measured @('dotnet', $rawClient, $tlsUrl, $n.Throughput, 64, 'h2x8') } }
             @{ Key = 'H2Summary'; Name = 'LoadTest -Summary -HttpVersion 2.0'; Scenario = 'nginx h2'; Run = { Invoke-LoadTestClient "${tlsUrl}item/{0}" $n.Throughput 64 'Summary' -Extra ($skip + @('-HttpVersion', '2.0')) } }
             @{ Key = 'H2Inline'; Name = 'LoadTest -Summary -HttpVersion 2.0, inline socket completions'; Scenario = 'nginx h2'; Run = { Invoke-LoadTestClient "${tlsUrl}item/{0}" $n.Throughput 64 'Summary' -Extra ($skip + @('-HttpVersion', '2.0')) -InlineCompletions } }
+            @{ Key = 'H2HttpClient'; Name = 'LoadTest -Summary -HttpVersion 2.0 -Transport HttpClient'; Scenario = 'nginx h2'; Run = { Invoke-LoadTestClient "${tlsUrl}item/{0}" $n.Throughput 64 'Summary' -Extra ($skip + @('-HttpVersion', '2.0', '-Transport', 'HttpClient')) } }
+        )
+
+        # HTTP/2 in clear text (prior knowledge, as gRPC and service meshes inside a cluster speak it).
+        $h2cUrl = "http://127.0.0.1:$($nginx.H2cPort)/"
+        Write-Host "HTTP/2 in clear text against nginx at $h2cUrl, 64 in flight, $($n.Throughput) requests"
+        Measure-Interleaved @(
+            @{ Key = 'H2cLoad'; Name = 'h2load -c8 -m8'; Scenario = 'nginx h2c'; Run = { Invoke-H2load $h2cUrl $n.Throughput 8 8 } }
+            @{ Key = 'H2cSummary'; Name = 'LoadTest -Summary -HttpVersion 2.0'; Scenario = 'nginx h2c'; Run = { Invoke-LoadTestClient "${h2cUrl}item/{0}" $n.Throughput 64 'Summary' -Extra @('-HttpVersion', '2.0') } }
         )
         # The progress bar's cost is a few percent at most, inside one run's noise here: more rounds.
         Measure-Interleaved -Rounds ($repeats + 2) @(
@@ -272,7 +281,7 @@ if (-not $ReportFrom) {
 }
 
 $rate = { param($r) $r.RequestsPerSecond }
-foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'TlsWrk', 'TlsInline', 'TlsRaw', 'TlsSummary', 'H2load', 'H2Raw', 'H2Raw8', 'H2Summary', 'H2Inline', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'TlsWrk', 'TlsInline', 'TlsRaw', 'TlsSummary', 'H2load', 'H2Raw', 'H2Raw8', 'H2Summary', 'H2Inline', 'H2HttpClient', 'H2cLoad', 'H2cSummary', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
     if (-not $results.Contains($key)) { throw "The benchmark has no measurement '$key'." }
 }
 $check = { param($ok) if ($ok) { 'met' } else { '**not met**' } }
@@ -297,6 +306,8 @@ $targets = @(
     @{ M = 'CPU per request, https, -Summary (us)'; T = '<= 14'; V = $results.TlsSummary.CpuMicrosPerRequest; Ok = { param($v) $v -le 14 } }
     @{ M = 'req/s vs nginx HTTP/2, -Summary, vs h2load'; T = '>= 0.7x'; V = (& $rate $results.H2Summary) / (& $rate $results.H2load); Ok = { param($v) $v -ge 0.7 } }
     @{ M = 'req/s vs nginx HTTP/2, -Summary with inline socket completions, vs h2load'; T = '>= 0.7x'; V = (& $rate $results.H2Inline) / (& $rate $results.H2load); Ok = { param($v) $v -ge 0.7 } }
+    @{ M = 'req/s vs nginx HTTP/2, -Summary, vs the same run through HttpClient (-Transport HttpClient)'; T = '-'; V = (& $rate $results.H2Summary) / (& $rate $results.H2HttpClient); Ok = { param($v) $true } }
+    @{ M = 'req/s vs nginx HTTP/2 in clear text, -Summary, vs h2load'; T = '>= 0.7x'; V = (& $rate $results.H2cSummary) / (& $rate $results.H2cLoad); Ok = { param($v) $v -ge 0.7 } }
     @{ M = 'Start-TestServer zero-delay req/s, driven by wrk'; T = '>= 30,000'; V = (& $rate $results.ServerWrk); Ok = { param($v) $v -ge 30000 } }
     @{ M = 'Import-Module + first request (s)'; T = '< 0.5'; V = $results.FirstRequestSeconds; Ok = { param($v) $v -lt 0.5 } }
     @{ M = 'rate accuracy at 10,000 req/s held: worst second vs its plan'; T = '<= 2 %'; V = $results.Ratehold.WorstDeviation; Ok = { param($v) $v -le 0.02 } }
@@ -338,7 +349,8 @@ foreach ($row in @(
         @{ Key = 'TlsSummary'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' }, @{ Key = 'TlsInline'; Protocol = 'https, HTTP/1.1'; Raw = 'TlsRaw'; Peer = 'TlsWrk' },
         @{ Key = 'H2load'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' }, @{ Key = 'H2Raw'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' },
         @{ Key = 'H2Raw8'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' }, @{ Key = 'H2Summary'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' },
-        @{ Key = 'H2Inline'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' })) {
+        @{ Key = 'H2Inline'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' }, @{ Key = 'H2HttpClient'; Protocol = 'HTTP/2'; Raw = 'H2Raw'; Peer = 'H2load' },
+        @{ Key = 'H2cLoad'; Protocol = 'HTTP/2, clear text'; Raw = 'H2Raw'; Peer = 'H2cLoad' }, @{ Key = 'H2cSummary'; Protocol = 'HTTP/2, clear text'; Raw = 'H2Raw'; Peer = 'H2cLoad' })) {
     $r = $results[$row.Key]
     $lines.Add(('| {0} | {1} | {2:N0} | {3:N0} | {4:N2} | {5:N2} | {6:N1} | {7:N0} |' -f $r.Contender, $row.Protocol, $r.Count, $r.RequestsPerSecond,
             ($r.RequestsPerSecond / $results[$row.Raw].RequestsPerSecond), ($r.RequestsPerSecond / $results[$row.Peer].RequestsPerSecond), $r.CpuMicrosPerRequest, $r.PeakRssMB))
@@ -350,7 +362,8 @@ $lines.Add('| measure | target | measured | |')
 $lines.Add('|---|---|---:|---|')
 foreach ($t in $targets) {
     $value = if ($t.M -match 'growth|progress|ideal|accuracy') { '{0:P1}' -f $t.V } elseif ($t.M -match 'vs ') { '{0:N2}x' -f $t.V } else { '{0:N2}' -f $t.V }
-    $lines.Add("| $($t.M) | $($t.T) | $value | $(& $check (& $t.Ok $t.V)) |")
+    $verdict = if ($t.T -eq '-') { 'for comparison' } else { & $check (& $t.Ok $t.V) }
+    $lines.Add("| $($t.M) | $($t.T) | $value | $verdict |")
 }
 $lines.Add('')
 $lines.Add('## Memory and the seed')
