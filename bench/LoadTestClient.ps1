@@ -9,7 +9,8 @@ param(
     [string] $SummaryPath,
     # For https against the bench's self-signed nginx, and HTTP/2.
     [switch] $SkipCertificateCheck,
-    [string] $HttpVersion = '1.1'
+    [string] $HttpVersion = '1.1',
+    [string] $Transport = 'Auto'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
@@ -28,7 +29,7 @@ $cpu = $self.TotalProcessorTime
 $clock = [Diagnostics.Stopwatch]::StartNew()
 switch ($Mode) {
     'Summary' {
-        $summary = Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary -SkipCertificateCheck:$SkipCertificateCheck -HttpVersion $HttpVersion 3>$null
+        $summary = Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary -SkipCertificateCheck:$SkipCertificateCheck -HttpVersion $HttpVersion -Transport $Transport 3>$null
         $ok = $summary.Succeeded
         if ($SummaryPath) { $summary | Export-Clixml $SummaryPath }
     }
