@@ -36,6 +36,7 @@ events { worker_connections 1024; }
 http {
     access_log off;
     log_format line '`$request_method `$request_uri';
+    log_format conn '`$connection `$request_uri';
     server {
         listen 127.0.0.1:$($ports.Tls) ssl http2;
         listen 127.0.0.1:$($ports.Clear) http2;
@@ -48,6 +49,7 @@ http {
         location = /redirect { return 302 /echo; }
         location = /missing { return 404; }
         location /item/ { default_type text/plain; return 200 "item"; }
+        location /conn/ { access_log $dir/conn.log conn; default_type text/plain; return 200 "c"; }
     }
     server {
         # nginx ends a connection with GOAWAY after this many requests: the client must go on on a new one.
@@ -162,6 +164,20 @@ Describe 'Invoke-BoundedRequest -HttpVersion 2.0 against nginx' {
         $logged = @(Get-Content "$dir/limited.log")
         $logged.Count | Should -Be 1000
         @($logged | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object -Unique).Count | Should -Be 1000
+    }
+
+    It 'opens <Expected> connection(s) for 20 requests at 5 in flight <Name>' -ForEach @(
+        @{ Name = 'keeping them alive'; Switch = $false; Expected = 1; Case = 'alive' }
+        @{ Name = 'with -DisableKeepAlive'; Switch = $true; Expected = 20; Case = 'single' }
+    ) {
+        $r = Invoke-BoundedRequest -Uri "$tls/conn/$Case/{0}" -Count 20 -ThrottleLimit 5 -HttpVersion 2.0 -SkipCertificateCheck -DisableKeepAlive:$Switch 3>$null
+        @($r | Where-Object Success).Count | Should -Be 20
+        # nginx logs "<connection number> <uri>" as each request ends.
+        $mine = { @(Get-Content "$dir/conn.log" -ErrorAction Ignore | Where-Object { $_ -like "* /conn/$Case/*" }) }
+        Wait-Until { (& $mine).Count -ge 20 } -TimeoutSec 20
+        $logged = & $mine
+        @($logged | ForEach-Object { ($_ -split '/')[-1] } | Sort-Object { [int]$_ }) | Should -Be @(0..19)
+        @($logged | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object -Unique).Count | Should -Be $Expected
     }
 
     It 'verifies the server certificate unless told not to' {

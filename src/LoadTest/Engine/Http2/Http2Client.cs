@@ -82,10 +82,7 @@ internal sealed class Http2Client : IHttpTransport
     {
         private readonly Http2Client _client;
         private readonly List<Http2Connection> _connections = new();
-        private readonly string _host;
-        private readonly int _port;
-        private readonly string _authority;
-        private readonly bool _secure;
+        private readonly Http2ConnectionSettings _settings;
         private Task<Http2Connection>? _connecting;
         private bool _closed;
 
@@ -94,10 +91,10 @@ internal sealed class Http2Client : IHttpTransport
             _client = client;
             Origin = origin;
             Key = key;
-            _host = origin.IdnHost;
-            _port = origin.Port;
-            _authority = origin.Authority;
-            _secure = origin.Scheme == Uri.UriSchemeHttps;
+            RequestEngineOptions options = client._options;
+            _settings = new Http2ConnectionSettings(
+                options.Connector, origin.IdnHost, origin.Port, origin.Authority, origin.Scheme == Uri.UriSchemeHttps ? client._tls : null,
+                options.IncludeHeaders, options.DisableKeepAlive, Remove);
         }
 
         public Uri Origin { get; }
@@ -124,6 +121,20 @@ internal sealed class Http2Client : IHttpTransport
         /// <summary>Waits for a new connection (one at a time per server, shared by all who wait) and takes a slot on it or another.</summary>
         public async ValueTask<Http2Connection> ConnectAndReserveAsync(CancellationToken token)
         {
+            if (_settings.SingleUse)
+            {
+                // A connection of its own, opened in parallel with the others', never shared.
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, _client._disposing.Token);
+                Http2Connection own = await Http2Connection.ConnectAsync(_settings, linked.Token).ConfigureAwait(false);
+                if (!own.TryReserve())
+                {
+                    own.Dispose();
+                    throw new Http2RefusedException("The new HTTP/2 connection took no request.");
+                }
+
+                return own;
+            }
+
             while (true)
             {
                 Task<Http2Connection> connecting;
@@ -190,8 +201,7 @@ internal sealed class Http2Client : IHttpTransport
                 timeout.CancelAfter(_client._options.Timeout);
             }
 
-            return await Http2Connection.ConnectAsync(
-                _client._options.Connector, _host, _port, _authority, _secure ? _client._tls : null, _client._options.IncludeHeaders, Remove, timeout.Token).ConfigureAwait(false);
+            return await Http2Connection.ConnectAsync(_settings, timeout.Token).ConfigureAwait(false);
         }
 
         private void Remove(Http2Connection connection)

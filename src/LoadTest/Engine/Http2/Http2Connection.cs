@@ -38,6 +38,7 @@ internal sealed class Http2Connection : IDisposable
     private readonly bool _secure;
     private readonly string _authority;
     private readonly bool _includeHeaders;
+    private readonly bool _singleUse;
     private readonly Action<Http2Connection> _closed;
     private readonly object _sync = new();
     private readonly Dictionary<int, Http2Stream> _streams = new();
@@ -64,40 +65,40 @@ internal sealed class Http2Connection : IDisposable
     private int _blockStream;
     private bool _blockEndsStream;
 
-    private Http2Connection(Socket socket, SslStream? tls, bool secure, string authority, bool includeHeaders, Action<Http2Connection> closed)
+    private Http2Connection(Socket socket, SslStream? tls, Http2ConnectionSettings settings)
     {
         _socket = socket;
         _tls = tls;
-        _secure = secure;
-        _authority = authority;
-        _includeHeaders = includeHeaders;
-        _closed = closed;
+        _secure = settings.Tls is not null;
+        _authority = settings.Authority;
+        _includeHeaders = settings.IncludeHeaders;
+        _singleUse = settings.SingleUse;
+        _closed = settings.Closed;
     }
 
     /// <summary>Completes requests on the read loop's thread (false), or on the thread pool (true).</summary>
     public static bool AsyncContinuations { get; } = Environment.GetEnvironmentVariable("LOADTEST_H2_ASYNC") == "1";
 
     /// <summary>
-    /// Connects to <paramref name="host"/> (where the connector sends it), speaks TLS with ALPN h2 when
-    /// <paramref name="tls"/> is given, and sends the connection preface and this client's settings.
+    /// Connects to the server (where the connector sends it), speaks TLS with ALPN h2 when the settings
+    /// say so, and sends the connection preface and this client's settings.
     /// </summary>
-    public static async Task<Http2Connection> ConnectAsync(
-        Connector connector, string host, int port, string authority, TlsClientSettings? tls, bool includeHeaders, Action<Http2Connection> closed, CancellationToken token)
+    public static async Task<Http2Connection> ConnectAsync(Http2ConnectionSettings settings, CancellationToken token)
     {
-        Socket socket = await connector.ConnectAsync(host, port, token).ConfigureAwait(false);
+        Socket socket = await settings.Connector.ConnectAsync(settings.Host, settings.Port, token).ConfigureAwait(false);
         SslStream? secure = null;
         try
         {
-            if (tls is not null)
+            if (settings.Tls is { } tls)
             {
-                secure = await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), host, TlsClientSettings.Http2, token).ConfigureAwait(false);
+                secure = await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), settings.Host, TlsClientSettings.Http2, token).ConfigureAwait(false);
                 if (secure.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
                 {
                     throw new HttpRequestException(HttpRequestError.VersionNegotiationError, "The server did not agree to HTTP/2 in the TLS handshake (ALPN h2).");
                 }
             }
 
-            var connection = new Http2Connection(socket, secure, tls is not null, authority, includeHeaders, closed);
+            var connection = new Http2Connection(socket, secure, settings);
             await connection.WriteAsync(connection.Preface(), token).ConfigureAwait(false);
             _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
             return connection;
@@ -160,11 +161,9 @@ internal sealed class Http2Connection : IDisposable
 
             stream.Id = _nextStreamId;
             _nextStreamId += 2;
-            if (_nextStreamId < 0)
-            {
-                // Stream identifiers are used up: this is the connection's last request (RFC 9113 5.1.1).
-                _goingAway = true;
-            }
+
+            // -DisableKeepAlive: one request per connection. Or stream identifiers are used up (RFC 9113 5.1.1).
+            _goingAway = _singleUse || _nextStreamId < 0;
 
             stream.SendWindow = _peerInitialWindow;
             _streams.Add(stream.Id, stream);
@@ -849,6 +848,7 @@ internal sealed class Http2Connection : IDisposable
     private void Cancel(Http2Stream stream, CancellationToken token)
     {
         bool flush;
+        bool drained;
         lock (_sync)
         {
             if (_failure is not null || !_streams.ContainsKey(stream.Id))
@@ -858,6 +858,7 @@ internal sealed class Http2Connection : IDisposable
 
             Reset(stream, Http2Errors.Cancel);
             flush = TakeFlush();
+            drained = _goingAway && _streams.Count == 0;
         }
 
         if (flush)
@@ -866,6 +867,11 @@ internal sealed class Http2Connection : IDisposable
         }
 
         stream.Fail(new OperationCanceledException(token));
+        if (drained)
+        {
+            // Nothing more will come that anyone waits for: the read loop need not wait for the server to close.
+            Dispose();
+        }
     }
 
     /// <summary>Ends the connection: every open stream fails with the reason, and the socket is closed.</summary>
