@@ -82,6 +82,9 @@ internal sealed class Http2Client : IHttpTransport
     {
         private readonly Http2Client _client;
         private readonly List<Http2Connection> _connections = new();
+
+        // Every connection until it has ended, taking requests or not (one the server sent away still has streams): closed with the client.
+        private readonly HashSet<Http2Connection> _live = new();
         private readonly Http2ConnectionSettings _settings;
         private Task<Http2Connection>? _connecting;
         private bool _closed;
@@ -126,7 +129,7 @@ internal sealed class Http2Client : IHttpTransport
                 // A connection of its own, opened in parallel with the others', never shared.
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, _client._disposing.Token);
                 Http2Connection own = await Http2Connection.ConnectAsync(_settings, linked.Token).ConfigureAwait(false);
-                if (!own.TryReserve())
+                if (!Track(own) || !own.TryReserve())
                 {
                     own.Dispose();
                     throw new Http2RefusedException("The new HTTP/2 connection took no request.");
@@ -164,9 +167,9 @@ internal sealed class Http2Client : IHttpTransport
                             if (_connecting == connecting)
                             {
                                 _connecting = null;
-                                if (connecting.IsCompletedSuccessfully && !_closed && connecting.Result.IsOpen)
+                                if (connecting.IsCompletedSuccessfully && Track(connecting.Result) && connecting.Result.IsOpen)
                                 {
-                                    // Kept while it is open: when it ends, it takes itself out (Remove).
+                                    // Kept while it takes requests: then it takes itself out (Remove).
                                     _connections.Add(connecting.Result);
                                 }
                             }
@@ -182,7 +185,9 @@ internal sealed class Http2Client : IHttpTransport
             lock (_connections)
             {
                 _closed = true;
-                open = _connections.ToArray();
+                open = new Http2Connection[_live.Count];
+                _live.CopyTo(open);
+                _live.Clear();
                 _connections.Clear();
             }
 
@@ -204,11 +209,36 @@ internal sealed class Http2Client : IHttpTransport
             return await Http2Connection.ConnectAsync(_settings, timeout.Token).ConfigureAwait(false);
         }
 
+        /// <summary>Keeps a new connection among the live ones; false (and it is closed) when the client has closed.</summary>
+        private bool Track(Http2Connection connection)
+        {
+            lock (_connections)
+            {
+                if (!_closed)
+                {
+                    if (!connection.HasEnded)
+                    {
+                        _live.Add(connection);
+                    }
+
+                    return true;
+                }
+            }
+
+            connection.Dispose();
+            return false;
+        }
+
+        /// <summary>A connection stopped taking requests (GOAWAY), or ended.</summary>
         private void Remove(Http2Connection connection)
         {
             lock (_connections)
             {
                 _connections.Remove(connection);
+                if (connection.HasEnded)
+                {
+                    _live.Remove(connection);
+                }
             }
         }
     }

@@ -58,6 +58,7 @@ internal sealed class Http2Connection : IDisposable
     private bool _goingAway;
     private int _lastAccepted = int.MaxValue;
     private Exception? _failure;
+    private Exception? _closeWhenFlushed;
 
     // A header block that goes on in CONTINUATION frames.
     private byte[] _block = Array.Empty<byte>();
@@ -78,6 +79,8 @@ internal sealed class Http2Connection : IDisposable
 
     /// <summary>Completes requests on the read loop's thread (false), or on the thread pool (true).</summary>
     public static bool AsyncContinuations { get; } = Environment.GetEnvironmentVariable("LOADTEST_H2_ASYNC") == "1";
+
+    private static readonly int s_streamCap = int.TryParse(Environment.GetEnvironmentVariable("LOADTEST_H2_STREAMS"), out int cap) ? cap : int.MaxValue;
 
     /// <summary>
     /// Connects to the server (where the connector sends it), speaks TLS with ALPN h2 when the settings
@@ -128,7 +131,7 @@ internal sealed class Http2Connection : IDisposable
     {
         lock (_sync)
         {
-            if (_failure is not null || _goingAway || _reserved >= _maxStreams)
+            if (_failure is not null || _goingAway || _reserved >= Math.Min(_maxStreams, s_streamCap))
             {
                 return false;
             }
@@ -172,6 +175,7 @@ internal sealed class Http2Connection : IDisposable
             if (body.Length > 0)
             {
                 sent = AppendData(stream, body, 0);
+                stream.BodyPending = sent < body.Length;
             }
 
             if (token.CanBeCanceled)
@@ -196,7 +200,20 @@ internal sealed class Http2Connection : IDisposable
         return stream.AsValueTask();
     }
 
-    public void Dispose() => Fail(new ObjectDisposedException(nameof(Http2Connection)));
+    /// <summary>Closes the connection as RFC 9113 6.8 asks: the frames still queued (a reset, say) and a GOAWAY go out first.</summary>
+    public void Dispose() => Close(Http2Errors.NoError, new ObjectDisposedException(nameof(Http2Connection)));
+
+    /// <summary>True once the connection has ended (failed or closed): nothing of it is open any more.</summary>
+    public bool HasEnded
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _failure is not null;
+            }
+        }
+    }
 
     private static ReadOnlySpan<byte> Unpad(byte flags, ReadOnlySpan<byte> payload)
     {
@@ -244,7 +261,7 @@ internal sealed class Http2Connection : IDisposable
         return true;
     }
 
-    /// <summary>Writes what is pending until nothing is; a failed write ends the connection.</summary>
+    /// <summary>Writes what is pending until nothing is; a failed write ends the connection, and so does a close that waited for it.</summary>
     private async Task FlushAsync()
     {
         try
@@ -252,17 +269,30 @@ internal sealed class Http2Connection : IDisposable
             while (true)
             {
                 int length;
+                Exception? close;
                 lock (_sync)
                 {
-                    if (_pendingLength == 0 || _failure is not null)
+                    length = _pendingLength;
+                    close = _closeWhenFlushed;
+                    if (length == 0 || _failure is not null)
                     {
                         _flushing = false;
-                        return;
+                    }
+                    else
+                    {
+                        (_writing, _pending) = (_pending, _writing);
+                        _pendingLength = 0;
+                    }
+                }
+
+                if (length == 0)
+                {
+                    if (close is not null)
+                    {
+                        Fail(close);
                     }
 
-                    (_writing, _pending) = (_pending, _writing);
-                    length = _pendingLength;
-                    _pendingLength = 0;
+                    return;
                 }
 
                 await WriteAsync(_writing.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
@@ -272,6 +302,58 @@ internal sealed class Http2Connection : IDisposable
         {
             Fail(ex);
         }
+    }
+
+    /// <summary>
+    /// Ends the connection with a GOAWAY carrying <paramref name="code"/>, after the frames still queued; the
+    /// open streams fail with <paramref name="reason"/>. A write already under way finishes first.
+    /// </summary>
+    private void Close(int code, Exception reason)
+    {
+        int length;
+        lock (_sync)
+        {
+            if (_failure is not null || _closeWhenFlushed is not null)
+            {
+                return;
+            }
+
+            _goingAway = true;
+
+            // The last stream this client processed: none, since the server opens none.
+            Span<byte> payload = stackalloc byte[8];
+            BinaryPrimitives.WriteInt32BigEndian(payload[4..], code);
+            AppendFrame(Http2Frame.GoAway, 0, 0, payload);
+            if (_flushing)
+            {
+                _closeWhenFlushed = reason;
+                return;
+            }
+
+            _flushing = true;
+            (_writing, _pending) = (_pending, _writing);
+            length = _pendingLength;
+            _pendingLength = 0;
+        }
+
+        try
+        {
+            // A last write, bounded in time: a server that reads nothing must not hold the run's end.
+            _socket.SendTimeout = 1000;
+            if (_tls is null)
+            {
+                _socket.Send(_writing, 0, length, SocketFlags.None);
+            }
+            else
+            {
+                _tls.Write(_writing, 0, length);
+            }
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+
+        Fail(reason);
     }
 
     /// <summary>Sends the rest of a request body as the server's flow-control windows open.</summary>
@@ -289,7 +371,8 @@ internal sealed class Http2Connection : IDisposable
                 }
 
                 sent = AppendData(stream, body, sent);
-                if (sent < body.Length)
+                stream.BodyPending = sent < body.Length;
+                if (stream.BodyPending)
                 {
                     stream.WindowWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     wait = stream.WindowWaiter.Task;
@@ -393,7 +476,12 @@ internal sealed class Http2Connection : IDisposable
                 }
             }
 
-            Fail(new HttpIOException(HttpRequestError.ResponseEnded, "The server ended the HTTP/2 connection (GOAWAY)."));
+            Close(Http2Errors.NoError, new HttpIOException(HttpRequestError.ResponseEnded, "The server ended the HTTP/2 connection (GOAWAY)."));
+        }
+        catch (HttpProtocolException ex)
+        {
+            // A connection error this client found (RFC 9113 5.4.1): the server is told which, then the connection closes.
+            Close((int)ex.ErrorCode, ex);
         }
         catch (Exception ex)
         {
@@ -491,7 +579,7 @@ internal sealed class Http2Connection : IDisposable
                 }
                 else if (complete)
                 {
-                    done = Remove(stream);
+                    done = Complete(stream);
                 }
                 else if ((stream.Unacknowledged += payload.Length) >= StreamWindow / 2)
                 {
@@ -604,7 +692,7 @@ internal sealed class Http2Connection : IDisposable
             }
             else if (complete)
             {
-                done = Remove(stream);
+                done = Complete(stream);
             }
         }
 
@@ -826,6 +914,12 @@ internal sealed class Http2Connection : IDisposable
         stream.WindowWaiter?.TrySetResult();
         return stream;
     }
+
+    /// <summary>
+    /// Under the lock: the response is complete, and the stream leaves the connection. A body still going out
+    /// is abandoned, and the stream reset, so the server does not keep it open (RFC 9113 8.1).
+    /// </summary>
+    private Http2Stream Complete(Http2Stream stream) => stream.BodyPending ? Reset(stream, Http2Errors.Cancel) : Remove(stream);
 
     /// <summary>Under the lock: the stream leaves the connection and the server is told to stop it.</summary>
     private Http2Stream Reset(Http2Stream stream, int code)

@@ -63,6 +63,9 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
     /// <summary>Received body bytes not yet given back to the server in a WINDOW_UPDATE.</summary>
     public int Unacknowledged { get; set; }
 
+    /// <summary>True while part of the request's body has not gone out.</summary>
+    public bool BodyPending { get; set; }
+
     /// <summary>Set while the request's body waits for the server to open its window.</summary>
     public TaskCompletionSource? WindowWaiter { get; set; }
 
@@ -102,6 +105,12 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
         if (!IsValidName(name))
         {
             Malformed = $"The response has an invalid field name '{name}'.";
+            return;
+        }
+
+        if (!IsValidValue(value))
+        {
+            Malformed = $"The value of the response field '{name}' holds NUL, CR or LF, or starts or ends with whitespace.";
             return;
         }
 
@@ -269,6 +278,11 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
 
         return true;
     }
+
+    /// <summary>No NUL, CR or LF, and no whitespace at either end (RFC 9113 8.2.1).</summary>
+    private static bool IsValidValue(ReadOnlySpan<byte> value) =>
+        value.IndexOfAny((byte)0, (byte)'\r', (byte)'\n') < 0
+        && (value.IsEmpty || (value[0] is not ((byte)' ' or (byte)'\t') && value[^1] is not ((byte)' ' or (byte)'\t')));
 
     private bool CheckLength()
     {
