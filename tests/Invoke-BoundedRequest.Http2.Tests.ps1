@@ -5,22 +5,16 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $nginxBin = '/usr/sbin/nginx'
-    $platformMissing = $null
-    $skipReason = $null
-    if (-not $IsLinux) {
-        $platformMissing = 'not Linux: runs Debian''s nginx'
-    }
-    elseif (-not (Test-Path $nginxBin) -and -not (Get-Command apt-get -ErrorAction Ignore)) {
-        $platformMissing = 'no nginx at /usr/sbin/nginx, and no apt-get to install it'
-    }
-    else {
-        $skipReason = Install-DebianPackage $nginxBin 'nginx-light'
-    }
+    $found = Find-DebianProgram $nginxBin 'nginx-light' 'runs Debian''s nginx'
+    $platformMissing = $found.PlatformMissing
+    $skipReason = $found.SkipReason
 
     if (-not $platformMissing -and -not $skipReason) {
         $dir = Join-Path $TestDrive 'nginx'
         New-Item -ItemType Directory $dir | Out-Null
-        & openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>&1 | Out-Null
+        $certificate = New-TestCertificate
+        Set-Content "$dir/cert.pem" ($certificate.ExportCertificatePem())
+        Set-Content "$dir/key.pem" ([System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($certificate).ExportPkcs8PrivateKeyPem())
         # 20 MB: more than the 16 MB stream window the client gives, so the body needs a WINDOW_UPDATE.
         $bigBytes = 20 * 1024 * 1024
         $big = [byte[]]::new($bigBytes)

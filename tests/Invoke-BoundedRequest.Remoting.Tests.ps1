@@ -5,19 +5,10 @@ BeforeAll {
     $server = Start-TestServer -MaxDelayMs 20
     $sessions = @()
     $sshdPid = $null
-    $platformMissing = $null
-    $skipReason = $null
-
     $sshd = '/usr/sbin/sshd'
-    if (-not $IsLinux) {
-        $platformMissing = 'not Linux: runs an OpenSSH server with ssh-keygen and chmod'
-    }
-    elseif (-not (Test-Path $sshd) -and -not (Get-Command apt-get -ErrorAction Ignore)) {
-        $platformMissing = 'no OpenSSH server at /usr/sbin/sshd, and no apt-get to install it'
-    }
-    else {
-        $skipReason = Install-DebianPackage $sshd 'openssh-server'
-    }
+    $found = Find-DebianProgram $sshd 'openssh-server' 'runs an OpenSSH server with ssh-keygen and chmod'
+    $platformMissing = $found.PlatformMissing
+    $skipReason = $found.SkipReason
     if (-not $platformMissing -and -not $skipReason) {
         $dir = Join-Path $TestDrive 'ssh'
         New-Item -ItemType Directory $dir | Out-Null

@@ -37,16 +37,19 @@ function Skip-UnlessPlatform {
     }
 }
 
-# Installs a Debian package when the program a test needs is missing: CI starts from a machine without it,
-# and with no package lists yet. Returns $null when the program is there, otherwise why it is not.
-function Install-DebianPackage([string] $Program, [string] $Package) {
-    if (Test-Path $Program) { return $null }
+# Finds a program a test needs, installing its Debian package when it is missing (CI starts from a machine
+# without it, and with no package lists yet). Returns PlatformMissing (this platform cannot run the test:
+# not Linux, or no apt-get; $Needs says what the test does there) or SkipReason (the install failed), or neither.
+function Find-DebianProgram([string] $Program, [string] $Package, [string] $Needs) {
+    if (-not $IsLinux) { return @{ PlatformMissing = "not Linux: $Needs" } }
+    if (Test-Path $Program) { return @{} }
+    if (-not (Get-Command apt-get -ErrorAction Ignore)) { return @{ PlatformMissing = "no $Program, and no apt-get to install $Package" } }
     $env:DEBIAN_FRONTEND = 'noninteractive'
     $log = [IO.Path]::GetTempFileName()
     & apt-get update *> $log
     if ($LASTEXITCODE -eq 0) { & apt-get install -y -q $Package *>> $log }
-    if (Test-Path $Program) { return $null }
-    "$Package is not installed and apt-get could not install it (exit code $LASTEXITCODE): $((Get-Content $log -Tail 5) -join ' | ')"
+    if (Test-Path $Program) { return @{} }
+    @{ SkipReason = "$Package is not installed and apt-get could not install it (exit code $LASTEXITCODE): $((Get-Content $log -Tail 5) -join ' | ')" }
 }
 
 # Polls a condition with a generous bound; throws when it never holds.
