@@ -75,6 +75,8 @@ BeforeDiscovery {
             Attempts = 2; Requests = @('1 1 GET /x', '1 3 GET /x'); HttpClientDiffers = $unseenReplay }
         Row @{ Name = 'GOAWAY with last-stream-id 0 and a close, then an answer on a new connection'; Scenario = 'goaway-first'
             Attempts = 2; Connections = 2; Requests = @('1 1 GET /x', '2 1 GET /x'); HttpClientDiffers = $unseenReplay }
+        Row $protocol @{ Name = 'GOAWAY with last-stream-id 0 on every connection: three replays, then a Protocol failure'; Scenario = 'goaway-always'
+            Attempts = 4; Connections = 4; Requests = @('1 1 GET /x', '2 1 GET /x', '3 1 GET /x', '4 1 GET /x'); HttpClientDiffers = $unseenReplay }
         Row @{ Name = 'GOAWAY naming the stream, its answer, and the connection left open: the next request on a new one'; Scenario = 'goaway-open'; Count = 2
             Connections = 2; Requests = @('1 1 GET /x', '2 1 GET /x') }
         Row $failed @{ Name = 'no answer within -TimeoutSec 1: the stream is cancelled'; Scenario = 'silent'; TimeoutSec = 1

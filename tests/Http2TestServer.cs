@@ -32,7 +32,7 @@ public sealed class Http2TestServer : IDisposable
         "ping-first", "late-after-cancel",
 
         // Streams the server resets, refuses, sends away, leaves unanswered or answers early.
-        "reset-internal", "refuse-first", "goaway-first", "goaway-open", "goaway-silent", "silent", "close-after-request",
+        "reset-internal", "refuse-first", "goaway-first", "goaway-always", "goaway-open", "goaway-silent", "silent", "close-after-request",
         "early-answer",
 
         // Malformed answers (stream errors) and broken connections (connection errors).
@@ -581,7 +581,8 @@ public sealed class Http2TestServer : IDisposable
 
                 break;
             case "goaway-first":
-                if (c.Number == 1)
+            case "goaway-always":
+                if (c.Number == 1 || Scenario == "goaway-always")
                 {
                     // Processed nothing: last-stream-id 0. Then the end of the connection.
                     byte[] goAway = new byte[8];

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -138,6 +139,7 @@ internal sealed class Http2Client : IHttpTransport
                 return own;
             }
 
+            int endedEarly = 0;
             while (true)
             {
                 Task<Http2Connection> connecting;
@@ -156,7 +158,11 @@ internal sealed class Http2Client : IHttpTransport
 
                 try
                 {
-                    await connecting.WaitAsync(token).ConfigureAwait(false);
+                    if (!(await connecting.WaitAsync(token).ConfigureAwait(false)).IsOpen && ++endedEarly == MaxReplays)
+                    {
+                        // Each new connection ended before it took a request: a server that closes or sends them away at once.
+                        throw new HttpIOException(HttpRequestError.ResponseEnded, "The server ended each new HTTP/2 connection before it took a request.", connecting.Result.Failure);
+                    }
                 }
                 finally
                 {

@@ -159,7 +159,7 @@ internal sealed class Http2Connection : IDisposable
             if (_failure is not null || _goingAway)
             {
                 _reserved--;
-                throw new Http2RefusedException("The HTTP/2 connection ended before the request was sent.");
+                throw new Http2RefusedException("The HTTP/2 connection ended before the request was sent.", _failure);
             }
 
             stream.Id = _nextStreamId;
@@ -204,13 +204,16 @@ internal sealed class Http2Connection : IDisposable
     public void Dispose() => Close(Http2Errors.NoError, new ObjectDisposedException(nameof(Http2Connection)));
 
     /// <summary>True once the connection has ended (failed or closed): nothing of it is open any more.</summary>
-    public bool HasEnded
+    public bool HasEnded => Failure is not null;
+
+    /// <summary>Why the connection ended; null while it has not.</summary>
+    public Exception? Failure
     {
         get
         {
             lock (_sync)
             {
-                return _failure is not null;
+                return _failure;
             }
         }
     }

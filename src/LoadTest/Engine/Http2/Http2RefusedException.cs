@@ -1,3 +1,4 @@
+using System;
 using System.Net.Http;
 
 namespace LoadTest.Engine.Http2;
@@ -8,8 +9,11 @@ namespace LoadTest.Engine.Http2;
 /// </summary>
 internal sealed class Http2RefusedException : HttpIOException
 {
-    public Http2RefusedException(string message)
-        : base(HttpRequestError.HttpProtocolError, message)
+    /// <param name="message">What happened.</param>
+    /// <param name="cause">Why the connection ended, when it ended before the request went out: the failure it is
+    /// classified by if the request is never sent; without one, a refusal by the server, a Protocol failure.</param>
+    public Http2RefusedException(string message, Exception? cause = null)
+        : base(cause is null ? HttpRequestError.HttpProtocolError : HttpRequestError.ResponseEnded, message, cause)
     {
     }
 }
