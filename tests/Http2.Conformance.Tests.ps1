@@ -202,6 +202,25 @@ Describe 'Closing an HTTP/2 connection' {
     }
 }
 
+Describe 'The server''s SETTINGS_HEADER_TABLE_SIZE' {
+    It 'is answered by a table size update at the start of the next request''s block, once' {
+        $server = [LoadTestTests.Http2TestServer]::new('table-size')
+        try {
+            $results = @(Invoke-BoundedRequest -Uri "$($server.Uri)x" -HttpVersion 2.0 -Count 3 -ThrottleLimit 1)
+            Wait-ClientGone $server
+
+            @($results | Where-Object Success).Count | Should -Be 3
+            # The encoder uses no dynamic table, so it sets the size to 0, which any announced size allows.
+            @($server.TableSizeUpdates) | Should -Be @('1 0')
+            @($server.Requests) | Should -Be @('1 1 GET /x', '1 3 GET /x', '1 5 GET /x')
+            @($server.Problems) | Should -BeNullOrEmpty
+        }
+        finally {
+            $server.Dispose()
+        }
+    }
+}
+
 Describe 'A late answer to a cancelled request' {
     # The answer to a request that timed out (its stream reset with CANCEL) adds an entry to the dynamic table,
     # and the next answer refers to it: the client must decode a block nobody waits for (RFC 7541 2.2, RFC 9113 4.3).

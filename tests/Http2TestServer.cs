@@ -28,7 +28,7 @@ public sealed class Http2TestServer : IDisposable
     public static readonly string[] Scenarios =
     {
         // Well-formed answers, framed and coded in the ways HTTP/2 allows.
-        "ok", "split-body", "hpack", "hpack-evict", "continuation", "interim", "trailers", "head", "redirect", "flow-control",
+        "ok", "table-size", "split-body", "hpack", "hpack-evict", "continuation", "interim", "trailers", "head", "redirect", "flow-control",
         "ping-first", "late-after-cancel",
 
         // Streams the server resets, refuses, sends away, leaves unanswered or answers early.
@@ -122,6 +122,9 @@ public sealed class Http2TestServer : IDisposable
     /// <summary>Each GOAWAY received: "connection last-stream-id CODE".</summary>
     public ConcurrentQueue<string> GoAways { get; } = new();
 
+    /// <summary>Dynamic table size updates at the start of the client's header blocks: "connection size".</summary>
+    public ConcurrentQueue<string> TableSizeUpdates { get; } = new();
+
     /// <summary>What the client did wrong (a bad preface, a flow-control overrun, stream ids out of order), and the server's own failures.</summary>
     public ConcurrentQueue<string> Problems { get; } = new();
 
@@ -211,7 +214,14 @@ public sealed class Http2TestServer : IDisposable
             if (Scenario != "not-settings-first")
             {
                 byte[] settings = Array.Empty<byte>();
-                if (Scenario == "flow-control")
+                if (Scenario == "table-size")
+                {
+                    // SETTINGS_HEADER_TABLE_SIZE: the client's next block must open with a size update (RFC 7541 4.2).
+                    settings = new byte[6];
+                    BinaryPrimitives.WriteUInt16BigEndian(settings, 0x1);
+                    BinaryPrimitives.WriteUInt32BigEndian(settings.AsSpan(2), 1024);
+                }
+                else if (Scenario == "flow-control")
                 {
                     settings = new byte[6];
                     BinaryPrimitives.WriteUInt16BigEndian(settings, 0x4);
@@ -440,6 +450,12 @@ public sealed class Http2TestServer : IDisposable
         bool endStream = c.BlockEndsStream;
         c.BlockStream = 0;
         List<KeyValuePair<string, string>> fields = c.Decoder.Decode(c.Block.GetBuffer().AsSpan(0, (int)c.Block.Length));
+        foreach (int size in c.Decoder.SizeUpdates)
+        {
+            TableSizeUpdates.Enqueue($"{c.Number} {size}");
+        }
+
+        c.Decoder.SizeUpdates.Clear();
         if (c.Streams.ContainsKey(streamId))
         {
             // A second block on an open stream: request trailers, which these clients never send.
@@ -977,6 +993,9 @@ public sealed class Http2TestServer : IDisposable
         private int _size;
         private int _maxSize = 4096;
 
+        /// <summary>The size updates of the blocks decoded so far.</summary>
+        public List<int> SizeUpdates { get; } = new();
+
         public List<KeyValuePair<string, string>> Decode(ReadOnlySpan<byte> block)
         {
             var fields = new List<KeyValuePair<string, string>>();
@@ -991,6 +1010,7 @@ public sealed class Http2TestServer : IDisposable
                 else if ((first & 0xe0) == 0x20)
                 {
                     _maxSize = Integer(block, ref at, 5);
+                    SizeUpdates.Add(_maxSize);
                     Evict(_maxSize);
                 }
                 else

@@ -61,10 +61,18 @@ internal static class HPackRequestEncoder
     public static int MaxRequestLength(string method, string authority, string path, int fieldsLength) =>
         method.Length + authority.Length + path.Length + fieldsLength + 40;
 
-    /// <summary>Writes a request's header block: its pseudo-headers, the payload's fields, and a content-length.</summary>
-    public static int WriteRequest(Span<byte> destination, string method, bool secure, string authority, string path, ReadOnlySpan<byte> fields, long contentLength)
+    /// <summary>
+    /// Writes a request's header block: its pseudo-headers, the payload's fields, and a content-length; first,
+    /// with <paramref name="tableSizeZero"/>, a dynamic table size update to 0.
+    /// </summary>
+    public static int WriteRequest(Span<byte> destination, bool tableSizeZero, string method, bool secure, string authority, string path, ReadOnlySpan<byte> fields, long contentLength)
     {
         int at = 0;
+        if (tableSizeZero)
+        {
+            destination[at++] = 0x20;
+        }
+
         if (method == "GET")
         {
             destination[at++] = 0x80 | IndexMethodGet;

@@ -37,9 +37,9 @@ internal sealed class Http2Client : IHttpTransport
         Pool pool = PoolFor(hop.Origin);
         for (int replays = 0; ; replays++)
         {
-            Http2Connection connection = pool.TryReserve() ?? await pool.ConnectAndReserveAsync(token).ConfigureAwait(false);
             try
             {
+                Http2Connection connection = pool.TryReserve() ?? await pool.ConnectAndReserveAsync(token).ConfigureAwait(false);
                 return await connection.SendAsync(spec, hop, progress, token).ConfigureAwait(false);
             }
             catch (Http2RefusedException) when (replays < MaxReplays && !token.IsCancellationRequested)
@@ -133,7 +133,7 @@ internal sealed class Http2Client : IHttpTransport
                 if (!Track(own) || !own.TryReserve())
                 {
                     own.Dispose();
-                    throw new Http2RefusedException("The new HTTP/2 connection took no request.");
+                    throw new Http2RefusedException("The new HTTP/2 connection ended before it took the request.", own.Failure);
                 }
 
                 return own;
@@ -158,10 +158,10 @@ internal sealed class Http2Client : IHttpTransport
 
                 try
                 {
-                    if (!(await connecting.WaitAsync(token).ConfigureAwait(false)).IsOpen && ++endedEarly == MaxReplays)
+                    if (!(await connecting.WaitAsync(token).ConfigureAwait(false)).CanEverTake && ++endedEarly == MaxReplays)
                     {
-                        // Each new connection ended before it took a request: a server that closes or sends them away at once.
-                        throw new HttpIOException(HttpRequestError.ResponseEnded, "The server ended each new HTTP/2 connection before it took a request.", connecting.Result.Failure);
+                        // Each new connection ended, or allowed no stream, before it took a request.
+                        throw new HttpIOException(HttpRequestError.ResponseEnded, "The server ended each new HTTP/2 connection, or allowed it no request, before it took one.", connecting.Result.Failure);
                     }
                 }
                 finally
@@ -173,11 +173,6 @@ internal sealed class Http2Client : IHttpTransport
                             if (_connecting == connecting)
                             {
                                 _connecting = null;
-                                if (connecting.IsCompletedSuccessfully && Track(connecting.Result) && connecting.Result.IsOpen)
-                                {
-                                    // Kept while it takes requests: then it takes itself out (Remove).
-                                    _connections.Add(connecting.Result);
-                                }
                             }
                         }
                     }
@@ -212,10 +207,21 @@ internal sealed class Http2Client : IHttpTransport
                 timeout.CancelAfter(_client._options.Timeout);
             }
 
-            return await Http2Connection.ConnectAsync(_settings, timeout.Token).ConfigureAwait(false);
+            Http2Connection connection = await Http2Connection.ConnectAsync(_settings, timeout.Token).ConfigureAwait(false);
+
+            // Kept here, whoever still waits for it: a connection every waiter gave up on is still closed with the client.
+            if (!Track(connection))
+            {
+                throw new ObjectDisposedException(nameof(Http2Client));
+            }
+
+            return connection;
         }
 
-        /// <summary>Keeps a new connection among the live ones; false (and it is closed) when the client has closed.</summary>
+        /// <summary>
+        /// Keeps a new connection among the live ones, and while it takes requests among those shared (a single-use
+        /// one is not shared); false, and it is closed, when the client has closed.
+        /// </summary>
         private bool Track(Http2Connection connection)
         {
             lock (_connections)
@@ -225,6 +231,12 @@ internal sealed class Http2Client : IHttpTransport
                     if (!connection.HasEnded)
                     {
                         _live.Add(connection);
+                    }
+
+                    if (!_settings.SingleUse && connection.IsOpen)
+                    {
+                        // Until it stops taking requests: then it takes itself out (Remove).
+                        _connections.Add(connection);
                     }
 
                     return true;

@@ -59,6 +59,11 @@ internal sealed class Http2Connection : IDisposable
     private int _lastAccepted = int.MaxValue;
     private Exception? _failure;
     private Exception? _closeWhenFlushed;
+    private bool _tableSizeUpdate;
+
+    // The last stream whose HEADERS were queued, and the last handed to a write: streams after it never left the process.
+    private int _lastQueued;
+    private int _writtenThrough;
 
     // A header block that goes on in CONTINUATION frames.
     private byte[] _block = Array.Empty<byte>();
@@ -126,6 +131,18 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
+    /// <summary>False when the connection will take no request, now or later: ended, going away, or the server allows no streams.</summary>
+    public bool CanEverTake
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _failure is null && !_goingAway && Math.Min(_maxStreams, s_streamCap) > 0;
+            }
+        }
+    }
+
     /// <summary>Takes a stream slot for a request; false when the connection is full, ending, or ended.</summary>
     public bool TryReserve()
     {
@@ -156,9 +173,10 @@ internal sealed class Http2Connection : IDisposable
         bool flush;
         lock (_sync)
         {
-            if (_failure is not null || _goingAway)
+            if (_failure is not null || _goingAway || token.IsCancellationRequested)
             {
                 _reserved--;
+                token.ThrowIfCancellationRequested();
                 throw new Http2RefusedException("The HTTP/2 connection ended before the request was sent.", _failure);
             }
 
@@ -178,14 +196,11 @@ internal sealed class Http2Connection : IDisposable
                 stream.BodyPending = sent < body.Length;
             }
 
-            if (token.CanBeCanceled)
-            {
-                // Under the lock and after the HEADERS: a token already cancelled resets a stream the server knows of.
-                stream.Registration = token.UnsafeRegister(static (state, cancelled) => ((Http2Stream)state!).Owner.Cancel((Http2Stream)state!, cancelled), stream);
-            }
-
             flush = TakeFlush();
         }
+
+        // Outside the lock: a token cancelled by now runs Cancel at once, which takes the lock itself.
+        stream.Registration = token.UnsafeRegister(static (state, cancelled) => ((Http2Stream)state!).Owner.Cancel((Http2Stream)state!, cancelled), stream);
 
         if (flush)
         {
@@ -272,19 +287,20 @@ internal sealed class Http2Connection : IDisposable
             while (true)
             {
                 int length;
-                Exception? close;
+                Exception? close = null;
                 lock (_sync)
                 {
-                    length = _pendingLength;
-                    close = _closeWhenFlushed;
-                    if (length == 0 || _failure is not null)
+                    length = _failure is null ? _pendingLength : 0;
+                    if (length == 0)
                     {
                         _flushing = false;
+                        close = _failure is null ? _closeWhenFlushed : null;
                     }
                     else
                     {
                         (_writing, _pending) = (_pending, _writing);
                         _pendingLength = 0;
+                        _writtenThrough = _lastQueued;
                     }
                 }
 
@@ -329,7 +345,9 @@ internal sealed class Http2Connection : IDisposable
             AppendFrame(Http2Frame.GoAway, 0, 0, payload);
             if (_flushing)
             {
+                // The write under way takes the GOAWAY too, and then closes; a server that reads nothing gets a second.
                 _closeWhenFlushed = reason;
+                _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(static (_, state) => ((Http2Connection)state!).Fail(((Http2Connection)state!)._closeWhenFlushed!), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                 return;
             }
 
@@ -337,6 +355,7 @@ internal sealed class Http2Connection : IDisposable
             (_writing, _pending) = (_pending, _writing);
             length = _pendingLength;
             _pendingLength = 0;
+            _writtenThrough = _lastQueued;
         }
 
         try
@@ -352,8 +371,9 @@ internal sealed class Http2Connection : IDisposable
                 _tls.Write(_writing, 0, length);
             }
         }
-        catch (Exception ex) when (ex is System.IO.IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception)
         {
+            // Best effort: the connection ends either way, and this may run on a timer's thread.
         }
 
         Fail(reason);
@@ -765,6 +785,11 @@ internal sealed class Http2Connection : IDisposable
                 {
                     case Http2Frame.SettingEnablePush when value != 0:
                         throw Http2Errors.Protocol("The server set SETTINGS_ENABLE_PUSH.");
+                    case Http2Frame.SettingHeaderTableSize:
+                        // Whatever the new size, a block must say so first (RFC 7541 4.2): this client's encoder uses
+                        // no table, so the next block sets it to 0, which every size allows.
+                        _tableSizeUpdate = true;
+                        break;
                     case Http2Frame.SettingMaxConcurrentStreams:
                         _maxStreams = (int)Math.Min(value, int.MaxValue);
                         break;
@@ -778,7 +803,11 @@ internal sealed class Http2Connection : IDisposable
                         _peerInitialWindow = (int)value;
                         foreach (Http2Stream stream in _streams.Values)
                         {
-                            stream.SendWindow += delta;
+                            if ((stream.SendWindow += delta) > int.MaxValue)
+                            {
+                                throw Http2Errors.FlowControl("The server's new initial window size takes a stream's window above 2^31-1.");
+                            }
+
                             stream.WindowWaiter?.TrySetResult();
                         }
 
@@ -873,9 +902,14 @@ internal sealed class Http2Connection : IDisposable
         {
             if (streamId == 0)
             {
-                if (increment == 0 || (_sendWindow += increment) > int.MaxValue)
+                if (increment == 0)
                 {
-                    throw Http2Errors.FlowControl("The server's WINDOW_UPDATE for the connection is zero or overflows it.");
+                    throw Http2Errors.Protocol("The server's WINDOW_UPDATE for the connection is zero.");
+                }
+
+                if ((_sendWindow += increment) > int.MaxValue)
+                {
+                    throw Http2Errors.FlowControl("The server's WINDOW_UPDATE takes the connection's window above 2^31-1.");
                 }
 
                 foreach (Http2Stream stream in _streams.Values)
@@ -887,13 +921,17 @@ internal sealed class Http2Connection : IDisposable
             {
                 if (increment == 0 || (stream.SendWindow += increment) > int.MaxValue)
                 {
-                    stream.MarkMalformed("The server's WINDOW_UPDATE for the stream is zero or overflows it.");
-                    malformed = Reset(stream, Http2Errors.FlowControlError);
+                    stream.MarkMalformed("The server's WINDOW_UPDATE for the stream is zero or takes its window above 2^31-1.");
+                    malformed = Reset(stream, increment == 0 ? Http2Errors.ProtocolError : Http2Errors.FlowControlError);
                 }
                 else
                 {
                     stream.WindowWaiter?.TrySetResult();
                 }
+            }
+            else
+            {
+                CheckWasOpened(streamId);
             }
         }
 
@@ -994,7 +1032,16 @@ internal sealed class Http2Connection : IDisposable
         _closed(this);
         foreach (Http2Stream stream in open)
         {
-            stream.Fail(new HttpIOException(HttpRequestError.ResponseEnded, "The HTTP/2 connection ended: " + reason.Message, reason));
+            if (stream.Id > _writtenThrough)
+            {
+                // Queued but never handed to a write: not sent, so not counted, and safe to send on another connection.
+                stream.Progress.Unsent();
+                stream.Fail(new Http2RefusedException("The HTTP/2 connection ended before the request was written.", reason));
+            }
+            else
+            {
+                stream.Fail(new HttpIOException(HttpRequestError.ResponseEnded, "The HTTP/2 connection ended: " + reason.Message, reason));
+            }
         }
 
         _tls?.Dispose();
@@ -1003,12 +1050,15 @@ internal sealed class Http2Connection : IDisposable
 
     private void AppendHeaders(int streamId, string method, string path, byte[] fields, long contentLength, bool endStream)
     {
+        _lastQueued = streamId;
+        bool tableSizeZero = _tableSizeUpdate;
+        _tableSizeUpdate = false;
         byte flags = endStream ? Http2Frame.EndStream : (byte)0;
         int most = HPackRequestEncoder.MaxRequestLength(method, _authority, path, fields.Length);
         if (most <= _peerMaxFrame)
         {
             Span<byte> frame = Reserve(Http2Frame.HeaderSize + most);
-            int length = HPackRequestEncoder.WriteRequest(frame[Http2Frame.HeaderSize..], method, _secure, _authority, path, fields, contentLength);
+            int length = HPackRequestEncoder.WriteRequest(frame[Http2Frame.HeaderSize..], tableSizeZero, method, _secure, _authority, path, fields, contentLength);
             Http2Frame.WriteHeader(frame, length, Http2Frame.Headers, (byte)(flags | Http2Frame.EndHeaders), streamId);
             _pendingLength += Http2Frame.HeaderSize + length;
             return;
@@ -1016,7 +1066,7 @@ internal sealed class Http2Connection : IDisposable
 
         // A block larger than a frame goes on in CONTINUATION frames, with nothing in between.
         byte[] block = new byte[most];
-        ReadOnlySpan<byte> rest = block.AsSpan(0, HPackRequestEncoder.WriteRequest(block, method, _secure, _authority, path, fields, contentLength));
+        ReadOnlySpan<byte> rest = block.AsSpan(0, HPackRequestEncoder.WriteRequest(block, tableSizeZero, method, _secure, _authority, path, fields, contentLength));
         byte type = Http2Frame.Headers;
         while (true)
         {

@@ -42,6 +42,15 @@ internal sealed class AttemptProgress
         }
     }
 
+    /// <summary>Takes back a <see cref="Sent"/> for a request that was queued to go out but never left the process.</summary>
+    public void Unsent()
+    {
+        if (--_hopSends > 0)
+        {
+            Replays--;
+        }
+    }
+
     /// <summary>Counts body bytes that arrived, and keeps them while there is room.</summary>
     public void Add(ReadOnlySpan<byte> body)
     {
