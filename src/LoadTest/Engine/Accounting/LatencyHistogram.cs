@@ -22,10 +22,16 @@ internal static class LatencyHistogram
         histogram.RecordValue(Math.Clamp(microseconds, 1, Highest));
     }
 
+    // The encoder's work buffer is as large as the counts (about 190 KB): one per thread, not one per row sealed.
+    [ThreadStatic]
+    private static ByteBuffer? t_buffer;
+
     /// <summary>Base64 of the standard compressed HdrHistogram V2 encoding.</summary>
     public static string Encode(HistogramBase histogram)
     {
-        ByteBuffer buffer = ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity());
+        int capacity = histogram.GetNeededByteBufferCapacity();
+        ByteBuffer buffer = t_buffer is { } cached && cached.Capacity() >= capacity ? cached : t_buffer = ByteBuffer.Allocate(capacity);
+        buffer.Position = 0;
         int length = histogram.EncodeIntoCompressedByteBuffer(buffer);
 
         // ByteBuffer keeps its own array and does not expose it: read the encoded bytes back out.

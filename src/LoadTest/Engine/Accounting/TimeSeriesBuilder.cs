@@ -22,6 +22,9 @@ internal sealed class TimeSeriesBuilder
     // cheaply); older rows keep theirs encoded, a few hundred bytes instead of two 190 KB histograms.
     private const int LiveRows = 3;
 
+    // Live histograms kept for reuse: as many as the live rows hold. More would only keep memory (190 KB each).
+    private const int MaxSpare = 2 * (LiveRows + 2);
+
     // The row of an interval in which nothing happened: sealed once, shared by every gap.
     private static readonly Row s_empty = Row.Empty();
 
@@ -442,10 +445,8 @@ internal sealed class TimeSeriesBuilder
 
             LatencyCode = LatencyHistogram.Encode(_latency);
             CorrectedCode = LatencyHistogram.Encode(_corrected!);
-            _latency.Reset();
-            _corrected!.Reset();
-            spare.Push(_latency);
-            spare.Push(_corrected);
+            GiveBack(spare, _latency);
+            GiveBack(spare, _corrected!);
             _latency = null;
             _corrected = null;
         }
@@ -494,10 +495,35 @@ internal sealed class TimeSeriesBuilder
                 AddCount(ref ErrorKinds, pair.Key, pair.Value);
             }
 
-            if (other.IsLive || other.LatencyCode is not null)
+            if (!IsLive && LatencyCode is not null && !other.IsLive && other.LatencyCode is not null)
+            {
+                // Two sealed rows (the interval doubling): merged encoded, so the row stays sealed and holds no live histograms.
+                LatencyCode = MergeCodes(LatencyCode, other.LatencyCode, spare);
+                CorrectedCode = MergeCodes(CorrectedCode!, other.CorrectedCode!, spare);
+            }
+            else if (other.IsLive || other.LatencyCode is not null)
             {
                 Add(other.Latency(), other.CorrectedLatency(), spare);
                 other.Seal(spare);
+            }
+        }
+
+        private static string MergeCodes(string first, string second, Stack<LongHistogram> spare)
+        {
+            LongHistogram sum = spare.Count > 0 ? spare.Pop() : LatencyHistogram.Create();
+            sum.Add(LatencyHistogram.Decode(first));
+            sum.Add(LatencyHistogram.Decode(second));
+            string code = LatencyHistogram.Encode(sum);
+            GiveBack(spare, sum);
+            return code;
+        }
+
+        private static void GiveBack(Stack<LongHistogram> spare, LongHistogram histogram)
+        {
+            if (spare.Count < MaxSpare)
+            {
+                histogram.Reset();
+                spare.Push(histogram);
             }
         }
     }
