@@ -82,10 +82,6 @@ internal sealed class Http2Connection : IDisposable
         _closed = settings.Closed;
     }
 
-    /// <summary>Completes requests on the read loop's thread (false), or on the thread pool (true).</summary>
-    public static bool AsyncContinuations { get; } = Environment.GetEnvironmentVariable("LOADTEST_H2_ASYNC") == "1";
-
-    private static readonly int s_streamCap = int.TryParse(Environment.GetEnvironmentVariable("LOADTEST_H2_STREAMS"), out int cap) ? cap : int.MaxValue;
 
     /// <summary>
     /// Connects to the server (where the connector sends it), speaks TLS with ALPN h2 when the settings
@@ -138,7 +134,7 @@ internal sealed class Http2Connection : IDisposable
         {
             lock (_sync)
             {
-                return _failure is null && !_goingAway && Math.Min(_maxStreams, s_streamCap) > 0;
+                return _failure is null && !_goingAway && _maxStreams > 0;
             }
         }
     }
@@ -148,7 +144,7 @@ internal sealed class Http2Connection : IDisposable
     {
         lock (_sync)
         {
-            if (_failure is not null || _goingAway || _reserved >= Math.Min(_maxStreams, s_streamCap))
+            if (_failure is not null || _goingAway || _reserved >= _maxStreams)
             {
                 return false;
             }
@@ -168,7 +164,7 @@ internal sealed class Http2Connection : IDisposable
         byte[] body = payload.Body ?? Array.Empty<byte>();
         HttpMethod method = hop.Method;
         long contentLength = payload.HasContent || method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch ? body.Length : -1;
-        var stream = new Http2Stream(this, progress, method == HttpMethod.Head, _includeHeaders, AsyncContinuations);
+        var stream = new Http2Stream(this, progress, method == HttpMethod.Head, _includeHeaders);
         int sent = 0;
         bool flush;
         lock (_sync)
