@@ -3,7 +3,6 @@ using System.Buffers;
 using System.IO;
 using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -177,7 +176,7 @@ internal sealed class Http1Connection : IDisposable
             }
 
             string? content = counter.KeepsContent
-                ? counter.Content(head.ContentType is not null && MediaTypeHeaderValue.TryParse(head.ContentType, out MediaTypeHeaderValue? media) ? media.CharSet : null)
+                ? counter.Content(ResponseCharset.CharsetOf(head.ContentType))
                 : null;
 
             // Clean or closed: bytes left after the response (a body longer than announced, a response nobody

@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Text;
 
 using LoadTest.Engine.Transport;
@@ -285,10 +284,7 @@ internal static class Http1HeadParser
                 result.ContentType = Encoding.Latin1.GetString(value);
                 break;
             case 11 when result.StatusCode >= 300 && Ascii.EqualsIgnoreCase(name, "Retry-After"u8):
-                if (RetryConditionHeaderValue.TryParse(Encoding.Latin1.GetString(value), out RetryConditionHeaderValue? retry))
-                {
-                    result.RetryAfter = retry.Delta ?? (retry.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-                }
+                result.RetryAfter = ResponseHead.WaitOf(Encoding.Latin1.GetString(value));
 
                 break;
             case 8 when result.StatusCode is >= 300 and < 400 && Ascii.EqualsIgnoreCase(name, "Location"u8):

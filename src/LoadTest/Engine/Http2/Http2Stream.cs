@@ -1,6 +1,5 @@
 using System;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -221,20 +220,15 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
             Uri.TryCreate(_location, UriKind.RelativeOrAbsolute, out location);
         }
 
-        TimeSpan? retryAfter = null;
-        if (_retryAfter is not null && RetryConditionHeaderValue.TryParse(_retryAfter, out RetryConditionHeaderValue? retry))
-        {
-            retryAfter = ResponseHead.WaitOf(retry);
-        }
 
         return new ResponseHead
         {
             StatusCode = _status,
             ReasonPhrase = ReasonOf(_status),
-            RetryAfter = retryAfter,
+            RetryAfter = _retryAfter is null ? null : ResponseHead.WaitOf(_retryAfter),
             Location = location,
             Headers = _headers,
-            Content = Progress.KeepsContent ? Progress.Content(_contentType is not null && MediaTypeHeaderValue.TryParse(_contentType, out MediaTypeHeaderValue? media) ? media.CharSet : null) : null,
+            Content = Progress.KeepsContent ? Progress.Content(ResponseCharset.CharsetOf(_contentType)) : null,
         };
     }
 

@@ -29,6 +29,10 @@ internal sealed class ResponseHead
     public static TimeSpan? WaitOf(RetryConditionHeaderValue? retryAfter) =>
         retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
 
+    /// <summary>The wait a Retry-After value as sent asks for; null when it is not valid.</summary>
+    public static TimeSpan? WaitOf(string retryAfter) =>
+        RetryConditionHeaderValue.TryParse(retryAfter, out RetryConditionHeaderValue? parsed) ? WaitOf(parsed) : null;
+
     /// <summary>Adds a header to a dictionary of response headers; a repeated name joins its values.</summary>
     public static void AddHeader(Dictionary<string, string> headers, string name, string value) =>
         headers[name] = headers.TryGetValue(name, out string? earlier) ? earlier + ", " + value : value;
