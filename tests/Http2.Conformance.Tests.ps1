@@ -80,7 +80,8 @@ BeforeDiscovery {
         Row @{ Name = 'GOAWAY naming the stream, its answer, and the connection left open: the next request on a new one'; Scenario = 'goaway-open'; Count = 2
             Connections = 2; Requests = @('1 1 GET /x', '2 1 GET /x') }
         Row $failed @{ Name = 'no answer within -TimeoutSec 1: the stream is cancelled'; Scenario = 'silent'; TimeoutSec = 1
-            Kind = 'Timeout'; Resets = @('1 1 CANCEL') }
+            Kind = 'Timeout'; Resets = @('1 1 CANCEL')
+            HttpClientDiffers = 'resets the stream on the timeout, but when the run ends at once after it closes the connection without waiting for the reset to go out: the server sees it only now and then (1 run in 3 here)' }
         Row $failed @{ Name = 'GOAWAY naming the stream and then no answer: the stream is cancelled and the connection closed'; Scenario = 'goaway-silent'; TimeoutSec = 1
             Kind = 'Timeout'; Resets = @('1 1 CANCEL'); HttpClientDiffers = 'closes the going-away connection rather than resetting the stream' }
         Row @{ Name = 'an answer before the request body is sent: the rest of the body is abandoned and its stream reset'; Scenario = 'early-answer'
