@@ -175,6 +175,119 @@ Describe '-UnixSocket' {
     }
 }
 
+Describe 'Socket loops' {
+    # On Linux LoadTest's own clients run their sockets on epoll loops of their own; LOADTEST_SOCKET_LOOP=0 puts
+    # them on .NET's socket engine, the path every other platform takes.
+    BeforeAll {
+        # Runs $Script in a child pwsh with LOADTEST_SOCKET_LOOP set to $Loop; returns its output as JSON.
+        function Invoke-Child([string] $Loop, [string] $Script) {
+            $command = Get-PwshCommand
+            $env:LOADTEST_SOCKET_LOOP = $Loop
+            try {
+                $text = & $command[0] @($command | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; $Script | ConvertTo-Json -Depth 3 -Compress"
+            }
+            finally {
+                Remove-Item Env:LOADTEST_SOCKET_LOOP
+            }
+            $LASTEXITCODE | Should -Be 0 -Because ($text -join "`n")
+            $text | ConvertFrom-Json
+        }
+    }
+
+    BeforeEach {
+        Skip-UnlessPlatform -Supported $IsLinux -Because 'not Linux: the loops are epoll''s, and threads are counted in /proc'
+    }
+
+    It 'runs http, https and a Unix socket on the loops, and on .NET''s socket engine with LOADTEST_SOCKET_LOOP=0, alike' {
+        $plain = Start-RecordingServer
+        $secure = Start-RecordingServer -Certificate $certificate
+        $path = New-SocketPath
+        $unix = Start-RecordingServer -UnixSocket $path
+        try {
+            $script = "`$r = @(Invoke-BoundedRequest -Uri 'http://127.0.0.1:$($plain.Port)/p/{0}' -Count 20 -ThrottleLimit 4) + " +
+                "@(Invoke-BoundedRequest -Uri 'https://127.0.0.1:$($secure.Port)/s/{0}' -Count 20 -ThrottleLimit 4 -SkipCertificateCheck 3>`$null) + " +
+                "@(Invoke-BoundedRequest -Uri 'http://localhost/u/{0}' -Count 20 -ThrottleLimit 4 -UnixSocket '$path'); " +
+                "[pscustomobject]@{ Ok = @(`$r | Where-Object StatusCode -eq 200).Count; Attempts = (`$r | Measure-Object Attempts -Sum).Sum; " +
+                "Loops = @(Get-ChildItem /proc/`$PID/task | Where-Object { (Get-Content (Join-Path `$_.FullName comm)) -eq 'LoadTest socket' }).Count }"
+            $onLoops = Invoke-Child '1' $script
+            $onDotNet = Invoke-Child '0' $script
+            $onLoops.Ok | Should -Be 60
+            $onDotNet.Ok | Should -Be 60
+            $onLoops.Attempts | Should -Be 60
+            $onDotNet.Attempts | Should -Be 60
+            $onLoops.Loops | Should -BeGreaterThan 0
+            $onDotNet.Loops | Should -Be 0
+            # Each server saw every request once: 20 from each child.
+            foreach ($server in $plain, $secure, $unix) { $server.Heads.Count | Should -Be 40 }
+        }
+        finally {
+            $plain.Dispose(); $secure.Dispose(); $unix.Dispose()
+        }
+    }
+
+    It 'sends a body larger than the socket buffers to a server that reads late, whole, on both transports' {
+        # The server waits before it reads, so the send fills the socket's buffers and must wait for the loop.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $job = Start-ThreadJob -ArgumentList $listener -ScriptBlock {
+            param($Listener)
+            foreach ($round in 1..2) {
+                $client = $Listener.AcceptTcpClient()
+                $stream = $client.GetStream()
+                $stream.ReadTimeout = 60000
+                Start-Sleep -Milliseconds 500
+                $buffer = [byte[]]::new(65536)
+                $head = ''
+                while (-not $head.Contains("`r`n`r`n")) { $n = $stream.Read($buffer, 0, 1); $head += [char]$buffer[0] }
+                $length = [long]([regex]::Match($head, '(?i)content-length: *(\d+)').Groups[1].Value)
+                $hash = [System.Security.Cryptography.IncrementalHash]::CreateHash('SHA256')
+                $left = $length
+                while ($left -gt 0) {
+                    $n = $stream.Read($buffer, 0, [math]::Min($buffer.Length, $left))
+                    if ($n -le 0) { break }
+                    $hash.AppendData($buffer, 0, $n)
+                    $left -= $n
+                }
+                $text = "$($length - $left) $([Convert]::ToHexString($hash.GetHashAndReset()))"
+                $answer = [Text.Encoding]::ASCII.GetBytes("HTTP/1.1 200 OK`r`nContent-Length: $($text.Length)`r`nConnection: close`r`n`r`n$text")
+                $stream.Write($answer, 0, $answer.Length)
+                $client.Close()
+            }
+        }
+        try {
+            $body = [byte[]]::new(16MB)
+            [System.Random]::new(7).NextBytes($body)
+            $expected = "$($body.Length) $([Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($body)))"
+            foreach ($transport in 'Auto', 'HttpClient') {
+                $r = Invoke-BoundedRequest -Uri "http://127.0.0.1:$($listener.LocalEndpoint.Port)/upload" -Method Post -Body $body -Transport $transport -IncludeContent -TimeoutSec 60
+                $r.StatusCode | Should -Be 200 -Because $r.Error
+                $r.Content | Should -Be $expected -Because $transport
+            }
+        }
+        finally {
+            $listener.Stop()
+            $job | Wait-Job -Timeout 30 | Remove-Job -Force
+        }
+    }
+
+    It 'closes every socket it opened: the client holds no more descriptors after 2,000 connections than before' {
+        # The client runs in a child process, so that the server's own sockets are not counted with its.
+        $server = Start-RecordingServer
+        try {
+            $script = "`$null = Invoke-BoundedRequest -Uri 'http://127.0.0.1:$($server.Port)/warm'; `$before = @(Get-ChildItem /proc/`$PID/fd).Count; " +
+                "`$s = Invoke-BoundedRequest -Uri 'http://127.0.0.1:$($server.Port)/c/{0}' -Count 2000 -ThrottleLimit 50 -DisableKeepAlive -Summary; " +
+                "[pscustomobject]@{ Ok = `$s.Succeeded; Before = `$before; After = @(Get-ChildItem /proc/`$PID/fd).Count }"
+            $run = Invoke-Child '1' $script
+            $run.Ok | Should -Be 2000
+            # A socket left open per connection would be 2,000 more; the runtime opens a few of its own meanwhile.
+            $run.After | Should -BeLessOrEqual ($run.Before + 50)
+        }
+        finally {
+            $server.Dispose()
+        }
+    }
+}
+
 Describe '-Proxy' {
     BeforeEach {
         $proxy = Start-RecordingServer -ProxyAuthorization $basic

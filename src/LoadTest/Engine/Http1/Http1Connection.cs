@@ -24,8 +24,8 @@ internal sealed class Http1Connection : IDisposable
     private const int BodyBufferSize = 64 * 1024;
     private const int MaxHeadBytes = 64 * 1024;
 
-    private readonly Socket _socket;
-    private readonly SslStream? _tls;
+    // The socket's stream, or TLS over it.
+    private readonly Stream _stream;
     private byte[] _buffer = new byte[InitialBufferSize];
     private byte[] _send = Array.Empty<byte>();
     private int _start;
@@ -33,10 +33,9 @@ internal sealed class Http1Connection : IDisposable
     private ValueTask<int> _readAhead;
     private bool _readingAhead;
 
-    private Http1Connection(Socket socket, SslStream? tls)
+    private Http1Connection(Stream stream)
     {
-        _socket = socket;
-        _tls = tls;
+        _stream = stream;
     }
 
     /// <summary>True once the connection has carried a request: a failure before any answer may then be a stale connection.</summary>
@@ -48,15 +47,14 @@ internal sealed class Http1Connection : IDisposable
     /// <summary>Connects to <paramref name="host"/> (where the connector sends it), and with <paramref name="tls"/> speaks TLS to it by that name.</summary>
     public static async ValueTask<Http1Connection> ConnectAsync(Connector connector, string host, int port, TlsClientSettings? tls, CancellationToken token)
     {
-        Socket socket = await connector.ConnectAsync(host, port, token).ConfigureAwait(false);
+        Stream plain = await connector.OpenAsync(host, port, token).ConfigureAwait(false);
         try
         {
-            SslStream? secure = tls is null ? null : await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), host, null, token).ConfigureAwait(false);
-            return new Http1Connection(socket, secure);
+            return new Http1Connection(tls is null ? plain : await tls.AuthenticateAsync(plain, host, null, token).ConfigureAwait(false));
         }
         catch
         {
-            socket.Dispose();
+            await plain.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -202,27 +200,16 @@ internal sealed class Http1Connection : IDisposable
 
     public void Dispose()
     {
-        _tls?.Dispose();
-        _socket.Dispose();
+        _stream.Dispose();
     }
 
     private static Exception Invalid(string message) => Http1HeadParser.Invalid(message);
 
     private static Exception Ended() => new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
 
-    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken token) =>
-        _tls is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, token) : _tls.ReadAsync(buffer, token);
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken token) => _stream.ReadAsync(buffer, token);
 
-    private ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token)
-    {
-        if (_tls is not null)
-        {
-            return _tls.WriteAsync(data, token);
-        }
-
-        // A request fits the socket's buffer: the send almost always completes at once, whole.
-        return SocketSender.SendAllAsync(_socket, data, token);
-    }
+    private ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken token) => _stream.WriteAsync(data, token);
 
     /// <summary>True when the buffer holds a whole response head; its length (with the empty line that ends it) is then in <paramref name="length"/>.</summary>
     private bool TryFindHead(ref int scanned, ref bool startChecked, out int length)

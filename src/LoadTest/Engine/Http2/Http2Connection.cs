@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Net.Http;
@@ -33,8 +34,8 @@ internal sealed class Http2Connection : IDisposable
     private static readonly byte[] s_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
     private static readonly IHPackSink s_discard = new DiscardSink();
 
-    private readonly Socket _socket;
-    private readonly SslStream? _tls;
+    // The socket's stream, or TLS over it.
+    private readonly Stream _stream;
     private readonly bool _secure;
     private readonly string _authority;
     private readonly bool _includeHeaders;
@@ -71,10 +72,9 @@ internal sealed class Http2Connection : IDisposable
     private int _blockStream;
     private bool _blockEndsStream;
 
-    private Http2Connection(Socket socket, SslStream? tls, Http2ConnectionSettings settings)
+    private Http2Connection(Stream stream, Http2ConnectionSettings settings)
     {
-        _socket = socket;
-        _tls = tls;
+        _stream = stream;
         _secure = settings.Tls is not null;
         _authority = settings.Authority;
         _includeHeaders = settings.IncludeHeaders;
@@ -89,20 +89,20 @@ internal sealed class Http2Connection : IDisposable
     /// </summary>
     public static async Task<Http2Connection> ConnectAsync(Http2ConnectionSettings settings, CancellationToken token)
     {
-        Socket socket = await settings.Connector.ConnectAsync(settings.Host, settings.Port, token).ConfigureAwait(false);
+        Stream plain = await settings.Connector.OpenAsync(settings.Host, settings.Port, token).ConfigureAwait(false);
         SslStream? secure = null;
         try
         {
             if (settings.Tls is { } tls)
             {
-                secure = await tls.AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), settings.Host, TlsClientSettings.Http2, token).ConfigureAwait(false);
+                secure = await tls.AuthenticateAsync(plain, settings.Host, TlsClientSettings.Http2, token).ConfigureAwait(false);
                 if (secure.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
                 {
                     throw new HttpRequestException(HttpRequestError.VersionNegotiationError, "The server did not agree to HTTP/2 in the TLS handshake (ALPN h2).");
                 }
             }
 
-            var connection = new Http2Connection(socket, secure, settings);
+            var connection = new Http2Connection(secure ?? plain, settings);
             await connection.WriteAsync(connection.Preface(), token).ConfigureAwait(false);
             _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
             return connection;
@@ -110,7 +110,7 @@ internal sealed class Http2Connection : IDisposable
         catch
         {
             secure?.Dispose();
-            socket.Dispose();
+            plain.Dispose();
             throw;
         }
     }
@@ -260,8 +260,7 @@ internal sealed class Http2Connection : IDisposable
         return preface;
     }
 
-    private ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken token) =>
-        _tls is null ? SocketSender.SendAllAsync(_socket, data, token) : _tls.WriteAsync(data, token);
+    private ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken token) => _stream.WriteAsync(data, token);
 
     /// <summary>True when the caller should start a flush; under the lock. The read loop flushes what arrives while it hands out frames.</summary>
     private bool TakeFlush()
@@ -357,15 +356,8 @@ internal sealed class Http2Connection : IDisposable
         try
         {
             // A last write, bounded in time: a server that reads nothing must not hold the run's end.
-            _socket.SendTimeout = 1000;
-            if (_tls is null)
-            {
-                _socket.Send(_writing, 0, length, SocketFlags.None);
-            }
-            else
-            {
-                _tls.Write(_writing, 0, length);
-            }
+            _stream.WriteTimeout = 1000;
+            _stream.Write(_writing, 0, length);
         }
         catch (Exception)
         {
@@ -422,7 +414,7 @@ internal sealed class Http2Connection : IDisposable
         {
             while (true)
             {
-                int read = await (_tls is null ? _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None) : _tls.ReadAsync(buffer.AsMemory(end))).ConfigureAwait(false);
+                int read = await _stream.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw new HttpIOException(HttpRequestError.ResponseEnded, "The server closed the HTTP/2 connection.");
@@ -1040,8 +1032,7 @@ internal sealed class Http2Connection : IDisposable
             }
         }
 
-        _tls?.Dispose();
-        _socket.Dispose();
+        _stream.Dispose();
     }
 
     private void AppendHeaders(int streamId, string method, string path, byte[] fields, long contentLength, bool endStream)

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -79,7 +80,7 @@ internal sealed class Connector
         return !proxy.IsBypassed(uri) && proxy.GetProxy(uri) is not null;
     }
 
-    /// <summary>Opens a connection for <paramref name="host"/> (as Uri.IdnHost writes it) and <paramref name="port"/>.</summary>
+    /// <summary>Opens a socket for <paramref name="host"/> (as Uri.IdnHost writes it) and <paramref name="port"/>.</summary>
     public async ValueTask<Socket> ConnectAsync(string host, int port, CancellationToken token)
     {
         Socket socket;
@@ -106,6 +107,42 @@ internal sealed class Connector
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens a connection for LoadTest's own clients: on a <see cref="SocketLoop"/> where there are loops,
+    /// otherwise on .NET's socket engine.
+    /// </summary>
+    public async ValueTask<Stream> OpenAsync(string host, int port, CancellationToken token) =>
+        SocketLoop.IsSupported
+            ? await ConnectOnLoopAsync(host, port, token).ConfigureAwait(false)
+            : new NetworkStream(await ConnectAsync(host, port, token).ConfigureAwait(false), ownsSocket: true);
+
+    private async ValueTask<LoopSocket> ConnectOnLoopAsync(string host, int port, CancellationToken token)
+    {
+        if (_unixSocket is not null)
+        {
+            return await LoopSocket.ConnectAsync(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), _unixSocket, token).ConfigureAwait(false);
+        }
+
+        (host, port) = _connectTo?.Map(host, port) ?? (host, port);
+        IPAddress[] addresses = IPAddress.TryParse(host, out IPAddress? address) ? [address] : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
+        SocketException? failed = null;
+        foreach (IPAddress candidate in addresses)
+        {
+            // Each address in turn, as Socket.ConnectAsync does with a name.
+            var socket = new Socket(candidate.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                return await LoopSocket.ConnectAsync(socket, new IPEndPoint(candidate, port), token).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                failed = ex;
+            }
+        }
+
+        throw failed ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     /// <summary>-ProxyCredential for HttpClient's answers to a proxy's challenge, except for a request that carried it up front.</summary>

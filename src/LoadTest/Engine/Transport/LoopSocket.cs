@@ -1,0 +1,455 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
+
+namespace LoadTest.Engine.Transport;
+
+/// <summary>
+/// A non-blocking socket on a <see cref="SocketLoop"/>, as a stream: each operation is tried at once, and
+/// when the socket would block it waits for the loop, which finishes it and runs its continuation on the
+/// loop's thread. One read and one write (or the connect) can wait at a time, as an HTTP connection needs.
+/// The blocking Read and Write (a last GOAWAY written as a connection closes) wait for their timeouts at most.
+/// </summary>
+internal sealed class LoopSocket : Stream
+{
+    private readonly Socket _socket;
+    private readonly Operation _receive;
+    private readonly Operation _send;
+    private bool _disposed;
+
+    private LoopSocket(Socket socket)
+    {
+        _socket = socket;
+        _receive = new Operation(this);
+        _send = new Operation(this);
+    }
+
+    /// <summary>The slot and generation <see cref="SocketLoop"/> knows this socket by.</summary>
+    internal int Slot { get; set; }
+
+    internal uint Generation { get; set; }
+
+    private object Gate => _receive;
+
+    /// <summary>Connects <paramref name="socket"/> (new, not connected) to <paramref name="endPoint"/>, an IP or Unix socket address.</summary>
+    public static async ValueTask<LoopSocket> ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken token)
+    {
+        socket.Blocking = false;
+        var connected = new LoopSocket(socket);
+        try
+        {
+            await connected.StartConnect(endPoint, token).ConfigureAwait(false);
+            return connected;
+        }
+        catch
+        {
+            connected.Dispose();
+            throw;
+        }
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanTimeout => true;
+
+    public override int ReadTimeout { get; set; } = Timeout.Infinite;
+
+    public override int WriteTimeout { get; set; } = Timeout.Infinite;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        CancellationToken token = cancellationToken;
+        if (token.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(token);
+        }
+
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return ValueTask.FromException<int>(Aborted());
+            }
+
+            int received = _socket.Receive(buffer.Span, SocketFlags.None, out SocketError error);
+            return error switch
+            {
+                SocketError.Success => new ValueTask<int>(received),
+                SocketError.WouldBlock => _receive.Start(buffer, token),
+                _ => ValueTask.FromException<int>(new SocketException((int)error)),
+            };
+        }
+    }
+
+    /// <summary>Sends all of <paramref name="buffer"/>.</summary>
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ReadOnlyMemory<byte> data = buffer;
+        CancellationToken token = cancellationToken;
+        if (token.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(token);
+        }
+
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return ValueTask.FromException(Aborted());
+            }
+
+            int sent = 0;
+            while (true)
+            {
+                int count = _socket.Send(data.Span[sent..], SocketFlags.None, out SocketError error);
+                if (error == SocketError.Success)
+                {
+                    sent += count;
+                    if (sent == data.Length)
+                    {
+                        return default;
+                    }
+                }
+                else if (error == SocketError.WouldBlock)
+                {
+                    return _send.StartSend(MemoryMarshal.AsMemory(data), sent, token);
+                }
+                else
+                {
+                    return ValueTask.FromException(new SocketException((int)error));
+                }
+            }
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        while (true)
+        {
+            lock (Gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                int received = _socket.Receive(buffer, SocketFlags.None, out SocketError error);
+                if (error == SocketError.Success)
+                {
+                    return received;
+                }
+
+                if (error != SocketError.WouldBlock)
+                {
+                    throw new IOException(error.ToString(), new SocketException((int)error));
+                }
+            }
+
+            WaitFor(SelectMode.SelectRead, ReadTimeout);
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            lock (Gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                int sent = _socket.Send(buffer, SocketFlags.None, out SocketError error);
+                if (error == SocketError.Success)
+                {
+                    buffer = buffer[sent..];
+                    continue;
+                }
+
+                if (error != SocketError.WouldBlock)
+                {
+                    throw new IOException(error.ToString(), new SocketException((int)error));
+                }
+            }
+
+            WaitFor(SelectMode.SelectWrite, WriteTimeout);
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        SocketLoop.Unregister(this);
+        _socket.Dispose();
+        _receive.Abort();
+        _send.Abort();
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Called by the loop: what epoll says the socket is ready for.</summary>
+    internal void OnEvents(int events)
+    {
+        if ((events & (Epoll.In | Epoll.ReadHangup | Epoll.Hangup | Epoll.Error)) != 0)
+        {
+            _receive.TryFinish();
+        }
+
+        if ((events & (Epoll.Out | Epoll.Hangup | Epoll.Error)) != 0)
+        {
+            _send.TryFinish();
+        }
+    }
+
+    private static SocketException Aborted() => new((int)SocketError.OperationAborted);
+
+    private void WaitFor(SelectMode mode, int timeoutMilliseconds)
+    {
+        if (!_socket.Poll(timeoutMilliseconds == Timeout.Infinite ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(timeoutMilliseconds), mode))
+        {
+            throw new IOException("The socket did not become ready in time.", new SocketException((int)SocketError.TimedOut));
+        }
+    }
+
+    private ValueTask StartConnect(EndPoint endPoint, CancellationToken token)
+    {
+        lock (Gate)
+        {
+            try
+            {
+                _socket.Connect(endPoint);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            {
+                // Registered only now: before connect() epoll would call a new socket ready (hung up).
+                ValueTask connecting = _send.StartConnect(token);
+                SocketLoop.Register(this, (int)_socket.SafeHandle.DangerousGetHandle());
+                return connecting;
+            }
+
+            SocketLoop.Register(this, (int)_socket.SafeHandle.DangerousGetHandle());
+            return default;
+        }
+    }
+
+    private enum OperationKind
+    {
+        Receive,
+        Send,
+        Connect,
+    }
+
+    /// <summary>One operation that waits for the loop; reused, as one of its kind waits at a time.</summary>
+    private sealed class Operation : IValueTaskSource<int>, IValueTaskSource
+    {
+        private readonly LoopSocket _owner;
+        private ManualResetValueTaskSourceCore<int> _core;
+        private bool _pending;
+        private OperationKind _current;
+        private Memory<byte> _buffer;
+        private int _done;
+        private CancellationToken _token;
+        private CancellationTokenRegistration _registration;
+        private Exception? _failure;
+
+        public Operation(LoopSocket owner)
+        {
+            _owner = owner;
+        }
+
+        /// <summary>Waits to receive into <paramref name="buffer"/> (called under the socket's gate).</summary>
+        public ValueTask<int> Start(Memory<byte> buffer, CancellationToken token)
+        {
+            Begin(OperationKind.Receive, buffer, 0, token);
+            return new ValueTask<int>(this, _core.Version);
+        }
+
+        /// <summary>Waits to send the rest of <paramref name="data"/> from <paramref name="sent"/> on (called under the socket's gate).</summary>
+        public ValueTask StartSend(Memory<byte> data, int sent, CancellationToken token)
+        {
+            Begin(OperationKind.Send, data, sent, token);
+            return new ValueTask(this, _core.Version);
+        }
+
+        /// <summary>Waits for the connect to finish (called under the socket's gate).</summary>
+        public ValueTask StartConnect(CancellationToken token)
+        {
+            Begin(OperationKind.Connect, default, 0, token);
+            return new ValueTask(this, _core.Version);
+        }
+
+        /// <summary>Finishes the operation if the socket now takes it (called by the loop).</summary>
+        public void TryFinish()
+        {
+            int result;
+            Exception? error;
+            lock (_owner.Gate)
+            {
+                if (!_pending || !TryPerform(out result, out error))
+                {
+                    return;
+                }
+
+                _pending = false;
+            }
+
+            Complete(result, error);
+        }
+
+        /// <summary>Fails a waiting operation: the socket is closed.</summary>
+        public void Abort()
+        {
+            lock (_owner.Gate)
+            {
+                if (!_pending)
+                {
+                    return;
+                }
+
+                _pending = false;
+            }
+
+            CompleteElsewhere(Aborted());
+        }
+
+        public int GetResult(short token) => _core.GetResult(token);
+
+        void IValueTaskSource.GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+
+        private void Begin(OperationKind kind, Memory<byte> buffer, int done, CancellationToken token)
+        {
+            _core.Reset();
+            _current = kind;
+            _buffer = buffer;
+            _done = done;
+            _token = token;
+            _pending = true;
+            _registration = token.CanBeCanceled ? token.UnsafeRegister(static (state, token) => ((Operation)state!).Cancel(token), this) : default;
+        }
+
+        private void Cancel(CancellationToken token)
+        {
+            lock (_owner.Gate)
+            {
+                // A late callback of an earlier wait names another token, or finds nothing waiting.
+                if (!_pending || _token != token)
+                {
+                    return;
+                }
+
+                _pending = false;
+            }
+
+            CompleteElsewhere(new OperationCanceledException(token));
+        }
+
+        private bool TryPerform(out int result, out Exception? error)
+        {
+            Socket socket = _owner._socket;
+            error = null;
+            result = 0;
+            SocketError status;
+            switch (_current)
+            {
+                case OperationKind.Receive:
+                    result = socket.Receive(_buffer.Span, SocketFlags.None, out status);
+                    break;
+                case OperationKind.Send:
+                    while (true)
+                    {
+                        int sent = socket.Send(_buffer.Span[_done..], SocketFlags.None, out status);
+                        if (status != SocketError.Success)
+                        {
+                            break;
+                        }
+
+                        _done += sent;
+                        if (_done == _buffer.Length)
+                        {
+                            break;
+                        }
+                    }
+
+                    result = _done;
+                    break;
+                default:
+                    status = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                    break;
+            }
+
+            if (status == SocketError.WouldBlock)
+            {
+                return false;
+            }
+
+            if (status != SocketError.Success)
+            {
+                error = new SocketException((int)status);
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Fails the operation on a pool thread: a run that stops cancels thousands of waits at once, and the
+        /// thread that cancels must not run every one's continuation itself.
+        /// </summary>
+        private void CompleteElsewhere(Exception error)
+        {
+            _failure = error;
+            ThreadPool.UnsafeQueueUserWorkItem(static operation => operation.Complete(0, operation._failure), this, preferLocal: false);
+        }
+
+        private void Complete(int result, Exception? error)
+        {
+            _registration.Unregister();
+            if (error is null)
+            {
+                _core.SetResult(result);
+            }
+            else
+            {
+                _core.SetException(error);
+            }
+        }
+    }
+}
