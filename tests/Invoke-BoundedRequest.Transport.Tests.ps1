@@ -270,6 +270,24 @@ Describe 'Socket loops' {
         }
     }
 
+    It 'waits for a Unix socket server whose backlog is full, and times out, rather than sending on a connection never made' {
+        # The server listens with a backlog of 1 and accepts nothing: a connect beyond the backlog would block.
+        $path = New-SocketPath
+        $listener = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::Unix, [System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Unspecified)
+        try {
+            $listener.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($path))
+            $listener.Listen(1)
+            $results = @(Invoke-BoundedRequest -Uri 'http://localhost/b/{0}' -UnixSocket $path -Count 6 -ThrottleLimit 6 -TimeoutSec 2)
+            $results.Count | Should -Be 6
+            $kinds = ($results | Group-Object ErrorKind -NoElement | ForEach-Object { "$($_.Name): $($_.Count)" }) -join '; '
+            @($results | Where-Object ErrorKind -EQ 'Timeout').Count | Should -Be 6 -Because $kinds
+        }
+        finally {
+            $listener.Dispose()
+            Remove-Item $path -ErrorAction Ignore
+        }
+    }
+
     It 'closes every socket it opened: the client holds no more descriptors after 2,000 connections than before' {
         # The client runs in a child process, so that the server's own sockets are not counted with its.
         $server = Start-RecordingServer

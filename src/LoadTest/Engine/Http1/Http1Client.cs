@@ -65,6 +65,11 @@ internal sealed class Http1Client : IHttpTransport
                 if (reusable && !_options.DisableKeepAlive && Volatile.Read(ref _disposed) == 0)
                 {
                     idle.Push(connection);
+                    if (Volatile.Read(ref _disposed) != 0)
+                    {
+                        // Disposed between the check and the push: close what Dispose may have missed.
+                        Close(idle);
+                    }
                 }
                 else
                 {
@@ -99,10 +104,15 @@ internal sealed class Http1Client : IHttpTransport
     {
         foreach (ConcurrentStack<Http1Connection> idle in pool.Values)
         {
-            while (idle.TryPop(out Http1Connection? connection))
-            {
-                connection.Dispose();
-            }
+            Close(idle);
+        }
+    }
+
+    private static void Close(ConcurrentStack<Http1Connection> idle)
+    {
+        while (idle.TryPop(out Http1Connection? connection))
+        {
+            connection.Dispose();
         }
     }
 

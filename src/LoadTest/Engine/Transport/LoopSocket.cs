@@ -43,7 +43,15 @@ internal sealed class LoopSocket : Stream
         var connected = new LoopSocket(socket);
         try
         {
-            await connected.StartConnect(endPoint, token).ConfigureAwait(false);
+            ValueTask connecting;
+            while (!connected.TryStartConnect(endPoint, token, out connecting))
+            {
+                // A Unix socket connects at once or not at all: would-block means the server's backlog is
+                // full and nothing is under way, so the connect is tried again (until the attempt's timeout).
+                await Task.Delay(5, token).ConfigureAwait(false);
+            }
+
+            await connecting.ConfigureAwait(false);
             return connected;
         }
         catch
@@ -145,6 +153,7 @@ internal sealed class LoopSocket : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        long deadline = Deadline(ReadTimeout);
         while (true)
         {
             lock (Gate)
@@ -162,7 +171,7 @@ internal sealed class LoopSocket : Stream
                 }
             }
 
-            WaitFor(SelectMode.SelectRead, ReadTimeout);
+            WaitFor(SelectMode.SelectRead, deadline);
         }
     }
 
@@ -170,6 +179,7 @@ internal sealed class LoopSocket : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        long deadline = Deadline(WriteTimeout);
         while (!buffer.IsEmpty)
         {
             lock (Gate)
@@ -188,7 +198,7 @@ internal sealed class LoopSocket : Stream
                 }
             }
 
-            WaitFor(SelectMode.SelectWrite, WriteTimeout);
+            WaitFor(SelectMode.SelectWrite, deadline);
         }
     }
 
@@ -237,32 +247,41 @@ internal sealed class LoopSocket : Stream
 
     private static SocketException Aborted() => new((int)SocketError.OperationAborted);
 
-    private void WaitFor(SelectMode mode, int timeoutMilliseconds)
+    private static long Deadline(int timeoutMilliseconds) =>
+        timeoutMilliseconds == Timeout.Infinite ? long.MaxValue : Environment.TickCount64 + timeoutMilliseconds;
+
+    /// <summary>Waits until the socket is ready or the deadline passes; on a loop's thread it does not wait at all.</summary>
+    private void WaitFor(SelectMode mode, long deadline)
     {
-        if (!_socket.Poll(timeoutMilliseconds == Timeout.Infinite ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(timeoutMilliseconds), mode))
+        long left = deadline == long.MaxValue ? -1 : Math.Max(0, deadline - Environment.TickCount64);
+        if (SocketLoop.IsLoopThread || left == 0 || !_socket.Poll(left < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(left), mode))
         {
             throw new IOException("The socket did not become ready in time.", new SocketException((int)SocketError.TimedOut));
         }
     }
 
-    private ValueTask StartConnect(EndPoint endPoint, CancellationToken token)
+    private bool TryStartConnect(EndPoint endPoint, CancellationToken token, out ValueTask connecting)
     {
         lock (Gate)
         {
+            connecting = default;
             try
             {
                 _socket.Connect(endPoint);
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
             {
+                if (endPoint is UnixDomainSocketEndPoint)
+                {
+                    return false;
+                }
+
                 // Registered only now: before connect() epoll would call a new socket ready (hung up).
-                ValueTask connecting = _send.StartConnect(token);
-                SocketLoop.Register(this, (int)_socket.SafeHandle.DangerousGetHandle());
-                return connecting;
+                connecting = _send.StartConnect(token);
             }
 
             SocketLoop.Register(this, (int)_socket.SafeHandle.DangerousGetHandle());
-            return default;
+            return true;
         }
     }
 
