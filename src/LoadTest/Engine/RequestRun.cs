@@ -184,13 +184,28 @@ internal sealed class RequestRun : IDisposable
         ChannelReader<RequestResult> reader = _results.Reader;
         while (true)
         {
+            int drained = 0;
             while (reader.TryRead(out RequestResult? result))
             {
                 _accounting.Account(result);
                 onResult(result);
+                drained++;
             }
 
             onTick?.Invoke();
+
+            // While results stream in, they are taken in batches a millisecond apart: a wait on the channel
+            // that a result ends costs a pool thread's wake-up and this thread's (measured: 0.6x the rate of
+            // -Summary into Out-Null). The wait is for a quiet run, where a millisecond finds nothing.
+            if (drained > 0 && !_cancellation.IsCancellationRequested)
+            {
+                Thread.Sleep(1);
+                if (reader.TryPeek(out _))
+                {
+                    continue;
+                }
+            }
+
             if (!WaitForResult())
             {
                 break;
