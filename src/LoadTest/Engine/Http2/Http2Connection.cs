@@ -4,7 +4,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Net.Http;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using LoadTest.Engine.Transport;
@@ -36,23 +35,18 @@ internal sealed class Http2Connection : IDisposable
 
     // The socket's stream, or TLS over it.
     private readonly Stream _stream;
-    private readonly bool _secure;
-    private readonly string _authority;
     private readonly bool _includeHeaders;
     private readonly bool _singleUse;
     private readonly Action<Http2Connection> _closed;
     private readonly object _sync = new();
     private readonly Dictionary<int, Http2Stream> _streams = new();
     private readonly HPackDecoder _decoder = new();
-    private byte[] _pending = new byte[4096];
-    private byte[] _writing = new byte[4096];
-    private int _pendingLength;
+    private readonly Http2FrameBuffer _frames;
     private bool _flushing;
     private bool _dispatching;
     private int _nextStreamId = 1;
     private int _reserved;
     private int _maxStreams = AssumedMaxStreams;
-    private int _peerMaxFrame = Http2Frame.MaxPayload;
     private int _peerInitialWindow = DefaultWindow;
     private long _sendWindow = DefaultWindow;
     private int _unacknowledged;
@@ -60,11 +54,6 @@ internal sealed class Http2Connection : IDisposable
     private int _lastAccepted = int.MaxValue;
     private Exception? _failure;
     private Exception? _closeWhenFlushed;
-    private bool _tableSizeUpdate;
-
-    // The last stream whose HEADERS were queued, and the last handed to a write: streams after it never left the process.
-    private int _lastQueued;
-    private int _writtenThrough;
 
     // A header block that goes on in CONTINUATION frames.
     private byte[] _block = Array.Empty<byte>();
@@ -75,8 +64,7 @@ internal sealed class Http2Connection : IDisposable
     private Http2Connection(Stream stream, Http2ConnectionSettings settings)
     {
         _stream = stream;
-        _secure = settings.Tls is not null;
-        _authority = settings.Authority;
+        _frames = new Http2FrameBuffer(settings.Authority, settings.Tls is not null);
         _includeHeaders = settings.IncludeHeaders;
         _singleUse = settings.SingleUse;
         _closed = settings.Closed;
@@ -184,11 +172,11 @@ internal sealed class Http2Connection : IDisposable
 
             stream.SendWindow = _peerInitialWindow;
             _streams.Add(stream.Id, stream);
-            AppendHeaders(stream.Id, method.Method, hop.PathAndQuery, payload.Http2HeaderBlock!, contentLength, endStream: body.Length == 0);
+            _frames.AppendHeaders(stream.Id, method.Method, hop.PathAndQuery, payload.Http2HeaderBlock!, contentLength, endStream: body.Length == 0);
             progress.Sent();
             if (body.Length > 0)
             {
-                sent = AppendData(stream, body, 0);
+                sent = _frames.AppendData(stream, body, 0, ref _sendWindow);
                 stream.BodyPending = sent < body.Length;
             }
 
@@ -265,7 +253,7 @@ internal sealed class Http2Connection : IDisposable
     /// <summary>True when the caller should start a flush; under the lock. The read loop flushes what arrives while it hands out frames.</summary>
     private bool TakeFlush()
     {
-        if (_flushing || _dispatching || _pendingLength == 0)
+        if (_flushing || _dispatching || _frames.Length == 0)
         {
             return false;
         }
@@ -281,25 +269,22 @@ internal sealed class Http2Connection : IDisposable
         {
             while (true)
             {
-                int length;
+                ReadOnlyMemory<byte> batch = default;
                 Exception? close = null;
                 lock (_sync)
                 {
-                    length = _failure is null ? _pendingLength : 0;
-                    if (length == 0)
+                    if (_failure is not null || _frames.Length == 0)
                     {
                         _flushing = false;
                         close = _failure is null ? _closeWhenFlushed : null;
                     }
                     else
                     {
-                        (_writing, _pending) = (_pending, _writing);
-                        _pendingLength = 0;
-                        _writtenThrough = _lastQueued;
+                        batch = _frames.Take();
                     }
                 }
 
-                if (length == 0)
+                if (batch.IsEmpty)
                 {
                     if (close is not null)
                     {
@@ -309,7 +294,7 @@ internal sealed class Http2Connection : IDisposable
                     return;
                 }
 
-                await WriteAsync(_writing.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
+                await WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -324,7 +309,7 @@ internal sealed class Http2Connection : IDisposable
     /// </summary>
     private void Close(int code, Exception reason)
     {
-        int length;
+        ReadOnlyMemory<byte> batch;
         lock (_sync)
         {
             if (_failure is not null || _closeWhenFlushed is not null)
@@ -337,7 +322,7 @@ internal sealed class Http2Connection : IDisposable
             // The last stream this client processed: none, since the server opens none.
             Span<byte> payload = stackalloc byte[8];
             BinaryPrimitives.WriteInt32BigEndian(payload[4..], code);
-            AppendFrame(Http2Frame.GoAway, 0, 0, payload);
+            _frames.AppendFrame(Http2Frame.GoAway, 0, 0, payload);
             if (_flushing)
             {
                 // The write under way takes the GOAWAY too, and then closes; a server that reads nothing gets a second.
@@ -347,17 +332,14 @@ internal sealed class Http2Connection : IDisposable
             }
 
             _flushing = true;
-            (_writing, _pending) = (_pending, _writing);
-            length = _pendingLength;
-            _pendingLength = 0;
-            _writtenThrough = _lastQueued;
+            batch = _frames.Take();
         }
 
         try
         {
             // A last write, bounded in time: a server that reads nothing must not hold the run's end.
             _stream.WriteTimeout = 1000;
-            _stream.Write(_writing, 0, length);
+            _stream.Write(batch.Span);
         }
         catch (Exception)
         {
@@ -381,7 +363,7 @@ internal sealed class Http2Connection : IDisposable
                     return;
                 }
 
-                sent = AppendData(stream, body, sent);
+                sent = _frames.AppendData(stream, body, sent, ref _sendWindow);
                 stream.BodyPending = sent < body.Length;
                 if (stream.BodyPending)
                 {
@@ -577,7 +559,7 @@ internal sealed class Http2Connection : IDisposable
             _unacknowledged += payload.Length;
             if (_unacknowledged >= ConnectionWindow / 2)
             {
-                AppendWindowUpdate(0, _unacknowledged);
+                _frames.AppendWindowUpdate(0, _unacknowledged);
                 _unacknowledged = 0;
             }
 
@@ -594,7 +576,7 @@ internal sealed class Http2Connection : IDisposable
                 }
                 else if ((stream.Unacknowledged += payload.Length) >= StreamWindow / 2)
                 {
-                    AppendWindowUpdate(streamId, stream.Unacknowledged);
+                    _frames.AppendWindowUpdate(streamId, stream.Unacknowledged);
                     stream.Unacknowledged = 0;
                 }
             }
@@ -774,9 +756,7 @@ internal sealed class Http2Connection : IDisposable
                     case Http2Frame.SettingEnablePush when value != 0:
                         throw Http2Errors.Protocol("The server set SETTINGS_ENABLE_PUSH.");
                     case Http2Frame.SettingHeaderTableSize:
-                        // Whatever the new size, a block must say so first (RFC 7541 4.2): this client's encoder uses
-                        // no table, so the next block sets it to 0, which every size allows.
-                        _tableSizeUpdate = true;
+                        _frames.UpdateTableSizeToZero();
                         break;
                     case Http2Frame.SettingMaxConcurrentStreams:
                         _maxStreams = (int)Math.Min(value, int.MaxValue);
@@ -806,12 +786,12 @@ internal sealed class Http2Connection : IDisposable
                             throw Http2Errors.Protocol("The server's maximum frame size is out of range.");
                         }
 
-                        _peerMaxFrame = (int)value;
+                        _frames.MaxFrame = (int)value;
                         break;
                 }
             }
 
-            AppendFrame(Http2Frame.Settings, Http2Frame.Ack, 0, ReadOnlySpan<byte>.Empty);
+            _frames.AppendFrame(Http2Frame.Settings, Http2Frame.Ack, 0, ReadOnlySpan<byte>.Empty);
         }
     }
 
@@ -831,7 +811,7 @@ internal sealed class Http2Connection : IDisposable
         {
             lock (_sync)
             {
-                AppendFrame(Http2Frame.Ping, Http2Frame.Ack, 0, payload);
+                _frames.AppendFrame(Http2Frame.Ping, Http2Frame.Ack, 0, payload);
             }
         }
     }
@@ -956,7 +936,7 @@ internal sealed class Http2Connection : IDisposable
         Remove(stream);
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(payload, code);
-        AppendFrame(Http2Frame.RstStream, 0, stream.Id, payload);
+        _frames.AppendFrame(Http2Frame.RstStream, 0, stream.Id, payload);
         return stream;
     }
 
@@ -1020,7 +1000,7 @@ internal sealed class Http2Connection : IDisposable
         _closed(this);
         foreach (Http2Stream stream in open)
         {
-            if (stream.Id > _writtenThrough)
+            if (stream.Id > _frames.WrittenThrough)
             {
                 // Queued but never handed to a write: not sent, so not counted, and safe to send on another connection.
                 stream.Progress.Unsent();
@@ -1033,89 +1013,6 @@ internal sealed class Http2Connection : IDisposable
         }
 
         _stream.Dispose();
-    }
-
-    private void AppendHeaders(int streamId, string method, string path, byte[] fields, long contentLength, bool endStream)
-    {
-        _lastQueued = streamId;
-        bool tableSizeZero = _tableSizeUpdate;
-        _tableSizeUpdate = false;
-        byte flags = endStream ? Http2Frame.EndStream : (byte)0;
-        int most = HPackRequestEncoder.MaxRequestLength(method, _authority, path, fields.Length);
-        if (most <= _peerMaxFrame)
-        {
-            Span<byte> frame = Reserve(Http2Frame.HeaderSize + most);
-            int length = HPackRequestEncoder.WriteRequest(frame[Http2Frame.HeaderSize..], tableSizeZero, method, _secure, _authority, path, fields, contentLength);
-            Http2Frame.WriteHeader(frame, length, Http2Frame.Headers, (byte)(flags | Http2Frame.EndHeaders), streamId);
-            _pendingLength += Http2Frame.HeaderSize + length;
-            return;
-        }
-
-        // A block larger than a frame goes on in CONTINUATION frames, with nothing in between.
-        byte[] block = new byte[most];
-        ReadOnlySpan<byte> rest = block.AsSpan(0, HPackRequestEncoder.WriteRequest(block, tableSizeZero, method, _secure, _authority, path, fields, contentLength));
-        byte type = Http2Frame.Headers;
-        while (true)
-        {
-            int take = Math.Min(rest.Length, _peerMaxFrame);
-            bool last = take == rest.Length;
-            AppendFrame(type, (byte)(flags | (last ? Http2Frame.EndHeaders : 0)), streamId, rest[..take]);
-            if (last)
-            {
-                return;
-            }
-
-            rest = rest[take..];
-            type = Http2Frame.Continuation;
-            flags = 0;
-        }
-    }
-
-    /// <summary>Under the lock: appends as much of the body as the windows allow, in DATA frames; returns how far it got.</summary>
-    private int AppendData(Http2Stream stream, byte[] body, int sent)
-    {
-        while (sent < body.Length)
-        {
-            int take = (int)Math.Min(Math.Min(body.Length - sent, _peerMaxFrame), Math.Min(_sendWindow, stream.SendWindow));
-            if (take <= 0)
-            {
-                break;
-            }
-
-            bool last = sent + take == body.Length;
-            AppendFrame(Http2Frame.Data, last ? Http2Frame.EndStream : (byte)0, stream.Id, body.AsSpan(sent, take));
-            _sendWindow -= take;
-            stream.SendWindow -= take;
-            sent += take;
-        }
-
-        return sent;
-    }
-
-    private void AppendWindowUpdate(int streamId, int increment)
-    {
-        Span<byte> payload = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(payload, increment);
-        AppendFrame(Http2Frame.WindowUpdate, 0, streamId, payload);
-    }
-
-    private void AppendFrame(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
-    {
-        Span<byte> frame = Reserve(Http2Frame.HeaderSize + payload.Length);
-        Http2Frame.WriteHeader(frame, payload.Length, type, flags, streamId);
-        payload.CopyTo(frame[Http2Frame.HeaderSize..]);
-        _pendingLength += Http2Frame.HeaderSize + payload.Length;
-    }
-
-    /// <summary>Room for <paramref name="size"/> more bytes in the pending buffer, under the lock.</summary>
-    private Span<byte> Reserve(int size)
-    {
-        if (_pending.Length - _pendingLength < size)
-        {
-            Array.Resize(ref _pending, Math.Max(_pendingLength + size, _pending.Length * 2));
-        }
-
-        return _pending.AsSpan(_pendingLength, size);
     }
 
     private sealed class DiscardSink : IHPackSink
