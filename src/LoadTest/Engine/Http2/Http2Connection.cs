@@ -1,7 +1,7 @@
 using System;
-using System.IO;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.IO;
 using System.Net.Http;
 using System.Net.Security;
 using System.Threading;
@@ -69,7 +69,6 @@ internal sealed class Http2Connection : IDisposable
         _singleUse = settings.SingleUse;
         _closed = settings.Closed;
     }
-
 
     /// <summary>
     /// Connects to the server (where the connector sends it), speaks TLS with ALPN h2 when the settings

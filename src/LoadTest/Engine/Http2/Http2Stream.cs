@@ -220,7 +220,6 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
             Uri.TryCreate(_location, UriKind.RelativeOrAbsolute, out location);
         }
 
-
         return new ResponseHead
         {
             StatusCode = _status,

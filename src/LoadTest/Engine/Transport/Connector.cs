@@ -83,20 +83,10 @@ internal sealed class Connector
     /// <summary>Opens a socket for <paramref name="host"/> (as Uri.IdnHost writes it) and <paramref name="port"/>.</summary>
     public async ValueTask<Socket> ConnectAsync(string host, int port, CancellationToken token)
     {
-        Socket socket;
-        EndPoint endPoint;
-        if (_unixSocket is not null)
-        {
-            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            endPoint = _unixSocket;
-        }
-        else
-        {
-            (host, port) = _connectTo?.Map(host, port) ?? (host, port);
-            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            endPoint = IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
-        }
-
+        EndPoint endPoint = Target(host, port);
+        Socket socket = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(endPoint, token).ConfigureAwait(false);
@@ -120,13 +110,23 @@ internal sealed class Connector
 
     private async ValueTask<LoopSocket> ConnectOnLoopAsync(string host, int port, CancellationToken token)
     {
-        if (_unixSocket is not null)
+        IPAddress[] addresses;
+        switch (Target(host, port))
         {
-            return await LoopSocket.ConnectAsync(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), _unixSocket, token).ConfigureAwait(false);
+            case UnixDomainSocketEndPoint unix:
+                return await LoopSocket.ConnectAsync(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), unix, token).ConfigureAwait(false);
+            case IPEndPoint ip:
+                addresses = [ip.Address];
+                port = ip.Port;
+                break;
+            case DnsEndPoint name:
+                addresses = await Dns.GetHostAddressesAsync(name.Host, token).ConfigureAwait(false);
+                port = name.Port;
+                break;
+            default:
+                throw new InvalidOperationException("A connection goes to a Unix socket, an IP address or a name.");
         }
 
-        (host, port) = _connectTo?.Map(host, port) ?? (host, port);
-        IPAddress[] addresses = IPAddress.TryParse(host, out IPAddress? address) ? [address] : await Dns.GetHostAddressesAsync(host, token).ConfigureAwait(false);
         SocketException? failed = null;
         foreach (IPAddress candidate in addresses)
         {
@@ -143,6 +143,18 @@ internal sealed class Connector
         }
 
         throw failed ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    /// <summary>Where a connection for <paramref name="host"/> and <paramref name="port"/> goes: -UnixSocket, the -ConnectTo node, or the host itself.</summary>
+    private EndPoint Target(string host, int port)
+    {
+        if (_unixSocket is not null)
+        {
+            return _unixSocket;
+        }
+
+        (host, port) = _connectTo?.Map(host, port) ?? (host, port);
+        return IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
     }
 
     /// <summary>-ProxyCredential for HttpClient's answers to a proxy's challenge, except for a request that carried it up front.</summary>

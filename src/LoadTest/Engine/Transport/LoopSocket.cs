@@ -79,10 +79,9 @@ internal sealed class LoopSocket : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        CancellationToken token = cancellationToken;
-        if (token.IsCancellationRequested)
+        if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<int>(token);
+            return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
         lock (Gate)
@@ -96,7 +95,7 @@ internal sealed class LoopSocket : Stream
             return error switch
             {
                 SocketError.Success => new ValueTask<int>(received),
-                SocketError.WouldBlock => _receive.Start(buffer, token),
+                SocketError.WouldBlock => _receive.Start(buffer, cancellationToken),
                 _ => ValueTask.FromException<int>(new SocketException((int)error)),
             };
         }
@@ -105,11 +104,9 @@ internal sealed class LoopSocket : Stream
     /// <summary>Sends all of <paramref name="buffer"/>.</summary>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ReadOnlyMemory<byte> data = buffer;
-        CancellationToken token = cancellationToken;
-        if (token.IsCancellationRequested)
+        if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled(token);
+            return ValueTask.FromCanceled(cancellationToken);
         }
 
         lock (Gate)
@@ -120,26 +117,12 @@ internal sealed class LoopSocket : Stream
             }
 
             int sent = 0;
-            while (true)
+            return SendRest(buffer.Span, ref sent) switch
             {
-                int count = _socket.Send(data.Span[sent..], SocketFlags.None, out SocketError error);
-                if (error == SocketError.Success)
-                {
-                    sent += count;
-                    if (sent == data.Length)
-                    {
-                        return default;
-                    }
-                }
-                else if (error == SocketError.WouldBlock)
-                {
-                    return _send.StartSend(MemoryMarshal.AsMemory(data), sent, token);
-                }
-                else
-                {
-                    return ValueTask.FromException(new SocketException((int)error));
-                }
-            }
+                SocketError.Success => default,
+                SocketError.WouldBlock => _send.StartSend(MemoryMarshal.AsMemory(buffer), sent, cancellationToken),
+                SocketError error => ValueTask.FromException(new SocketException((int)error)),
+            };
         }
     }
 
@@ -180,16 +163,16 @@ internal sealed class LoopSocket : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         long deadline = Deadline(WriteTimeout);
-        while (!buffer.IsEmpty)
+        int sent = 0;
+        while (true)
         {
             lock (Gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                int sent = _socket.Send(buffer, SocketFlags.None, out SocketError error);
+                SocketError error = SendRest(buffer, ref sent);
                 if (error == SocketError.Success)
                 {
-                    buffer = buffer[sent..];
-                    continue;
+                    return;
                 }
 
                 if (error != SocketError.WouldBlock)
@@ -246,6 +229,23 @@ internal sealed class LoopSocket : Stream
     }
 
     private static SocketException Aborted() => new((int)SocketError.OperationAborted);
+
+    /// <summary>Sends <paramref name="data"/> from <paramref name="sent"/> on until all is sent, the socket would block, or it fails (under the gate).</summary>
+    private SocketError SendRest(ReadOnlySpan<byte> data, ref int sent)
+    {
+        while (sent < data.Length)
+        {
+            int count = _socket.Send(data[sent..], SocketFlags.None, out SocketError error);
+            if (error != SocketError.Success)
+            {
+                return error;
+            }
+
+            sent += count;
+        }
+
+        return SocketError.Success;
+    }
 
     private static long Deadline(int timeoutMilliseconds) =>
         timeoutMilliseconds == Timeout.Infinite ? long.MaxValue : Environment.TickCount64 + timeoutMilliseconds;
@@ -413,21 +413,7 @@ internal sealed class LoopSocket : Stream
                     result = socket.Receive(_buffer.Span, SocketFlags.None, out status);
                     break;
                 case OperationKind.Send:
-                    while (true)
-                    {
-                        int sent = socket.Send(_buffer.Span[_done..], SocketFlags.None, out status);
-                        if (status != SocketError.Success)
-                        {
-                            break;
-                        }
-
-                        _done += sent;
-                        if (_done == _buffer.Length)
-                        {
-                            break;
-                        }
-                    }
-
+                    status = _owner.SendRest(_buffer.Span, ref _done);
                     result = _done;
                     break;
                 default:
