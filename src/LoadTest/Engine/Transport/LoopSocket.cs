@@ -22,6 +22,13 @@ internal sealed class LoopSocket : Stream
     private readonly Operation _send;
     private bool _disposed;
 
+    // The last receive left the queue empty and epoll has reported nothing since, so a receive now would
+    // only say would-block: a read waits for the loop without that system call (one in three a request).
+    private bool _drained;
+
+    // Epoll reported a hang-up or error: a short receive no longer means nothing is left (the end may be).
+    private bool _ended;
+
     private LoopSocket(Socket socket)
     {
         _socket = socket;
@@ -91,7 +98,19 @@ internal sealed class LoopSocket : Stream
                 return ValueTask.FromException<int>(Aborted());
             }
 
-            int received = _socket.Receive(buffer.Span, SocketFlags.None, out SocketError error);
+            if (_drained)
+            {
+                return _receive.Start(buffer, cancellationToken);
+            }
+
+            if (buffer.IsEmpty)
+            {
+                // A zero-byte read (SslStream makes one before each record) asks only whether there may be
+                // bytes: .NET would answer with a one-byte peek, a system call the read after it repeats.
+                return new ValueTask<int>(0);
+            }
+
+            int received = Receive(buffer.Span, out SocketError error);
             return error switch
             {
                 SocketError.Success => new ValueTask<int>(received),
@@ -219,13 +238,35 @@ internal sealed class LoopSocket : Stream
     {
         if ((events & (Epoll.In | Epoll.ReadHangup | Epoll.Hangup | Epoll.Error)) != 0)
         {
-            _receive.TryFinish();
+            _receive.TryFinish(events);
         }
 
         if ((events & (Epoll.Out | Epoll.Hangup | Epoll.Error)) != 0)
         {
-            _send.TryFinish();
+            _send.TryFinish(events);
         }
+    }
+
+    /// <summary>Notes what epoll reported (under the gate).</summary>
+    private void Heard(int events)
+    {
+        if ((events & (Epoll.ReadHangup | Epoll.Hangup | Epoll.Error)) != 0)
+        {
+            _ended = true;
+        }
+
+        if ((events & (Epoll.In | Epoll.ReadHangup | Epoll.Hangup | Epoll.Error)) != 0)
+        {
+            _drained = false;
+        }
+    }
+
+    /// <summary>Receives what is there (under the gate), noting whether it left the queue empty.</summary>
+    private int Receive(Span<byte> buffer, out SocketError error)
+    {
+        int received = _socket.Receive(buffer, SocketFlags.None, out error);
+        _drained = error == SocketError.WouldBlock || (error == SocketError.Success && received > 0 && received < buffer.Length && !_ended);
+        return received;
     }
 
     private static SocketException Aborted() => new((int)SocketError.OperationAborted);
@@ -331,13 +372,14 @@ internal sealed class LoopSocket : Stream
             return new ValueTask(this, _core.Version);
         }
 
-        /// <summary>Finishes the operation if the socket now takes it (called by the loop).</summary>
-        public void TryFinish()
+        /// <summary>Finishes the operation if the socket now takes it (called by the loop with what epoll reported).</summary>
+        public void TryFinish(int events)
         {
             int result;
             Exception? error;
             lock (_owner.Gate)
             {
+                _owner.Heard(events);
                 if (!_pending || !TryPerform(out result, out error))
                 {
                     return;
@@ -410,7 +452,13 @@ internal sealed class LoopSocket : Stream
             switch (_current)
             {
                 case OperationKind.Receive:
-                    result = socket.Receive(_buffer.Span, SocketFlags.None, out status);
+                    if (_buffer.IsEmpty)
+                    {
+                        // A zero-byte read waits only for the socket to be readable, which it now may be.
+                        return true;
+                    }
+
+                    result = _owner.Receive(_buffer.Span, out status);
                     break;
                 case OperationKind.Send:
                     status = _owner.SendRest(_buffer.Span, ref _done);
