@@ -179,15 +179,17 @@ Describe 'Socket loops' {
     # On Linux LoadTest's own clients run their sockets on epoll loops of their own; LOADTEST_SOCKET_LOOP=0 puts
     # them on .NET's socket engine, the path every other platform takes.
     BeforeAll {
-        # Runs $Script in a child pwsh with LOADTEST_SOCKET_LOOP set to $Loop; returns its output as JSON.
-        function Invoke-Child([string] $Loop, [string] $Script) {
+        # Runs $Script in a child pwsh with LOADTEST_SOCKET_LOOP set to $Loop (and LOADTEST_LOOPS to $Loops when
+        # given); returns its output as JSON.
+        function Invoke-Child([string] $Loop, [string] $Script, [int] $Loops) {
             $command = Get-PwshCommand
             $env:LOADTEST_SOCKET_LOOP = $Loop
+            if ($Loops) { $env:LOADTEST_LOOPS = $Loops }
             try {
                 $text = & $command[0] @($command | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; $Script | ConvertTo-Json -Depth 3 -Compress"
             }
             finally {
-                Remove-Item Env:LOADTEST_SOCKET_LOOP
+                Remove-Item Env:LOADTEST_SOCKET_LOOP, Env:LOADTEST_LOOPS -ErrorAction Ignore
             }
             $LASTEXITCODE | Should -Be 0 -Because ($text -join "`n")
             $text | ConvertFrom-Json
@@ -303,6 +305,65 @@ Describe 'Socket loops' {
         finally {
             $server.Dispose()
         }
+    }
+
+    It 'keeps serving other connections while a TLS handshake''s certificate check waits on a download' {
+        # The server's certificate lacks its issuer, which the chain build then downloads from the address in
+        # the certificate (AIA): a listener that takes the connection and never answers (.NET waits 15 s).
+        # With one loop, a check on the loop's thread would hold up every other connection until then.
+        $script = {
+            $hang = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $hang.Start()
+            $download = $hang.AcceptTcpClientAsync()
+            function New-Key { [System.Security.Cryptography.RSA]::Create(2048) }
+            function New-Request([string] $Name, $Key) { [System.Security.Cryptography.X509Certificates.CertificateRequest]::new($Name, $Key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1) }
+            $now = [DateTimeOffset]::UtcNow
+            $rootKey = New-Key; $rootRequest = New-Request 'CN=LoadTest test root' $rootKey
+            $rootRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+            $root = $rootRequest.CreateSelfSigned($now.AddDays(-1), $now.AddDays(30))
+            $issuerKey = New-Key; $issuerRequest = New-Request 'CN=LoadTest test issuer' $issuerKey
+            $issuerRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+            $issuer = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::CopyWithPrivateKey($issuerRequest.Create($root, $now.AddDays(-1), $now.AddDays(29), [byte[]](1, 2, 3, 4)), $issuerKey)
+            $leafKey = New-Key; $leafRequest = New-Request 'CN=127.0.0.1' $leafKey
+            $leafRequest.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509AuthorityInformationAccessExtension]::new($null, [string[]]@("http://127.0.0.1:$($hang.LocalEndpoint.Port)/issuer.cer"), $false))
+            $leaf = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::CopyWithPrivateKey($leafRequest.Create($issuer, $now.AddDays(-1), $now.AddDays(28), [byte[]](5, 6, 7, 8)), $leafKey)
+            $leaf = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($leaf.Export('Pfx'), [string]$null, 'Exportable')
+
+            # One TLS handshake, served in a runspace of its own.
+            $tls = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $tls.Start()
+            $server = [PowerShell]::Create().AddScript({
+                    param($Listener, $Certificate)
+                    $client = $Listener.AcceptTcpClient()
+                    $stream = [System.Net.Security.SslStream]::new($client.GetStream())
+                    # Offline: the server itself must not go looking for the issuer it does not have.
+                    $options = [System.Net.Security.SslServerAuthenticationOptions]@{
+                        ServerCertificateContext = [System.Net.Security.SslStreamCertificateContext]::Create($Certificate, $null, $true)
+                    }
+                    try { $stream.AuthenticateAsServerAsync($options, [Threading.CancellationToken]::None).Wait() } catch { }
+                }).AddArgument($tls).AddArgument($leaf)
+            $served = $server.BeginInvoke()
+
+            $background = [PowerShell]::Create()
+            $null = $background.AddCommand('Import-Module').AddArgument((Get-Module LoadTest).Path).AddStatement().
+                AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "https://127.0.0.1:$($tls.LocalEndpoint.Port)/").AddParameter('TimeoutSec', 120)
+            $pending = $background.BeginInvoke()
+            if (-not $download.Wait(60000)) { throw 'The certificate check never asked for its download.' }
+
+            $plain = Start-TestServer
+            $others = Invoke-BoundedRequest -Uri "$($plain.Uri)item/{0}" -Count 200 -ThrottleLimit 4 -TimeoutSec 120 -Summary
+            $stillChecking = -not $pending.IsCompleted
+            $download.Result.Dispose()
+            $hang.Stop()
+            $answer = $background.EndInvoke($pending)
+            $plain | Stop-TestServer
+            $null = $served.AsyncWaitHandle.WaitOne(10000)
+            [pscustomobject]@{ Others = $others.Succeeded; StillChecking = $stillChecking; Answer = "$($answer.ErrorKind)" }
+        }
+        $run = Invoke-Child '1' "& { $script }" -Loops 1
+        $run.Others | Should -Be 200
+        $run.StillChecking | Should -BeTrue -Because 'the 200 other requests finish while the download still waits'
+        $run.Answer | Should -Be 'Tls'
     }
 }
 

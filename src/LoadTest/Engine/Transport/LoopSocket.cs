@@ -28,12 +28,24 @@ internal sealed class LoopSocket : Stream
 
     // Epoll reported a hang-up or error: a short receive no longer means nothing is left (the end may be).
     private bool _ended;
+    private bool _continueOnPool;
 
     private LoopSocket(Socket socket)
     {
         _socket = socket;
         _receive = new Operation(this);
         _send = new Operation(this);
+    }
+
+    /// <summary>
+    /// While set, a wait the loop finishes continues on the thread pool instead of the loop's thread: for a
+    /// TLS handshake, whose certificate check may block (building a chain can download an intermediate
+    /// certificate) and would hold up every other connection on the loop.
+    /// </summary>
+    public bool ContinueOnPool
+    {
+        get => Volatile.Read(ref _continueOnPool);
+        set => Volatile.Write(ref _continueOnPool, value);
     }
 
     /// <summary>The slot and generation <see cref="SocketLoop"/> knows this socket by.</summary>
@@ -344,6 +356,7 @@ internal sealed class LoopSocket : Stream
         private int _done;
         private CancellationToken _token;
         private CancellationTokenRegistration _registration;
+        private int _result;
         private Exception? _failure;
 
         public Operation(LoopSocket owner)
@@ -388,7 +401,14 @@ internal sealed class LoopSocket : Stream
                 _pending = false;
             }
 
-            Complete(result, error);
+            if (_owner.ContinueOnPool)
+            {
+                CompleteElsewhere(result, error);
+            }
+            else
+            {
+                Complete(result, error);
+            }
         }
 
         /// <summary>Fails a waiting operation: the socket is closed.</summary>
@@ -404,7 +424,7 @@ internal sealed class LoopSocket : Stream
                 _pending = false;
             }
 
-            CompleteElsewhere(Aborted());
+            CompleteElsewhere(0, Aborted());
         }
 
         public int GetResult(short token) => _core.GetResult(token);
@@ -440,7 +460,7 @@ internal sealed class LoopSocket : Stream
                 _pending = false;
             }
 
-            CompleteElsewhere(new OperationCanceledException(token));
+            CompleteElsewhere(0, new OperationCanceledException(token));
         }
 
         private bool TryPerform(out int result, out Exception? error)
@@ -483,13 +503,14 @@ internal sealed class LoopSocket : Stream
         }
 
         /// <summary>
-        /// Fails the operation on a pool thread: a run that stops cancels thousands of waits at once, and the
-        /// thread that cancels must not run every one's continuation itself.
+        /// Completes the operation on a pool thread: a run that stops cancels thousands of waits at once, and the
+        /// thread that cancels must not run every one's continuation itself; and see <see cref="ContinueOnPool"/>.
         /// </summary>
-        private void CompleteElsewhere(Exception error)
+        private void CompleteElsewhere(int result, Exception? error)
         {
+            _result = result;
             _failure = error;
-            ThreadPool.UnsafeQueueUserWorkItem(static operation => operation.Complete(0, operation._failure), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static operation => operation.Complete(operation._result, operation._failure), this, preferLocal: false);
         }
 
         private void Complete(int result, Exception? error)

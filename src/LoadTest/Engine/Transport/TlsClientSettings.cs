@@ -40,6 +40,12 @@ internal sealed class TlsClientSettings
         SslClientAuthenticationOptions options = Create(host);
         options.ApplicationProtocols = protocols ?? s_http11;
         var tls = new SslStream(inner, leaveInnerStreamOpen: false);
+        var onLoop = inner as LoopSocket;
+        if (onLoop is not null)
+        {
+            onLoop.ContinueOnPool = true;
+        }
+
         try
         {
             await tls.AuthenticateAsClientAsync(options, token).ConfigureAwait(false);
@@ -49,6 +55,13 @@ internal sealed class TlsClientSettings
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            if (onLoop is not null)
+            {
+                onLoop.ContinueOnPool = false;
+            }
         }
     }
 
