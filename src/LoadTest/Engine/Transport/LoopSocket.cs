@@ -17,6 +17,8 @@ namespace LoadTest.Engine.Transport;
 /// </summary>
 internal sealed class LoopSocket : Stream
 {
+    private const long DrainedForMilliseconds = 10;
+
     private readonly Socket _socket;
     private readonly Operation _receive;
     private readonly Operation _send;
@@ -24,7 +26,10 @@ internal sealed class LoopSocket : Stream
 
     // The last receive left the queue empty and epoll has reported nothing since, so a receive now would
     // only say would-block: a read waits for the loop without that system call (one in three a request).
+    // Only for a few milliseconds: a pooled connection's first read checks that the server has not closed
+    // it, and an end that came while the loop was busy elsewhere is in the socket before epoll reports it.
     private bool _drained;
+    private long _drainedAt;
 
     // Epoll reported a hang-up or error: a short receive no longer means nothing is left (the end may be).
     private bool _ended;
@@ -110,7 +115,7 @@ internal sealed class LoopSocket : Stream
                 return ValueTask.FromException<int>(Aborted());
             }
 
-            if (_drained)
+            if (_drained && Environment.TickCount64 - _drainedAt < DrainedForMilliseconds)
             {
                 return _receive.Start(buffer, cancellationToken);
             }
@@ -278,6 +283,11 @@ internal sealed class LoopSocket : Stream
     {
         int received = _socket.Receive(buffer, SocketFlags.None, out error);
         _drained = error == SocketError.WouldBlock || (error == SocketError.Success && received > 0 && received < buffer.Length && !_ended);
+        if (_drained)
+        {
+            _drainedAt = Environment.TickCount64;
+        }
+
         return received;
     }
 

@@ -39,12 +39,18 @@ internal sealed class TlsClientSettings
     {
         SslClientAuthenticationOptions options = Create(host);
         options.ApplicationProtocols = protocols ?? s_http11;
-        var tls = new SslStream(inner, leaveInnerStreamOpen: false);
         var onLoop = inner as LoopSocket;
         if (onLoop is not null)
         {
             onLoop.ContinueOnPool = true;
+            if (SocketLoop.IsLoopThread)
+            {
+                // Not a step of the handshake on the loop's thread either, should an answer be there at once.
+                await Task.Yield();
+            }
         }
+
+        var tls = new SslStream(inner, leaveInnerStreamOpen: false);
 
         try
         {
