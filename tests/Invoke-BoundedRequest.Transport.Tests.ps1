@@ -312,6 +312,8 @@ Describe 'Socket loops' {
         # the certificate (AIA): a listener that takes the connection and never answers (.NET waits 15 s).
         # With one loop, a check on the loop's thread would hold up every other connection until then.
         $script = {
+            # The download must come to the listener, not go through a proxy the environment names.
+            Remove-Item Env:HTTP_PROXY, Env:http_proxy, Env:ALL_PROXY, Env:all_proxy -ErrorAction Ignore
             $hang = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
             $hang.Start()
             $download = $hang.AcceptTcpClientAsync()
