@@ -24,12 +24,12 @@ internal sealed class LoopSocket : Stream
     private readonly Operation _send;
     private bool _disposed;
 
-    // The last receive left the queue empty and epoll has reported nothing since, so a receive now would
-    // only say would-block: a read waits for the loop without that system call (one in three a request).
-    // Only for a few milliseconds: a pooled connection's first read checks that the server has not closed
-    // it, and an end that came while the loop was busy elsewhere is in the socket before epoll reports it.
-    private bool _drained;
-    private long _drainedAt;
+    // Until this time (Environment.TickCount64; 0 for not at all): the last receive left the queue empty and
+    // epoll has reported nothing since, so a receive now would only say would-block, and a read waits for the
+    // loop without that system call (one in three a request). Only for a few milliseconds: a pooled
+    // connection's first read checks that the server has not closed it, and an end that came while the loop
+    // was busy elsewhere is in the socket before epoll reports it.
+    private long _drainedUntil;
 
     // Epoll reported a hang-up or error: a short receive no longer means nothing is left (the end may be).
     private bool _ended;
@@ -115,7 +115,7 @@ internal sealed class LoopSocket : Stream
                 return ValueTask.FromException<int>(Aborted());
             }
 
-            if (_drained && Environment.TickCount64 - _drainedAt < DrainedForMilliseconds)
+            if (_drainedUntil != 0 && Environment.TickCount64 < _drainedUntil)
             {
                 return _receive.Start(buffer, cancellationToken);
             }
@@ -255,12 +255,13 @@ internal sealed class LoopSocket : Stream
     {
         if ((events & (Epoll.In | Epoll.ReadHangup | Epoll.Hangup | Epoll.Error)) != 0)
         {
-            _receive.TryFinish(events);
+            _receive.TryFinish(heard: events);
         }
 
         if ((events & (Epoll.Out | Epoll.Hangup | Epoll.Error)) != 0)
         {
-            _send.TryFinish(events);
+            // What the report says of reading was noted with the receive.
+            _send.TryFinish(heard: 0);
         }
     }
 
@@ -274,7 +275,7 @@ internal sealed class LoopSocket : Stream
 
         if ((events & (Epoll.In | Epoll.ReadHangup | Epoll.Hangup | Epoll.Error)) != 0)
         {
-            _drained = false;
+            _drainedUntil = 0;
         }
     }
 
@@ -282,12 +283,8 @@ internal sealed class LoopSocket : Stream
     private int Receive(Span<byte> buffer, out SocketError error)
     {
         int received = _socket.Receive(buffer, SocketFlags.None, out error);
-        _drained = error == SocketError.WouldBlock || (error == SocketError.Success && received > 0 && received < buffer.Length && !_ended);
-        if (_drained)
-        {
-            _drainedAt = Environment.TickCount64;
-        }
-
+        bool drained = error == SocketError.WouldBlock || (error == SocketError.Success && received > 0 && received < buffer.Length && !_ended);
+        _drainedUntil = drained ? Environment.TickCount64 + DrainedForMilliseconds : 0;
         return received;
     }
 
@@ -395,14 +392,14 @@ internal sealed class LoopSocket : Stream
             return new ValueTask(this, _core.Version);
         }
 
-        /// <summary>Finishes the operation if the socket now takes it (called by the loop with what epoll reported).</summary>
-        public void TryFinish(int events)
+        /// <summary>Finishes the operation if the socket now takes it (called by the loop, with what epoll reported to note).</summary>
+        public void TryFinish(int heard)
         {
             int result;
             Exception? error;
             lock (_owner.Gate)
             {
-                _owner.Heard(events);
+                _owner.Heard(heard);
                 if (!_pending || !TryPerform(out result, out error))
                 {
                     return;
