@@ -89,6 +89,19 @@ function Stop-TestServerProcess($Server) {
     if (-not $Server.Process.WaitForExit(30000)) { $Server.Process.Kill() }
 }
 
+# One run's row: added to the raw data and printed as it lands. $Extra: the progress records a progress run wrote.
+function Add-RunRow([string] $Key, [string] $Scenario, [string] $Name, [int] $Round, [double] $Count, [double] $Ok, [double] $Seconds, [double] $CpuSeconds, [double] $RssMB, $Extra) {
+    $row = [pscustomobject]@{
+        Key = $Key; Scenario = $Scenario; Contender = $Name; Run = $Round; Count = $Count; Ok = $Ok
+        Seconds = $Seconds; RequestsPerSecond = $Count / $Seconds; CpuMicrosPerRequest = 1e6 * $CpuSeconds / $Count; PeakRssMB = $RssMB
+        Extra = $Extra
+    }
+    $raw.Add($row)
+    $records = if ($null -ne $Extra) { ", $Extra progress records" } else { '' }
+    Write-Host ('  {0,-34} {1,10:N0} req/s  {2,6:N1} us/req  {3,6:N0} MB  ({4:N0} ok of {5:N0}{6})' -f $Name, $row.RequestsPerSecond, $row.CpuMicrosPerRequest, $RssMB, $Ok, $Count, $records)
+    $row
+}
+
 # Runs each contender $repeats times, round-robin (one run of each per round), so that the machine's
 # slow and fast minutes fall on every contender alike; records every run and keeps each one's median.
 function Measure-Interleaved([object[]] $Contenders, [int] $Rounds = $repeats) {
@@ -102,15 +115,8 @@ function Measure-Interleaved([object[]] $Contenders, [int] $Rounds = $repeats) {
             $count = if ($data) { [double]$data.count } else { [double]$m.Count }
             $seconds = if ($data) { [double]$data.seconds } else { $m.Wall }
             $cpu = if ($data -and $data.cpuSeconds) { [double]$data.cpuSeconds } else { $m.Cpu }
-            $row = [pscustomobject]@{
-                Key = $c.Key; Scenario = $c.Scenario; Contender = $c.Name; Run = $i; Count = $count
-                Ok = if ($data) { [double]$data.ok } else { $count }
-                Seconds = $seconds; RequestsPerSecond = $count / $seconds
-                CpuMicrosPerRequest = 1e6 * $cpu / $count; PeakRssMB = $m.RssMB
-                Extra = $null
-            }
-            $raw.Add($row)
-            Write-Host ('  {0,-34} {1,10:N0} req/s  {2,6:N1} us/req  {3,6:N0} MB  ({4:N0} ok of {5:N0})' -f $c.Name, $row.RequestsPerSecond, $row.CpuMicrosPerRequest, $row.PeakRssMB, $row.Ok, $row.Count)
+            $ok = if ($data) { [double]$data.ok } else { $count }
+            $row = Add-RunRow $c.Key $c.Scenario $c.Name $i $count $ok $seconds $cpu $m.RssMB
             if (-not $runs.ContainsKey($c.Key)) { $runs[$c.Key] = [System.Collections.Generic.List[object]]::new() }
             $runs[$c.Key].Add($row)
         }
@@ -124,15 +130,8 @@ function Measure-ProgressCost([string] $Url, [long] $Count, [int] $Rounds) {
     $runs = @{ ProgressOn = [System.Collections.Generic.List[object]]::new(); ProgressOff = [System.Collections.Generic.List[object]]::new() }
     foreach ($data in ($m.Output | Where-Object { "$_" -match '^\{' } | ForEach-Object { $_ | ConvertFrom-Json })) {
         $key = if ($data.progress) { 'ProgressOn' } else { 'ProgressOff' }
-        $row = [pscustomobject]@{
-            Key = $key; Scenario = 'nginx'; Contender = "LoadTest -Summary, progress $(if ($data.progress) { 'on' } else { 'off' }) (in one process)"
-            Run = [int]$data.round; Count = [double]$data.count; Ok = [double]$data.ok; Seconds = [double]$data.seconds
-            RequestsPerSecond = [double]$data.count / [double]$data.seconds; CpuMicrosPerRequest = 1e6 * [double]$data.cpuSeconds / [double]$data.count
-            PeakRssMB = [double]$data.peakRssMB; Extra = $data.progressRecords
-        }
-        $raw.Add($row)
-        $runs[$key].Add($row)
-        Write-Host ('  {0,-34} {1,10:N0} req/s  {2,6:N1} us/req  ({3} progress records)' -f $row.Contender, $row.RequestsPerSecond, $row.CpuMicrosPerRequest, $row.Extra)
+        $name = "LoadTest -Summary, progress $(if ($data.progress) { 'on' } else { 'off' }) (in one process)"
+        $runs[$key].Add((Add-RunRow $key 'nginx' $name $data.round $data.count $data.ok $data.seconds $data.cpuSeconds $data.peakRssMB $data.progressRecords))
     }
     foreach ($key in $runs.Keys) { $results[$key] = Get-Median $runs[$key] }
 }
