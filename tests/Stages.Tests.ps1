@@ -30,9 +30,9 @@ Describe 'Rate stages' {
         $stages = @{ Duration = '1s'; RequestsPerSecond = 200 }, @{ Duration = 1; RequestsPerSecond = 200 }, @{ Duration = '1000ms'; RequestsPerSecond = 0 }
         $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage $stages -ThrottleLimit 32 -Summary -Interval 0.5 -WarningVariable warned
         $summary.Planned | Should -Be 400
-        # On a busy machine a worker may come for the last request only after the end: it is dropped, not sent late.
-        $summary.Sent + $summary.Dropped | Should -Be 400
-        $summary.Dropped | Should -BeLessOrEqual 2
+        # The last request is due 70 ms before the end: sent, even when its wait overshoots on the coarse timer.
+        $summary.Sent | Should -Be 400
+        $summary.Dropped | Should -Be 0
         $summary.Stages | Should -Be '1s to 200 req/s, 1s to 200 req/s, 1s to 0 req/s'
         $summary.TargetRequestsPerSecond | Should -Be 200
         $summary.Target | Should -Be "$($server.Uri)x/{0}"

@@ -246,12 +246,16 @@ internal sealed class RequestRun : IDisposable
             return null;
         }
 
-        double seconds = Clock.Elapsed.TotalSeconds;
+        // Over the schedule's length: the cmdlet may go on reading input after the end.
+        double seconds = Math.Min(Clock.Elapsed.TotalSeconds, _schedule.LengthSeconds ?? double.MaxValue);
+        string advice = schedule.Late == 0 && schedule.DroppedWithSlotsFree
+            ? "Slots were free, so the client itself fell behind: its input came too slowly, or the machine was too busy for the rate."
+            : string.Create(CultureInfo.InvariantCulture, $"All {_options.ThrottleLimit} slots (-ThrottleLimit) were busy: raise -ThrottleLimit, or lower -RequestsPerSecond.");
         return string.Create(
             CultureInfo.InvariantCulture,
             $"The schedule of {(_schedule.Description ?? $"{_options.RequestsPerSecond:0.###} req/s")} was not kept: of {schedule.Planned} planned requests, {schedule.Late} started late " +
             $"and {schedule.Dropped} were dropped (not sent before the end); achieved {Completed / Math.Max(seconds, 1e-9):0.0} req/s. " +
-            $"All {_options.ThrottleLimit} slots (-ThrottleLimit) were busy: raise -ThrottleLimit, or lower -RequestsPerSecond.");
+            $"{advice}");
     }
 
     /// <summary>The summary of the results handed out or counted so far.</summary>

@@ -85,7 +85,7 @@ public sealed class RunSummary
     /// <summary>Requests that started behind their schedule because all -ThrottleLimit slots were busy when they were due.</summary>
     public long Late { get; }
 
-    /// <summary>Requests of the schedule never sent because the run's -Duration ended before a slot was free.</summary>
+    /// <summary>Requests of the schedule never sent because the run's end came while they were behind their time (waiting for a slot, or for a slow input).</summary>
     public long Dropped { get; }
 
     /// <summary>Local time the run started.</summary>

@@ -12,12 +12,18 @@ namespace LoadTest.Engine.Schedule;
 /// ends: nothing starts after the end.
 /// Workers take requests one at a time, so the worker that takes request n waits until it is due; a slow
 /// server delays a start only when every slot is busy: that request is late (and its corrected latency
-/// shows it), and those still due when the end comes are dropped, never sent.
+/// shows it), and those still due when the end comes are dropped, never sent. Waits end on a coarse timer
+/// (a 4 ms tick on Linux), so a request due just before the end may be handed out just after it: it is sent,
+/// unless it is behind its time by more than the timer's grain.
 /// </summary>
 internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
 {
     // Asked for this long after it was due, a request started late: more than timer jitter.
     private static readonly TimeSpan s_lateAfter = TimeSpan.FromMilliseconds(2);
+
+    // How far a timer's wait can overshoot: the wait rounded up to whole milliseconds, two ticks of the coarse
+    // clock and a hop through the thread pool. A request no further behind than this was waiting on the timer.
+    private static readonly TimeSpan s_timerGrain = TimeSpan.FromMilliseconds(10);
 
     private readonly IAsyncEnumerable<RequestSpec> _inner;
     private readonly RunClock _clock;
@@ -81,11 +87,12 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
             }
 
             long now = Stopwatch.GetTimestamp();
-            if (now >= _source._deadline)
+            if (now >= _source._deadline && Stopwatch.GetElapsedTime(due, now) > s_timerGrain)
             {
-                // The end came before a slot was free for this request: it and every request still due are dropped.
+                // The end came while this request was behind its time (waiting for a slot, or for a busy machine):
+                // it and every request still due are dropped.
                 _dropped = true;
-                _source._counters.AddDropped(_source.DueAfter(_issued));
+                _source._counters.AddDropped(_source.DueAfter(_issued), _source._slotsFull());
                 return false;
             }
 
