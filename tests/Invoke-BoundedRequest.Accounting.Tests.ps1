@@ -116,6 +116,20 @@ Describe 'A run ends when it says' {
         $warned[0].Message | Should -Not -BeLike '*raise -ThrottleLimit*'
     }
 
+    It 'ends at -Duration under an endless pipeline input: the commands before it stop, its summary and the script go on' {
+        $made = [ref] 0
+        # Bounded only so that a failure ends too: without the stop, all 3,000,000 items would be read.
+        $summary = & { while ($made.Value -lt 3000000) { $made.Value++; "$($server.Uri)endless/$($made.Value)" } } |
+            Invoke-BoundedRequest -Duration 1 -Summary -WarningVariable warned
+        $after = 'the next statement ran'
+        $summary.Count | Should -BeGreaterThan 0
+        $summary.Failed | Should -Be 0
+        $warned.Count | Should -Be 0
+        # Read, but not sent: the items in the run's input queue when the end came.
+        $made.Value - $summary.Count | Should -BeLessThan 5000
+        $after | Should -Be 'the next statement ran'
+    }
+
     It 'caps the plan at -Count' {
         $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Count 50 -RequestsPerSecond 500 -Duration 10 -Summary
         $summary.Planned | Should -Be 50

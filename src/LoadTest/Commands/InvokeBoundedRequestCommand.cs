@@ -26,6 +26,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private SummaryOutput? _summary;
     private long _inputIndex;
     private bool _inputClosed;
+    private bool _finished;
 
     /// <summary>
     /// <para type="description">The absolute http or https URI to request. With -Count, every "{0}" in it becomes the request index, with any .NET format as in -f ("{0:D5}", "{0:X}"); write other braces doubled.</para>
@@ -82,7 +83,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     public double RequestsPerSecond { get; set; }
 
     /// <summary>
-    /// <para type="description">Stop starting requests after this long (a TimeSpan or a number of seconds); requests in flight finish and are reported.</para>
+    /// <para type="description">Stop starting requests after this long (a TimeSpan or a number of seconds); requests in flight finish and are reported. With pipeline input, the commands before it are then stopped (as by Select-Object -First), so an endless input ends too.</para>
     /// </summary>
     [Parameter]
     [DurationTransformation]
@@ -189,9 +190,17 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
                 return;
             }
 
-            // The run takes no more: its -Duration is over, or it was stopped. Later items are not sent.
+            // The run takes no more: its -Duration is over, or it was stopped. Later items are not sent, and the
+            // commands before this one are stopped (as by Select-Object -First): an endless input would never end.
             _inputClosed = true;
             WriteVerbose(RequestRun.DescribeClosedInput(index));
+            FinishRun();
+            if (UpstreamStop.Create(this) is { } stop)
+            {
+                throw stop;
+            }
+
+            return;
         }
 
         _run.DrainAvailable(WriteObject);
@@ -211,12 +220,24 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             return;
         }
 
-        if (_run is null)
+        if (_run is not null && !_finished)
         {
-            return;
+            FinishRun();
         }
+    }
 
-        _run.CompleteInput();
+    /// <inheritdoc/>
+    protected override void StopProcessing()
+    {
+        _run?.Cancel();
+        _fanOut?.Stop();
+    }
+
+    // Waits for the requests in flight and writes their results, the warnings and the summary.
+    private void FinishRun()
+    {
+        _finished = true;
+        _run!.CompleteInput();
         try
         {
             _run.DrainToEnd(WriteObject, ReportProgress);
@@ -257,13 +278,6 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             // Not terminating, so that `$s = Invoke-BoundedRequest -Summary ...` keeps the summary; -ErrorAction Stop still ends the script.
             WriteError(_plan.StoppedEarly(reason));
         }
-    }
-
-    /// <inheritdoc/>
-    protected override void StopProcessing()
-    {
-        _run?.Cancel();
-        _fanOut?.Stop();
     }
 
     private void ReportProgress()
