@@ -130,6 +130,48 @@ Describe 'A run ends when it says' {
         $after | Should -Be 'the next statement ran'
     }
 
+    It 'takes no item after -Duration from a slow pipeline input, stops it, and names the first item not sent' {
+        # One item every 100 ms or slower for 40 items, against a run of 1 s.
+        $before = $server.RequestCount
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $all = 1..40 | ForEach-Object { "$($server.Uri)slow-feed/$_"; Start-Sleep -Milliseconds 100 } |
+            Invoke-BoundedRequest -Duration 1 -Verbose 4>&1
+        $clock.Stop()
+        $results = @($all | Where-Object { $_ -is [LoadTest.RequestResult] })
+        $unsent = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*were not sent*' })
+        $results.Count | Should -BeGreaterThan 0
+        $results.Count | Should -BeLessThan 40
+        $server.RequestCount - $before | Should -Be $results.Count
+        # Items go in input order: the first one not sent is at the position after the last one sent.
+        $unsent.Count | Should -Be 1
+        $unsent[0].Message | Should -Be "The run took no more input after its end; items from position $($results.Count) on were not sent."
+        # The producer was stopped at the end, not read to its last item (4 s).
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 3.5
+    }
+
+    It 'does not send an item that a silent pipeline input gives only after -Duration' {
+        $before = $server.RequestCount
+        $results = @(& { "$($server.Uri)silent/a"; Start-Sleep -Seconds 2; "$($server.Uri)silent/b" } |
+            Invoke-BoundedRequest -Duration 0.5 -Summary -Output All -SummaryVariable summary)
+        $results.Count | Should -Be 1
+        $results[0].Uri | Should -Be "$($server.Uri)silent/a"
+        $summary.Count | Should -Be 1
+        $server.RequestCount - $before | Should -Be 1
+    }
+
+    It 'sends no retry after -Duration: the last attempt before the end is the result' {
+        $before = $server.RequestCount
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $results = @(Invoke-BoundedRequest -Uri "$($server.Uri)status/503?i={0}" -Duration 0.5 -RequestsPerSecond 4 -MaximumRetryCount 3 -RetryIntervalSec 1)
+        $clock.Stop()
+        $results.Count | Should -Be 2
+        $results.Attempts | Should -Be 1, 1
+        $results.StatusCode | Should -Be 503, 503
+        $server.RequestCount - $before | Should -Be 2
+        # Retries a second apart would have taken the run to 7 s.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 3
+    }
+
     It 'caps the plan at -Count' {
         $summary = Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Count 50 -RequestsPerSecond 500 -Duration 10 -Summary
         $summary.Planned | Should -Be 50
@@ -163,6 +205,33 @@ Describe 'The summary survives every way a run can end' {
             Should -Throw -ErrorId 'ErrorBudgetExceeded,LoadTest.Commands.InvokeBoundedRequestCommand'
     }
 
+    It 'fills -SummaryVariable, partial and with every answered request counted, when Select-Object -First stops the pipeline' {
+        $before = $server.RequestCount
+        $first = Invoke-BoundedRequest -Uri "$($server.Uri)first/{0}" -Count 100000 -ThrottleLimit 8 -SummaryVariable summary | Select-Object -First 3
+        $sent = $server.RequestCount - $before
+        $first.Count | Should -Be 3
+        $summary | Should -BeOfType [LoadTest.RunSummary]
+        $summary.IsPartial | Should -BeTrue
+        $summary.StopReason -match '^The run was stopped when its pipeline stopped \(Select-Object -First after it, or an error in another command\) before it finished; (\d+) requests in flight then were cancelled and are not counted\.$' | Should -BeTrue
+        $cancelled = [int]$Matches[1]
+        $cancelled | Should -BeLessOrEqual 8
+        # Every answered request is counted, those the pipeline never took too; the server read those and at
+        # most the cancelled ones.
+        $summary.Count | Should -BeGreaterOrEqual 3
+        $sent | Should -BeGreaterOrEqual $summary.Count
+        $sent | Should -BeLessOrEqual ($summary.Count + $cancelled)
+    }
+
+    It 'fills -SummaryVariable when Select-Object -First stops a run fed by the pipeline' {
+        $made = [ref] 0
+        $first = & { while ($made.Value -lt 100000) { $made.Value++; "$($server.Uri)first-fed/$($made.Value)" } } |
+            Invoke-BoundedRequest -Duration 30 -ThrottleLimit 8 -SummaryVariable summary | Select-Object -First 3
+        $first.Count | Should -Be 3
+        $summary.IsPartial | Should -BeTrue
+        $summary.Count | Should -BeGreaterOrEqual 3
+        $made.Value | Should -BeLessThan 100000
+    }
+
     It 'shows the partial summary on the console after Ctrl+C' -Skip:($IsWindows) {
         # A real console process and a real SIGINT, as a user's Ctrl+C.
         $module = (Resolve-Path $ModuleManifest).Path
@@ -184,7 +253,7 @@ Describe 'The summary survives every way a run can end' {
             }
             $child.HasExited | Should -BeTrue
             $text = $output.Result
-            $text | Should -Match '(\d+) requests, 0 failed, .* req/s \(partial: The run was stopped \(Ctrl\+C\) before it finished\.\)'
+            $text | Should -Match '(\d+) requests, 0 failed, .* req/s \(partial: The run was stopped \(Ctrl\+C\) before it finished; \d+ requests in flight then were cancelled and are not counted\.\)'
             $text | Should -Match 'Latency \(ms\): P50 '
             $text | Should -Not -Match 'not reached'
         }

@@ -23,9 +23,13 @@ internal sealed class SummaryOutput
         _variable = variable;
     }
 
+    /// <summary>Whether the summary was published (the run ended, however it did).</summary>
+    public bool IsPublished { get; private set; }
+
     /// <summary>Builds the summary once and fills -SummaryVariable; after Ctrl+C, when the pipeline takes nothing more, also shows the run on the host.</summary>
     public void Publish(RequestRun run, bool stopped)
     {
+        IsPublished = true;
         RunSummary? summary = _plan.CollectsSummary ? _summary ??= run.CreateSummary() : null;
         if (_variable is not null)
         {

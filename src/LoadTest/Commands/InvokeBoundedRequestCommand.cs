@@ -27,6 +27,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private long _inputIndex;
     private bool _inputClosed;
     private bool _finished;
+    private long _lastPosted = -1;
 
     /// <summary>
     /// <para type="description">The absolute http or https URI to request. With -Count, every "{0}" in it becomes the request index, with any .NET format as in -f ("{0:D5}", "{0:X}"); write other braces doubled.</para>
@@ -118,6 +119,19 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <summary>Releases the run: cancels requests still in flight.</summary>
     public void Dispose()
     {
+        if (_run is not null && _summary is { IsPublished: false })
+        {
+            // The run ended outside this cmdlet: a command after it stopped the pipeline (Select-Object -First)
+            // or failed, or Ctrl+C came while a command before it ran. -SummaryVariable still gets the summary.
+            bool userStop = _run.IsCancellationRequested;
+            if (!userStop)
+            {
+                _run.CancelForPipeline();
+            }
+
+            _summary.Publish(_run, stopped: userStop);
+        }
+
         _run?.Dispose();
         _run = null;
         _fanOut?.Dispose();
@@ -181,6 +195,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             return;
         }
 
+        _lastPosted = index;
         if (!_run.Post(spec!, WriteObject, ReportProgress))
         {
             if (_run.IsCancellationRequested)
@@ -193,7 +208,6 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             // The run takes no more: its -Duration is over, or it was stopped. Later items are not sent, and the
             // commands before this one are stopped (as by Select-Object -First): an endless input would never end.
             _inputClosed = true;
-            WriteVerbose(RequestRun.DescribeClosedInput(index));
             FinishRun();
             if (UpstreamStop.Create(this) is { } stop)
             {
@@ -244,13 +258,12 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         }
         catch (RequestEngineException ex)
         {
-            // Only the engine's own failure: an exception from downstream commands passes through unchanged.
+            _summary!.Publish(_run, _run.IsCancellationRequested);
             ThrowTerminatingError(ErrorRecordFactory.Create(ex, ErrorIds.EngineFailed, ErrorCategory.NotSpecified, null));
         }
-        finally
-        {
-            _summary!.Publish(_run, _run.IsCancellationRequested);
-        }
+
+        // An exception from the commands after this one passes through unchanged; Dispose publishes then.
+        _summary!.Publish(_run, _run.IsCancellationRequested);
 
         if (_run.IsCancellationRequested)
         {
@@ -260,6 +273,11 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         if (_progress is not null)
         {
             WriteProgress(ProgressView.Completed);
+        }
+
+        if (ParameterSetName == PipelineSet && _run.DescribeUnsentInput(_lastPosted) is { } unsent)
+        {
+            WriteVerbose(unsent);
         }
 
         WriteVerbose(_run.DescribeEnd());

@@ -5,12 +5,14 @@ using System.Threading.Tasks;
 namespace LoadTest.Engine;
 
 /// <summary>
-/// Lets a run stop taking new requests (an error budget is spent) while those in flight finish.
+/// Lets a run stop taking new requests (an error budget is spent) while those in flight finish, and notes the
+/// input position of the last request handed on.
 /// </summary>
 internal sealed class IntakeGate : IAsyncEnumerable<RequestSpec>
 {
     private readonly IAsyncEnumerable<RequestSpec> _inner;
     private volatile bool _closed;
+    private long _lastIndex = -1;
 
     public IntakeGate(IAsyncEnumerable<RequestSpec> inner)
     {
@@ -18,6 +20,9 @@ internal sealed class IntakeGate : IAsyncEnumerable<RequestSpec>
     }
 
     public bool IsClosed => _closed;
+
+    /// <summary>The Index of the last request handed on; -1 before the first.</summary>
+    public long LastIndex => Interlocked.Read(ref _lastIndex);
 
     public void Close() => _closed = true;
 
@@ -46,11 +51,22 @@ internal sealed class IntakeGate : IAsyncEnumerable<RequestSpec>
 
             // Most sources have their next request at hand: no async method for those.
             ValueTask<bool> next = _inner.MoveNextAsync();
-            return next.IsCompletedSuccessfully ? new ValueTask<bool>(next.Result && !_gate._closed) : AfterAsync(next);
+            return next.IsCompletedSuccessfully ? new ValueTask<bool>(HandOn(next.Result)) : AfterAsync(next);
         }
 
-        private async ValueTask<bool> AfterAsync(ValueTask<bool> next) =>
-            await next.ConfigureAwait(false) && !_gate._closed;
+        private async ValueTask<bool> AfterAsync(ValueTask<bool> next) => HandOn(await next.ConfigureAwait(false));
+
+        private bool HandOn(bool taken)
+        {
+            if (!taken || _gate._closed)
+            {
+                return false;
+            }
+
+            // Requests are taken one at a time (the engine's workers take turns), in input order.
+            Volatile.Write(ref _gate._lastIndex, _inner.Current.Index);
+            return true;
+        }
 
         public ValueTask DisposeAsync() => _inner.DisposeAsync();
     }

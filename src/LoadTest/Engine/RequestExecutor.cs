@@ -25,13 +25,16 @@ internal sealed class RequestExecutor : IDisposable
     private readonly TransportSelector _transports;
     private readonly RequestEngineOptions _options;
     private readonly RunClock _clock;
+    private readonly long _end;
     private readonly AttemptTokens _attemptTokens;
     private int _inFlight;
 
-    public RequestExecutor(RequestEngineOptions options, RunClock clock)
+    // end: the Stopwatch timestamp after which no attempt starts (a retry included); long.MaxValue for none.
+    public RequestExecutor(RequestEngineOptions options, RunClock clock, long end = long.MaxValue)
     {
         _options = options;
         _clock = clock;
+        _end = end;
         _attemptTokens = new AttemptTokens(options.Timeout);
         _transports = new TransportSelector(options);
         ErrorClassifier.Prepare();
@@ -89,9 +92,16 @@ internal sealed class RequestExecutor : IDisposable
                     break;
                 }
 
+                // Nothing is sent after the run's end: a retry that would start after it is not made.
+                TimeSpan delay = _options.Retry.Delay(attempts, outcome.RetryAfter);
+                if (_end != long.MaxValue && Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _end) <= delay)
+                {
+                    break;
+                }
+
                 try
                 {
-                    await PreciseDelay.AtLeastAsync(_options.Retry.Delay(attempts, outcome.RetryAfter), runToken).ConfigureAwait(false);
+                    await PreciseDelay.AtLeastAsync(delay, runToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

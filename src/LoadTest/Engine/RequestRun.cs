@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Channels;
@@ -22,9 +23,13 @@ internal sealed class RequestRun : IDisposable
     private readonly RunAccounting _accounting;
     private readonly TimeSpan _tickInterval;
     private readonly LoadSchedule _schedule;
+    private readonly long _end;
     private Channel<RequestSpec>? _input;
     private IntakeGate? _gate;
     private Task? _completion;
+    private int _inFlightAtStop = -1;
+    private Timer? _inputEnd;
+    private volatile bool _pipelineStopped;
 
     // A wait that a progress tick interrupted; the next wait goes on with it instead of adding another
     // waiter to the channel every tick for as long as the run lasts.
@@ -43,8 +48,9 @@ internal sealed class RequestRun : IDisposable
     {
         _options = options;
         _tickInterval = tickInterval;
-        _executor = new RequestExecutor(options, Clock);
         _schedule = LoadSchedule.From(options.RequestsPerSecond, options.Duration, options.Stages);
+        _end = _schedule.EndTimestamp(Clock);
+        _executor = new RequestExecutor(options, Clock, _end);
         SummaryBuilder? summary = null;
         if (collectStatistics)
         {
@@ -134,6 +140,11 @@ internal sealed class RequestRun : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         Start(_input.Reader.ReadAllAsync());
+        if (_end != long.MaxValue)
+        {
+            // A silent producer must not hold the run open past its end: the input closes then.
+            _inputEnd = new Timer(static state => ((RequestRun)state!).CompleteInput(), this, TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _end).Ticks)), Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>
@@ -144,14 +155,14 @@ internal sealed class RequestRun : IDisposable
     public bool Post(RequestSpec spec, Action<RequestResult> onResult, Action? onTick = null)
     {
         ChannelWriter<RequestSpec> input = _input?.Writer ?? throw new InvalidOperationException("The run takes no pushed input.");
-        if (_gate?.IsClosed == true)
+        if (TakesNoMore)
         {
             return false;
         }
 
         while (!input.TryWrite(spec))
         {
-            if (_cancellation.IsCancellationRequested || _gate?.IsClosed == true || !DrainAvailable(onResult))
+            if (TakesNoMore || !DrainAvailable(onResult))
             {
                 return false;
             }
@@ -164,6 +175,10 @@ internal sealed class RequestRun : IDisposable
     }
 
     public void CompleteInput() => _input?.Writer.TryComplete();
+
+    // Stopped, its error budget spent, or its end come: nothing pushed now would be sent.
+    private bool TakesNoMore =>
+        _cancellation.IsCancellationRequested || _gate?.IsClosed == true || Stopwatch.GetTimestamp() >= _end;
 
     /// <summary>Hands out every result already finished; false when no more will ever come.</summary>
     public bool DrainAvailable(Action<RequestResult> onResult)
@@ -224,9 +239,17 @@ internal sealed class RequestRun : IDisposable
     /// <summary>Failures by kind and P50/P99 of the last interval, for a progress line (empty and null without a summary).</summary>
     public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
 
-    /// <summary>Why pipeline input from <paramref name="index"/> on is not sent, for -Verbose.</summary>
-    public static string DescribeClosedInput(long index) =>
-        string.Create(CultureInfo.InvariantCulture, $"The run takes no more input; items from position {index} on are not sent.");
+    /// <summary>
+    /// Once the run is over, which pushed input was not sent, for -Verbose; null when every item up to
+    /// <paramref name="lastPosted"/> (the position of the last item posted) was.
+    /// </summary>
+    public string? DescribeUnsentInput(long lastPosted)
+    {
+        long next = (_gate?.LastIndex ?? -1) + 1;
+        return next > lastPosted
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"The run took no more input after its end; items from position {next} on were not sent.");
+    }
 
     /// <summary>How the run ended, in one line, for -Verbose.</summary>
     public string DescribeEnd()
@@ -254,16 +277,35 @@ internal sealed class RequestRun : IDisposable
         return string.Create(
             CultureInfo.InvariantCulture,
             $"The schedule of {(_schedule.Description ?? $"{_options.RequestsPerSecond:0.###} req/s")} was not kept: of {schedule.Planned} planned requests, {schedule.Late} started late " +
-            $"and {schedule.Dropped} were dropped (not sent before the end); achieved {Completed / Math.Max(seconds, 1e-9):0.0} req/s. " +
+            $"and {schedule.Dropped} were dropped (not sent before the end); sent {Completed / Math.Max(seconds, 1e-9):0.0} req/s over its {seconds:0.###} s. " +
             $"{advice}");
     }
 
-    /// <summary>The summary of the results handed out or counted so far.</summary>
-    public RunSummary CreateSummary() => _accounting.CreateSummary(CurrentStopReason(), Schedule);
+    /// <summary>
+    /// The summary of the results counted so far. After a stop, the results that had come but were never
+    /// handed out are counted too: those requests were sent and answered.
+    /// </summary>
+    public RunSummary CreateSummary()
+    {
+        if (_cancellation.IsCancellationRequested)
+        {
+            while (_results.Reader.TryRead(out RequestResult? result))
+            {
+                _accounting.Account(result);
+            }
+        }
 
-    /// <summary>Stops starting requests and cancels those in flight. Safe from any thread.</summary>
+        return _accounting.CreateSummary(CurrentStopReason(), Schedule);
+    }
+
+    /// <summary>Stops starting requests and cancels those in flight (Ctrl+C). Safe from any thread.</summary>
     public void Cancel()
     {
+        if (Interlocked.CompareExchange(ref _inFlightAtStop, _executor.InFlight, -1) != -1)
+        {
+            return;
+        }
+
         try
         {
             _cancellation.Cancel();
@@ -273,6 +315,13 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
+    /// <summary>Stops the run because the pipeline stopped taking its output (Select-Object -First, or an error downstream).</summary>
+    public void CancelForPipeline()
+    {
+        _pipelineStopped = true;
+        Cancel();
+    }
+
     /// <summary>
     /// Cancels what is still in flight and releases the run. Cancelling ten thousand requests takes the
     /// engine a moment; the caller (Ctrl+C) does not wait for it: the connections close and the client is
@@ -280,6 +329,7 @@ internal sealed class RequestRun : IDisposable
     /// </summary>
     public void Dispose()
     {
+        _inputEnd?.Dispose();
         Cancel();
         _input?.Writer.TryComplete();
         if (_completion is null || _completion.IsCompleted)
@@ -297,8 +347,18 @@ internal sealed class RequestRun : IDisposable
         _cancellation.Dispose();
     }
 
-    private string? CurrentStopReason() =>
-        StopReason ?? (_cancellation.IsCancellationRequested ? "The run was stopped (Ctrl+C) before it finished." : null);
+    private string? CurrentStopReason()
+    {
+        if (StopReason is not null || !_cancellation.IsCancellationRequested)
+        {
+            return StopReason;
+        }
+
+        string by = _pipelineStopped ? "when its pipeline stopped (Select-Object -First after it, or an error in another command)" : "(Ctrl+C)";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"The run was stopped {by} before it finished; {Volatile.Read(ref _inFlightAtStop)} requests in flight then were cancelled and are not counted.");
+    }
 
     private bool OnCompleted(RequestResult result) => _accounting.OnCompleted(result, _cancellation.IsCancellationRequested);
 

@@ -29,6 +29,9 @@ internal sealed class LoadSchedule
 
     public IReadOnlyList<LoadStage> Stages { get; }
 
+    /// <summary>The Stopwatch timestamp after which nothing starts; long.MaxValue for a run without an end.</summary>
+    public long EndTimestamp(RunClock clock) => LengthSeconds is { } seconds ? clock.TimestampAt(seconds) : long.MaxValue;
+
     /// <summary>The highest rate the schedule asks for; 0 without a rate.</summary>
     public double PeakRate => Rate is null ? 0 : Math.Max(Rate.ValueAt(0), Stages.Select(s => s.RequestsPerSecond ?? 0).DefaultIfEmpty(0).Max());
 

@@ -38,7 +38,7 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
         _inner = inner;
         _clock = clock;
         _rate = schedule.Rate;
-        _deadline = schedule.LengthSeconds is { } seconds ? clock.TimestampAt(seconds) : long.MaxValue;
+        _deadline = schedule.EndTimestamp(clock);
         _counters = counters;
         _slotsFull = slotsFull;
         counters.Plan(schedule.Planned(count));
@@ -71,7 +71,9 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
         {
             if (_source._rate is not { } rate)
             {
-                return Stopwatch.GetTimestamp() < _source._deadline && await _inner.MoveNextAsync().ConfigureAwait(false);
+                // An item that comes only after the end is not sent.
+                return Stopwatch.GetTimestamp() < _source._deadline && await _inner.MoveNextAsync().ConfigureAwait(false)
+                    && Stopwatch.GetTimestamp() < _source._deadline;
             }
 
             double dueSeconds = rate.TimeOfArea(_issued);
@@ -86,17 +88,25 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
                 return false;
             }
 
-            long now = Stopwatch.GetTimestamp();
-            if (now >= _source._deadline && Stopwatch.GetElapsedTime(due, now) > s_timerGrain)
+            if (IsDroppedAt(Stopwatch.GetTimestamp(), due))
             {
-                // The end came while this request was behind its time (waiting for a slot, or for a busy machine):
-                // it and every request still due are dropped.
-                _dropped = true;
-                _source._counters.AddDropped(_source.DueAfter(_issued), _source._slotsFull());
                 return false;
             }
 
             if (!await _inner.MoveNextAsync().ConfigureAwait(false))
+            {
+                // The input ended (pushed input is closed at the run's end): what is still due then is dropped.
+                if (Stopwatch.GetTimestamp() >= _source._deadline)
+                {
+                    DropRest();
+                }
+
+                return false;
+            }
+
+            // A slow input may give the request only after the end.
+            long now = Stopwatch.GetTimestamp();
+            if (IsDroppedAt(now, due))
             {
                 return false;
             }
@@ -116,6 +126,25 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
 
             _inner.Current.ScheduledTimestamp = due;
             return true;
+        }
+
+        // The end came while the request due then was behind its time (waiting for a slot, for the input, or for a
+        // busy machine): it and every request still due are dropped.
+        private bool IsDroppedAt(long now, long due)
+        {
+            if (now < _source._deadline || Stopwatch.GetElapsedTime(due, now) <= s_timerGrain)
+            {
+                return false;
+            }
+
+            DropRest();
+            return true;
+        }
+
+        private void DropRest()
+        {
+            _dropped = true;
+            _source._counters.AddDropped(_source.DueAfter(_issued), _source._slotsFull());
         }
 
         public ValueTask DisposeAsync() => _inner.DisposeAsync();
