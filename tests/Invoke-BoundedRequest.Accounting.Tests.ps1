@@ -144,7 +144,7 @@ Describe 'A run ends when it says' {
         $server.RequestCount - $before | Should -Be $results.Count
         # Items go in input order: the first one not sent is at the position after the last one sent.
         $unsent.Count | Should -Be 1
-        $unsent[0].Message | Should -Be "The run took no more input after its end; items from position $($results.Count) on were not sent."
+        $unsent[0].Message | Should -Be "The run took no more input; items from position $($results.Count) on were not sent."
         # The producer was stopped at the end, not read to its last item (4 s).
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 3.5
     }
@@ -212,12 +212,26 @@ Describe 'The summary survives every way a run can end' {
         $first.Count | Should -Be 3
         $summary | Should -BeOfType [LoadTest.RunSummary]
         $summary.IsPartial | Should -BeTrue
-        $summary.StopReason -match '^The run was stopped when its pipeline stopped \(Select-Object -First after it, or an error in another command\) before it finished; (\d+) requests in flight then were cancelled and are not counted\.$' | Should -BeTrue
+        $summary.StopReason -match '^The run was stopped when its pipeline stopped \(Select-Object -First after it, or an error in another command\) before it finished; (\d+) requests in flight then were cancelled \((\d+) attempts\) and are not counted\.$' | Should -BeTrue
         $cancelled = [int]$Matches[1]
         $cancelled | Should -BeLessOrEqual 8
         # Every answered request is counted, those the pipeline never took too; the server read those and at
         # most the cancelled ones.
         $summary.Count | Should -BeGreaterOrEqual 3
+        $sent | Should -BeGreaterOrEqual $summary.Count
+        $sent | Should -BeLessOrEqual ($summary.Count + $cancelled)
+    }
+
+    It 'counts the answered results that waited for room when a slow pipeline is stopped by Select-Object -First' {
+        # The command after the run takes a result every 2 ms or slower: the result buffer fills, and workers wait
+        # with answered results in hand when the stop comes.
+        $before = $server.RequestCount
+        $first = Invoke-BoundedRequest -Uri "$($server.Uri)slow-reader/{0}" -Count 100000 -ThrottleLimit 20 -SummaryVariable summary |
+            ForEach-Object { Start-Sleep -Milliseconds 2; $_ } | Select-Object -First 100
+        $sent = $server.RequestCount - $before
+        $first.Count | Should -Be 100
+        $summary.StopReason -match '(\d+) requests in flight then were cancelled \((\d+) attempts\)' | Should -BeTrue
+        $cancelled = [int]$Matches[2]
         $sent | Should -BeGreaterOrEqual $summary.Count
         $sent | Should -BeLessOrEqual ($summary.Count + $cancelled)
     }
@@ -253,7 +267,7 @@ Describe 'The summary survives every way a run can end' {
             }
             $child.HasExited | Should -BeTrue
             $text = $output.Result
-            $text | Should -Match '(\d+) requests, 0 failed, .* req/s \(partial: The run was stopped \(Ctrl\+C\) before it finished; \d+ requests in flight then were cancelled and are not counted\.\)'
+            $text | Should -Match '(\d+) requests, 0 failed, .* req/s \(partial: The run was stopped \(Ctrl\+C\) before it finished; \d+ requests in flight then were cancelled \(\d+ attempts\) and are not counted\.\)'
             $text | Should -Match 'Latency \(ms\): P50 '
             $text | Should -Not -Match 'not reached'
         }

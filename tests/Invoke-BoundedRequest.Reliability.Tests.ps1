@@ -149,10 +149,10 @@ Describe 'A server that stops in the middle of a run' {
             $ok = @($results | Where-Object StatusCode -EQ 200).Count
             $answeredOk = @($results | Where-Object { $_.StatusCode -eq 200 -and $_.BytesReceived -eq 13 }).Count
             # Requests in progress at the stop get 503. A request that reaches a kept-alive connection
-            # while HttpListener closes it gets an answer from HttpListener itself (an empty 200, or 404
-            # once the prefix is gone): at most one per connection.
+            # while HttpListener closes it gets an answer from HttpListener itself: an empty 200, or a 404 once
+            # the prefix is gone. Those 404s come at once, so on a slow stop a connection can take several
+            # (54 on 8 connections, once, in a full suite run): they are answers, and add up with the rest below.
             $stopping = @($results | Where-Object { $_.StatusCode -eq 503 -or $_.StatusCode -eq 404 }).Count
-            $stopping - @($results | Where-Object StatusCode -EQ 503).Count | Should -BeLessOrEqual 8
             $answeredOk | Should -BeLessOrEqual $answered
             $answeredOk | Should -BeGreaterOrEqual 300
             $ok - $answeredOk | Should -BeLessOrEqual 8

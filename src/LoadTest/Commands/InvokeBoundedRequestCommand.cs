@@ -84,7 +84,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     public double RequestsPerSecond { get; set; }
 
     /// <summary>
-    /// <para type="description">Stop starting requests after this long (a TimeSpan or a number of seconds); requests in flight finish and are reported. With pipeline input, the commands before it are then stopped (as by Select-Object -First), so an endless input ends too.</para>
+    /// <para type="description">Stop starting requests after this long (a TimeSpan or a number of seconds); requests in flight finish and are reported. With pipeline input, the commands before it are stopped when they give their next item (as by Select-Object -First), so an endless input ends too; one that waits without end for its next item (Get-Content -Wait on a quiet file) still holds the pipeline, though nothing more is sent.</para>
     /// </summary>
     [Parameter]
     [DurationTransformation]
@@ -119,23 +119,33 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <summary>Releases the run: cancels requests still in flight.</summary>
     public void Dispose()
     {
-        if (_run is not null && _summary is { IsPublished: false })
+        try
         {
-            // The run ended outside this cmdlet: a command after it stopped the pipeline (Select-Object -First)
-            // or failed, or Ctrl+C came while a command before it ran. -SummaryVariable still gets the summary.
-            bool userStop = _run.IsCancellationRequested;
-            if (!userStop)
+            if (_run is not null && _summary is { IsPublished: false })
             {
-                _run.CancelForPipeline();
+                // The run ended outside this cmdlet: a command after it stopped the pipeline (Select-Object -First)
+                // or failed, or Ctrl+C came while a command before it ran. -SummaryVariable still gets the summary.
+                bool userStop = _run.IsCancellationRequested || Stopping;
+                if (!userStop)
+                {
+                    _run.CancelForPipeline();
+                }
+
+                _run.Cancel();
+                _summary.Publish(_run, stopped: userStop);
             }
-
-            _summary.Publish(_run, stopped: userStop);
         }
-
-        _run?.Dispose();
-        _run = null;
-        _fanOut?.Dispose();
-        _fanOut = null;
+        catch (SessionStateException)
+        {
+            // -SummaryVariable cannot be written (read-only, say); with the pipeline gone, nobody could be told.
+        }
+        finally
+        {
+            _run?.Dispose();
+            _run = null;
+            _fanOut?.Dispose();
+            _fanOut = null;
+        }
     }
 
     /// <inheritdoc/>

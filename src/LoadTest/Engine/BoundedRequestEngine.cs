@@ -23,7 +23,8 @@ internal static class BoundedRequestEngine
         Func<RequestResult, bool>? onCompleted,
         Func<bool>? mayStart,
         Action? onFinished,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<RequestResult>? onUntaken = null)
     {
         Exception? failure = null;
         try
@@ -51,7 +52,16 @@ internal static class BoundedRequestEngine
                     // stops the run within the requests already in flight; false means nobody downstream wants it.
                     if (onCompleted is null || onCompleted(result))
                     {
-                        await results.WriteAsync(result, token).ConfigureAwait(false);
+                        try
+                        {
+                            await results.WriteAsync(result, token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (onUntaken is not null)
+                        {
+                            // Stopped while this result waited for room: still counted (or tallied as cancelled).
+                            onUntaken(result);
+                            throw;
+                        }
                     }
                 }
                 finally

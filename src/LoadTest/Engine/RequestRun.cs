@@ -16,6 +16,9 @@ namespace LoadTest.Engine;
 /// </summary>
 internal sealed class RequestRun : IDisposable
 {
+    // How long a stopped run's summary waits for the workers to wind down.
+    private static readonly TimeSpan s_windDown = TimeSpan.FromSeconds(5);
+
     private readonly RequestEngineOptions _options;
     private readonly RequestExecutor _executor;
     private readonly Channel<RequestResult> _results;
@@ -29,6 +32,7 @@ internal sealed class RequestRun : IDisposable
     private Task? _completion;
     private int _inFlightAtStop = -1;
     private Timer? _inputEnd;
+    private bool _woundDown;
     private volatile bool _pipelineStopped;
 
     // A wait that a progress tick interrupted; the next wait goes on with it instead of adding another
@@ -119,7 +123,7 @@ internal sealed class RequestRun : IDisposable
         try
         {
             _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
-                gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token));
+                gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token, _accounting.CountAfterStop));
         }
         finally
         {
@@ -143,8 +147,29 @@ internal sealed class RequestRun : IDisposable
         if (_end != long.MaxValue)
         {
             // A silent producer must not hold the run open past its end: the input closes then.
-            _inputEnd = new Timer(static state => ((RequestRun)state!).CompleteInput(), this, TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _end).Ticks)), Timeout.InfiniteTimeSpan);
+            _inputEnd = new Timer(static state => ((RequestRun)state!).CloseInputAtEnd(), this, UntilEnd(), Timeout.InfiniteTimeSpan);
         }
+    }
+
+    private TimeSpan UntilEnd() => TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _end).Ticks));
+
+    // Timers run in whole milliseconds and may fire early: not before the end.
+    private void CloseInputAtEnd()
+    {
+        if (UntilEnd() > TimeSpan.Zero)
+        {
+            try
+            {
+                _inputEnd?.Change(UntilEnd() + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            return;
+        }
+
+        CompleteInput();
     }
 
     /// <summary>
@@ -248,7 +273,7 @@ internal sealed class RequestRun : IDisposable
         long next = (_gate?.LastIndex ?? -1) + 1;
         return next > lastPosted
             ? null
-            : string.Create(CultureInfo.InvariantCulture, $"The run took no more input after its end; items from position {next} on were not sent.");
+            : string.Create(CultureInfo.InvariantCulture, $"The run took no more input; items from position {next} on were not sent.");
     }
 
     /// <summary>How the run ended, in one line, for -Verbose.</summary>
@@ -289,6 +314,8 @@ internal sealed class RequestRun : IDisposable
     {
         if (_cancellation.IsCancellationRequested)
         {
+            // The workers count or tally what the stop leaves them; cancelling takes them a moment.
+            _woundDown = _completion is null || Task.WhenAny(_completion, Task.Delay(s_windDown)).GetAwaiter().GetResult() == _completion;
             while (_results.Reader.TryRead(out RequestResult? result))
             {
                 _accounting.Account(result);
@@ -355,9 +382,11 @@ internal sealed class RequestRun : IDisposable
         }
 
         string by = _pipelineStopped ? "when its pipeline stopped (Select-Object -First after it, or an error in another command)" : "(Ctrl+C)";
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"The run was stopped {by} before it finished; {Volatile.Read(ref _inFlightAtStop)} requests in flight then were cancelled and are not counted.");
+        (long requests, long attempts) = _accounting.Cancelled;
+        string cancelled = _woundDown
+            ? string.Create(CultureInfo.InvariantCulture, $"{requests} requests in flight then were cancelled ({attempts} attempts) and are not counted")
+            : string.Create(CultureInfo.InvariantCulture, $"{Volatile.Read(ref _inFlightAtStop)} requests in flight then were being cancelled and are not counted");
+        return $"The run was stopped {by} before it finished; {cancelled}.";
     }
 
     private bool OnCompleted(RequestResult result) => _accounting.OnCompleted(result, _cancellation.IsCancellationRequested);

@@ -21,6 +21,8 @@ internal sealed class RunAccounting
     private long _budgetCompleted;
     private long _budgetFailed;
     private string? _stopReason;
+    private long _cancelled;
+    private long _cancelledAttempts;
 
     /// <param name="summary">The fold for the run's summary; null when nobody asked for one.</param>
     /// <param name="budget">Failures after which the run stops starting requests; null for no limit.</param>
@@ -65,11 +67,16 @@ internal sealed class RunAccounting
 
     /// <summary>
     /// Runs on the workers as each request completes; true when the result is to be handed out (and is
-    /// counted when it is). Once the run is stopped, what ends is the stop's doing, not an answer: like the
-    /// results the stopped pipeline no longer takes, it is not counted.
+    /// counted when it is). Once the run is stopped nothing more is handed out: see <see cref="CountAfterStop"/>.
     /// </summary>
     public bool OnCompleted(RequestResult result, bool stopped)
     {
+        if (stopped)
+        {
+            CountAfterStop(result);
+            return false;
+        }
+
         if (_budget is not null)
         {
             Charge(result);
@@ -80,13 +87,28 @@ internal sealed class RunAccounting
             return true;
         }
 
-        if (!stopped)
-        {
-            Account(result);
-        }
-
+        Account(result);
         return false;
     }
+
+    /// <summary>
+    /// A result that a stopped run will not hand out: an answer is counted (the request was sent and answered);
+    /// a request the stop cut short is only tallied, for the stop's reason.
+    /// </summary>
+    public void CountAfterStop(RequestResult result)
+    {
+        if (result.Kind != RequestErrorKind.Canceled)
+        {
+            Account(result);
+            return;
+        }
+
+        Interlocked.Increment(ref _cancelled);
+        Interlocked.Add(ref _cancelledAttempts, result.Attempts);
+    }
+
+    /// <summary>Requests the stop cut short, and their attempts.</summary>
+    public (long Requests, long Attempts) Cancelled => (Interlocked.Read(ref _cancelled), Interlocked.Read(ref _cancelledAttempts));
 
     /// <summary>
     /// What a progress line shows beyond the counts: failures by kind, and P50/P99 of the last interval.
