@@ -10,8 +10,8 @@ namespace LoadTest.Engine;
 /// <summary>
 /// Pulls request specs lazily from a source and keeps at most ThrottleLimit of them in flight; each
 /// finished request becomes one result, seen by onCompleted and written to a bounded channel unless
-/// onCompleted keeps it (it was only counted). A full channel pauses the workers,
-/// so a slow consumer slows the run instead of growing memory.
+/// onCompleted keeps it (it was only counted), or the run is stopped first (then onUntaken sees it). A full
+/// channel pauses the workers, so a slow consumer slows the run instead of growing memory.
 /// </summary>
 internal static class BoundedRequestEngine
 {
