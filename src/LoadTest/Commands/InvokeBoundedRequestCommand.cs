@@ -135,9 +135,9 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
                 _summary.Publish(_run, stopped: userStop);
             }
         }
-        catch (SessionStateException)
+        catch (RuntimeException)
         {
-            // -SummaryVariable cannot be written (read-only, say); with the pipeline gone, nobody could be told.
+            // -SummaryVariable cannot be written (read-only, or typed); with the pipeline gone, nobody could be told.
         }
         finally
         {

@@ -147,7 +147,9 @@ internal sealed class RequestRun : IDisposable
         if (_end != long.MaxValue)
         {
             // A silent producer must not hold the run open past its end: the input closes then.
-            _inputEnd = new Timer(static state => ((RequestRun)state!).CloseInputAtEnd(), this, UntilEnd(), Timeout.InfiniteTimeSpan);
+            // Armed once assigned: a callback that comes at once must find the timer to re-arm.
+            _inputEnd = new Timer(static state => ((RequestRun)state!).CloseInputAtEnd(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _inputEnd.Change(UntilEnd(), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -312,7 +314,8 @@ internal sealed class RequestRun : IDisposable
     /// </summary>
     public RunSummary CreateSummary()
     {
-        if (_cancellation.IsCancellationRequested)
+        bool stopped = _cancellation.IsCancellationRequested;
+        if (stopped)
         {
             // The workers count or tally what the stop leaves them; cancelling takes them a moment.
             _woundDown = _completion is null || Task.WhenAny(_completion, Task.Delay(s_windDown)).GetAwaiter().GetResult() == _completion;
@@ -322,17 +325,14 @@ internal sealed class RequestRun : IDisposable
             }
         }
 
-        return _accounting.CreateSummary(CurrentStopReason(), Schedule);
+        return _accounting.CreateSummary(CurrentStopReason(stopped), Schedule);
     }
 
     /// <summary>Stops starting requests and cancels those in flight (Ctrl+C). Safe from any thread.</summary>
     public void Cancel()
     {
-        if (Interlocked.CompareExchange(ref _inFlightAtStop, _executor.InFlight, -1) != -1)
-        {
-            return;
-        }
-
+        // The first stop notes what was in flight; every caller cancels, so none returns before the stop is made.
+        Interlocked.CompareExchange(ref _inFlightAtStop, _executor.InFlight, -1);
         try
         {
             _cancellation.Cancel();
@@ -351,8 +351,8 @@ internal sealed class RequestRun : IDisposable
 
     /// <summary>
     /// Cancels what is still in flight and releases the run. Cancelling ten thousand requests takes the
-    /// engine a moment; the caller (Ctrl+C) does not wait for it: the connections close and the client is
-    /// disposed as soon as the engine has wound down.
+    /// engine a moment; this does not wait for it (a stopped run's summary waits up to s_windDown, to count
+    /// what the workers still hold): the connections close and the client is disposed once the engine has wound down.
     /// </summary>
     public void Dispose()
     {
@@ -374,9 +374,9 @@ internal sealed class RequestRun : IDisposable
         _cancellation.Dispose();
     }
 
-    private string? CurrentStopReason()
+    private string? CurrentStopReason(bool stopped)
     {
-        if (StopReason is not null || !_cancellation.IsCancellationRequested)
+        if (StopReason is not null || !stopped)
         {
             return StopReason;
         }
