@@ -25,7 +25,6 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private ProgressView? _progress;
     private SummaryOutput? _summary;
     private long _inputIndex;
-    private bool _inputClosed;
     private bool _finished;
     private long _lastPosted = -1;
 
@@ -126,12 +125,15 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
                 // The run ended outside this cmdlet: a command after it stopped the pipeline (Select-Object -First)
                 // or failed, or Ctrl+C came while a command before it ran. -SummaryVariable still gets the summary.
                 bool userStop = _run.IsCancellationRequested || Stopping;
-                if (!userStop)
+                if (userStop)
+                {
+                    _run.Cancel();
+                }
+                else
                 {
                     _run.CancelForPipeline();
                 }
 
-                _run.Cancel();
                 _summary.Publish(_run, stopped: userStop);
             }
         }
@@ -200,7 +202,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             return;
         }
 
-        if (_inputClosed)
+        if (_finished)
         {
             return;
         }
@@ -217,7 +219,6 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
 
             // The run takes no more: its -Duration is over, or it was stopped. Later items are not sent, and the
             // commands before this one are stopped (as by Select-Object -First): an endless input would never end.
-            _inputClosed = true;
             FinishRun();
             if (UpstreamStop.Create(this) is { } stop)
             {

@@ -158,11 +158,12 @@ internal sealed class RequestRun : IDisposable
     // Timers run in whole milliseconds and may fire early: not before the end.
     private void CloseInputAtEnd()
     {
-        if (UntilEnd() > TimeSpan.Zero)
+        TimeSpan left = UntilEnd();
+        if (left > TimeSpan.Zero)
         {
             try
             {
-                _inputEnd?.Change(UntilEnd() + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                _inputEnd?.Change(left + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
             }
             catch (ObjectDisposedException)
             {
