@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
-using LoadTest.CommandSupport;
+using LoadTest.Parameters;
+using LoadTest.Run;
 
 namespace LoadTest.Commands;
 

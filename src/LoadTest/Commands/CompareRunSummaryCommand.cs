@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using LoadTest.CommandSupport;
-using LoadTest.Engine.Reporting;
+using LoadTest.Parameters;
+using LoadTest.Reporting;
+using LoadTest.Run;
 
 namespace LoadTest.Commands;
 

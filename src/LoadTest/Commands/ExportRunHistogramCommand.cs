@@ -1,10 +1,10 @@
-using System;
 using System.IO;
 using System.Management.Automation;
 using HdrHistogram;
-using LoadTest.CommandSupport;
 using LoadTest.Engine.Accounting;
-using LoadTest.Engine.Reporting;
+using LoadTest.Parameters;
+using LoadTest.Reporting;
+using LoadTest.Run;
 
 namespace LoadTest.Commands;
 

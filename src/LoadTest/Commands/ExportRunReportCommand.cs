@@ -4,8 +4,9 @@ using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
-using LoadTest.CommandSupport;
-using LoadTest.Engine.Reporting;
+using LoadTest.Parameters;
+using LoadTest.Reporting;
+using LoadTest.Run;
 
 namespace LoadTest.Commands;
 

@@ -1,8 +1,8 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using LoadTest.CommandSupport;
-using LoadTest.Engine.Reporting;
+using LoadTest.Parameters;
+using LoadTest.Reporting;
 
 namespace LoadTest.Commands;
 

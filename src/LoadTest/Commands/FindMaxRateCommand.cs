@@ -4,8 +4,8 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Management.Automation;
-using LoadTest.CommandSupport;
-using LoadTest.Engine.Capacity;
+using LoadTest.Capacity;
+using LoadTest.Parameters;
 
 namespace LoadTest.Commands;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using LoadTest.CommandSupport;
 using LoadTest.Module;
+using LoadTest.Parameters;
 using LoadTest.Server;
 
 namespace LoadTest.Commands;

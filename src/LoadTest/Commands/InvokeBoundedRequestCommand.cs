@@ -1,8 +1,10 @@
 using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using LoadTest.CommandSupport;
 using LoadTest.Engine;
+using LoadTest.Parameters;
+using LoadTest.Run;
+using LoadTest.Wire;
 
 namespace LoadTest.Commands;
 

@@ -1,7 +1,8 @@
 using System;
 using System.Management.Automation;
-using LoadTest.CommandSupport;
 using LoadTest.Engine.Accounting;
+using LoadTest.Parameters;
+using LoadTest.Run;
 
 namespace LoadTest.Commands;
 

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using LoadTest.CommandSupport;
-using LoadTest.Engine.Reporting;
+using LoadTest.Reporting;
+using LoadTest.Run;
 
 namespace LoadTest.Commands;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
-using LoadTest.CommandSupport;
 using LoadTest.Module;
+using LoadTest.Parameters;
 using LoadTest.Server;
 
 namespace LoadTest.Commands;

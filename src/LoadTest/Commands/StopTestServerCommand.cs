@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LoadTest.CommandSupport;
 using LoadTest.Module;
 using LoadTest.Server;
 

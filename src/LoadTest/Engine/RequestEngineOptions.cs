@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using LoadTest.Engine.Transport;
+using LoadTest.Wire;
 
 namespace LoadTest.Engine;
 

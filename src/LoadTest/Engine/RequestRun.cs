@@ -7,6 +7,7 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using LoadTest.Engine.Accounting;
 using LoadTest.Engine.Schedule;
+using LoadTest.Wire;
 
 namespace LoadTest.Engine;
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Wire;
 
 namespace LoadTest.Engine;
 

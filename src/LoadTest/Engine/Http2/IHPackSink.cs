@@ -1,9 +1,0 @@
-using System;
-
-namespace LoadTest.Engine.Http2;
-
-/// <summary>Receives the fields of a decoded header block, in order; the value is valid only during the call.</summary>
-internal interface IHPackSink
-{
-    void OnField(string name, ReadOnlySpan<byte> value);
-}

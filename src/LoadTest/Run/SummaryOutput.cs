@@ -1,0 +1,58 @@
+using System;
+using System.Management.Automation;
+using LoadTest.Engine;
+
+namespace LoadTest.Run;
+
+/// <summary>
+/// Where a run's summary goes: built once, into -SummaryVariable however the run ends, and to the pipeline
+/// only when no results go there (one type per stream, so Export-Csv gets no stray row); otherwise to the
+/// information stream (tag RunSummary) and the host.
+/// </summary>
+internal sealed class SummaryOutput
+{
+    private readonly PSCmdlet _command;
+    private readonly RunPlan _plan;
+    private readonly string? _variable;
+    private RunSummary? _summary;
+
+    public SummaryOutput(PSCmdlet command, RunPlan plan, string? variable)
+    {
+        _command = command;
+        _plan = plan;
+        _variable = variable;
+    }
+
+    /// <summary>Whether the summary was published (the run ended, however it did).</summary>
+    public bool IsPublished { get; private set; }
+
+    /// <summary>Builds the summary once and fills -SummaryVariable; after Ctrl+C, when the pipeline takes nothing more, also shows the run on the host.</summary>
+    public void Publish(RequestRun run, bool stopped)
+    {
+        IsPublished = true;
+        RunSummary? summary = _plan.CollectsSummary ? _summary ??= run.CreateSummary() : null;
+        if (_variable is not null)
+        {
+            _command.SessionState.PSVariable.Set(_variable, summary);
+        }
+
+        if (stopped)
+        {
+            _command.Host.UI.WriteLine(summary?.ToText() ?? run.DescribeEnd());
+        }
+    }
+
+    /// <summary>Writes the summary published before (or <paramref name="summary"/>, a merged one) where -Output leaves room for it.</summary>
+    public void Write(RunSummary? summary = null)
+    {
+        summary ??= _summary ?? throw new InvalidOperationException("No summary was published.");
+        if (_plan.Output == ResultOutput.None)
+        {
+            _command.WriteObject(summary);
+            return;
+        }
+
+        _command.WriteInformation(summary, new[] { nameof(RunSummary) });
+        _command.Host.UI.WriteLine(summary.ToText());
+    }
+}

@@ -1,0 +1,15 @@
+using System;
+
+namespace LoadTest.Wire.Http2;
+
+/// <summary>What every connection to one server is opened with.</summary>
+/// <param name="Connector">Where connections go (-ConnectTo, -UnixSocket).</param>
+/// <param name="Host">The host as Uri.IdnHost writes it: where to connect, and the TLS server name.</param>
+/// <param name="Port">The port.</param>
+/// <param name="Authority">The :authority of every request.</param>
+/// <param name="Tls">TLS with ALPN h2 for https; null for prior knowledge over http.</param>
+/// <param name="IncludeHeaders">Keep every response field (-IncludeHeaders).</param>
+/// <param name="SingleUse">One request per connection (-DisableKeepAlive).</param>
+/// <param name="Closed">Called once when a connection stops taking requests.</param>
+internal sealed record Http2ConnectionSettings(
+    Connector Connector, string Host, int Port, string Authority, TlsClientSettings? Tls, bool IncludeHeaders, bool SingleUse, Action<Http2Connection> Closed);

@@ -1,0 +1,19 @@
+using System;
+using System.Net.Http;
+
+namespace LoadTest.Wire.Http2;
+
+/// <summary>
+/// A request the server did not process: refused with REFUSED_STREAM, above the last stream a GOAWAY
+/// accepted, or never sent because its connection ended first. Safe to send again (RFC 9113 8.7).
+/// </summary>
+internal sealed class Http2RefusedException : HttpIOException
+{
+    /// <param name="message">What happened.</param>
+    /// <param name="cause">Why the connection ended, when it ended before the request went out: the failure it is
+    /// classified by if the request is never sent; without one, a refusal by the server, a Protocol failure.</param>
+    public Http2RefusedException(string message, Exception? cause = null)
+        : base(cause is null ? HttpRequestError.HttpProtocolError : HttpRequestError.ResponseEnded, message, cause)
+    {
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using LoadTest.Engine;
+
+namespace LoadTest.Wire;
+
+/// <summary>
+/// Sends through one pooled .NET HttpClient: https, HTTP/2 and 3, proxies, cookies, and every request the
+/// HTTP/1.1 client does not serve. Redirects are not followed here, so that the engine follows them
+/// the same way for both transports.
+/// </summary>
+internal sealed class HttpClientTransport : IHttpTransport
+{
+    private const int DrainBufferSize = 16 * 1024;
+
+    private readonly HttpClient _client;
+    private readonly RequestEngineOptions _options;
+
+    public HttpClientTransport(RequestEngineOptions options)
+    {
+        _options = options;
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.MaxConnections > 0 ? options.MaxConnections : options.ThrottleLimit,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            AllowAutoRedirect = false,
+            UseCookies = options.KeepCookies,
+            UseProxy = options.Connector.UseProxy,
+            Proxy = options.Connector.Proxy,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectCallback = ConnectAsync,
+            PlaintextStreamFilter = CountSends,
+        };
+        if (options.KeepCookies)
+        {
+            handler.CookieContainer = new CookieContainer();
+        }
+
+        handler.SslOptions = new TlsClientSettings(options).ForHttpClient();
+
+        _client = new HttpClient(handler, disposeHandler: true)
+        {
+            // Timeouts are per attempt in the engine, so that they also cover reading the body.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress progress, CancellationToken token)
+    {
+        using HttpRequestMessage request = spec.Payload.CreateMessage(hop.Method, hop.Uri, hop.WithBody, hop.SameOrigin);
+        request.Version = _options.HttpVersion;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        if (_options.DisableKeepAlive)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+
+        _options.Connector.AuthorizeForProxy(request);
+
+        // HTTP/2 and 3 write from their connection's own loop, outside this flow: their replays are not seen.
+        if (_options.HttpVersion.Major < 2)
+        {
+            SendCountingStream.Begin(progress);
+        }
+
+        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+        using HttpResponseMessage disposeResponse = response;
+        progress.StatusCode = (int)response.StatusCode;
+        await ReadBodyAsync(response.Content, progress, token).ConfigureAwait(false);
+        // HttpClient parses a header when it is asked for: only a redirect's Location and a failure's Retry-After are read.
+        int status = (int)response.StatusCode;
+        return new ResponseHead
+        {
+            StatusCode = status,
+            ReasonPhrase = response.ReasonPhrase,
+            RetryAfter = status is >= 200 and < 300 ? null : ResponseHead.WaitOf(response.Headers.RetryAfter),
+            Location = RedirectHop.IsRedirect(status) ? response.Headers.Location : null,
+            Headers = _options.IncludeHeaders ? CollectHeaders(response) : null,
+            Content = progress.Content(response.Content.Headers.ContentType?.CharSet),
+        };
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
+    {
+        Socket socket = await _options.Connector.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, token).ConfigureAwait(false);
+        return new NetworkStream(socket, ownsSocket: true);
+    }
+
+    // Sends are counted above TLS: a handshake runs in the flow of the request that asked for the connection,
+    // which may then be served by another one, so counting its writes took it for a replay. A CONNECT only sets
+    // up a tunnel: the request is counted inside it.
+    private static ValueTask<Stream> CountSends(SocketsHttpPlaintextStreamFilterContext context, CancellationToken token) =>
+        ValueTask.FromResult(context.InitialRequestMessage.Method == HttpMethod.Connect
+            ? context.PlaintextStream
+            : new SendCountingStream(context.PlaintextStream));
+
+    private static HeaderDictionary CollectHeaders(HttpResponseMessage response)
+    {
+        var headers = new HeaderDictionary();
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
+        {
+            ResponseHead.AddHeader(headers, header.Key, string.Join(", ", header.Value));
+        }
+
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
+        {
+            ResponseHead.AddHeader(headers, header.Key, string.Join(", ", header.Value));
+        }
+
+        return headers;
+    }
+
+    /// <summary>Reads the body to its end; the attempt's progress counts it and keeps what -IncludeContent asks for.</summary>
+    private static async ValueTask ReadBodyAsync(HttpContent content, AttemptProgress progress, CancellationToken token)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(DrainBufferSize);
+        try
+        {
+            using Stream stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(), token).ConfigureAwait(false)) > 0)
+            {
+                progress.Add(buffer.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
