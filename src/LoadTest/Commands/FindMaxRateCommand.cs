@@ -1,11 +1,11 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Management.Automation;
 using LoadTest.Capacity;
+using LoadTest.Engine;
 using LoadTest.Parameters;
+using LoadTest.Run;
 
 namespace LoadTest.Commands;
 
@@ -17,17 +17,10 @@ namespace LoadTest.Commands;
 [OutputType(typeof(CapacityResult))]
 public sealed class FindMaxRateCommand : RequestCommandBase
 {
-    /// <summary>Parameters of this command that the steps do not take.</summary>
-    private static readonly HashSet<string> s_searchOnly = new(StringComparer.OrdinalIgnoreCase)
-    {
-        nameof(MaxP99Ms), nameof(StartRate), nameof(MaxRate), nameof(StepDuration), nameof(Precision), nameof(MaxSteps), nameof(WarmUp),
-    };
-
-    private static readonly CmdletInfo s_invoke = new("Invoke-BoundedRequest", typeof(InvokeBoundedRequestCommand));
-
     private readonly object _lock = new();
-    private PowerShell? _step;
+    private RequestRun? _step;
     private bool _stopping;
+    private bool _warned;
 
     /// <summary>
     /// <para type="description">The absolute http or https URI to load; "{0}" in it becomes each request's index, as in Invoke-BoundedRequest.</para>
@@ -140,33 +133,42 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         lock (_lock)
         {
             _stopping = true;
-            _step?.BeginStop(null, null);
+            _step?.Cancel();
         }
     }
 
-    /// <summary>One step: Invoke-BoundedRequest at this rate for this long, with the request parameters given here; null when stopped.</summary>
+    /// <summary>One step: a run at this rate for this long, with the request parameters given here; null when stopped.</summary>
     private RunSummary? RunStep(double rate, TimeSpan duration, double maxErrorRate)
     {
-        var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
-        foreach (KeyValuePair<string, object> entry in MyInvocation.BoundParameters)
+        RunParameters parameters = ToRunParameters() with
         {
-            // -Verbose and -Debug pass on; -ErrorAction Stop and the like must not turn a step's spent budget into a stop.
-            bool common = CommonParameters.Contains(entry.Key) && entry.Key is not "Verbose" and not "Debug";
-            if (!s_searchOnly.Contains(entry.Key) && !common)
+            Uri = Uri,
+            RequestsPerSecond = rate,
+            Duration = duration,
+            Summary = true,
+            Output = ResultOutput.None,
+
+            // Stop a step early only when it clearly fails: well over the objective's error rate, not just over it.
+            MaxErrorRate = Math.Min(1, Math.Max(maxErrorRate * 5, maxErrorRate + 0.05)),
+        };
+        ErrorRecord? error = RunPlan.TryCreate(parameters, out RunPlan? plan);
+        UriTemplateSource? source = null;
+        error ??= plan!.TryCreateSource(out source);
+        if (error is not null)
+        {
+            ThrowTerminatingError(error);
+        }
+
+        if (!_warned)
+        {
+            _warned = true;
+            foreach (string warning in plan!.Warnings)
             {
-                parameters[entry.Key] = entry.Value;
+                WriteWarning(warning);
             }
         }
 
-        parameters["ErrorAction"] = ActionPreference.Continue;
-
-        parameters["RequestsPerSecond"] = rate;
-        parameters["Duration"] = duration;
-        parameters["Summary"] = true;
-        // Stop a step early only when it clearly fails: well over the objective's error rate, not just over it.
-        parameters[nameof(MaxErrorRate)] = Math.Min(1, Math.Max(maxErrorRate * 5, maxErrorRate + 0.05));
-
-        using PowerShell step = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        using RequestRun run = plan!.Start(source, TimeSpan.Zero);
         lock (_lock)
         {
             if (_stopping)
@@ -174,26 +176,18 @@ public sealed class FindMaxRateCommand : RequestCommandBase
                 return null;
             }
 
-            _step = step;
+            _step = run;
         }
 
         try
         {
-            Collection<PSObject> output = step.AddCommand(s_invoke).AddParameters(parameters).Invoke();
-            foreach (ErrorRecord error in step.Streams.Error)
-            {
-                // A spent error budget is how a failing step stops early; its summary says so.
-                if (error.FullyQualifiedErrorId.Split(',')[0] != ErrorIds.ErrorBudgetExceeded)
-                {
-                    WriteError(error);
-                }
-            }
-
-            return output.Count > 0 && output[^1].BaseObject is RunSummary summary ? summary : null;
+            // A spent error budget is how a failing step stops early; its summary says so.
+            run.DrainToEnd(static _ => { });
+            return _stopping ? null : run.CreateSummary();
         }
-        catch (RuntimeException ex) when (ex is not PipelineStoppedException)
+        catch (RequestEngineException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex.ErrorRecord, ex));
+            ThrowTerminatingError(ErrorRecordFactory.Create(ex, ErrorIds.EngineFailed, ErrorCategory.NotSpecified, null));
             return null;
         }
         finally

@@ -155,7 +155,20 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
-        ErrorRecord? error = RunPlan.TryCreate(this, out _plan);
+        RunParameters parameters = ToRunParameters() with
+        {
+            Uri = Uri,
+            Count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null,
+            StartIndex = StartIndex,
+            Sessions = Session?.Length ?? 0,
+            RequestsPerSecond = RequestsPerSecond,
+            Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration)) ? Duration : null,
+            Stage = Stage,
+            Summary = Summary,
+            SummaryVariable = SummaryVariable,
+            Output = MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : null,
+        };
+        ErrorRecord? error = RunPlan.TryCreate(parameters, out _plan);
         UriTemplateSource? source = null;
         if (error is null && ParameterSetName != PipelineSet)
         {
@@ -288,12 +301,12 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             WriteProgress(ProgressView.Completed);
         }
 
-        if (ParameterSetName == PipelineSet && _run.DescribeUnsentInput(_lastPosted) is { } unsent)
+        if (ParameterSetName == PipelineSet && _run.FirstUnsentInput(_lastPosted) is { } unsent)
         {
-            WriteVerbose(unsent);
+            WriteVerbose(RunWording.UnsentInput(unsent));
         }
 
-        WriteVerbose(_run.DescribeEnd());
+        WriteVerbose(RunWording.Finished(_run.Completed, _run.Failed, _run.Clock.Elapsed.TotalSeconds));
         if (_run.DescribeMissedSchedule() is { } missed)
         {
             WriteWarning(missed);

@@ -1,15 +1,12 @@
 using System;
 using System.Collections;
-using System.Globalization;
-using System.IO;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using LoadTest.Engine;
 using LoadTest.Parameters;
+using LoadTest.Run;
+using System.Collections.Generic;
 
 namespace LoadTest.Commands;
 
@@ -82,8 +79,8 @@ public abstract class RequestCommandBase : PSCmdlet
     /// <para type="description">How every request authenticates: None (default), Bearer (with -Token) or Basic (with -Credential). Refused over plain http unless -AllowUnencryptedAuthentication.</para>
     /// </summary>
     [Parameter]
-    [ValidateSet(AuthenticationNone, AuthenticationBearer, AuthenticationBasic)]
-    public string Authentication { get; set; } = AuthenticationNone;
+    [ValidateSet(RequestAuthorization.None, RequestAuthorization.Bearer, RequestAuthorization.Basic)]
+    public string Authentication { get; set; } = RequestAuthorization.None;
 
     /// <summary>
     /// <para type="description">The token of -Authentication Bearer, as a SecureString.</para>
@@ -277,215 +274,58 @@ public abstract class RequestCommandBase : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? CertificateThumbprint { get; set; }
 
-    /// <summary>The client certificate of -Certificate or -CertificateThumbprint, or null; or the error that stops the run.</summary>
-    internal ErrorRecord? TryResolveCertificate(out X509Certificate2? certificate)
+    /// <summary>The request parameters as plain values, with the defaults where none was given.</summary>
+    internal RunParameters ToRunParameters()
     {
-        certificate = Certificate;
-        if (CertificateThumbprint is not null)
+        IDictionary<string, object> bound = MyInvocation.BoundParameters;
+        SessionState session = SessionState;
+        return new RunParameters
         {
-            if (Certificate is not null)
+            Bound = new Dictionary<string, object>(bound, StringComparer.OrdinalIgnoreCase),
+            ResolvePath = path =>
             {
-                return ErrorRecordFactory.Create(ErrorIds.CertificateConflict, ErrorCategory.InvalidArgument, CertificateThumbprint, "Give the client certificate with -Certificate or with -CertificateThumbprint, not both.");
-            }
-
-            certificate = FindInMyStore(CertificateThumbprint.Replace(" ", string.Empty, StringComparison.Ordinal));
-            if (certificate is null)
-            {
-                return ErrorRecordFactory.Create(
-                    new CryptographicException($"No certificate with the thumbprint '{CertificateThumbprint}' is in the CurrentUser\\My store."),
-                    ErrorIds.CertificateNotFound,
-                    ErrorCategory.ObjectNotFound,
-                    CertificateThumbprint);
-            }
-        }
-
-        if (certificate is not null && !certificate.HasPrivateKey)
-        {
-            return ErrorRecordFactory.Create(
-                new CryptographicException($"The client certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key here: a server cannot accept it without one."),
-                ErrorIds.CertificateWithoutPrivateKey,
-                ErrorCategory.InvalidArgument,
-                certificate);
-        }
-
-        return null;
+                string resolved = session.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                return (resolved, provider.Name);
+            },
+            DefaultUserAgent = UserAgentText.Default(this),
+            ThrottleLimit = ThrottleLimit,
+            Method = Method,
+            Headers = Headers,
+            Cookie = Cookie,
+            KeepCookies = KeepCookies,
+            Body = Body,
+            ContentType = ContentType,
+            InFile = InFile,
+            UserAgent = bound.ContainsKey(nameof(UserAgent)) ? UserAgent ?? string.Empty : null,
+            Authentication = Authentication,
+            Token = Token,
+            Credential = Credential,
+            AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+            TimeoutSec = TimeoutSec,
+            MaximumRetryCount = MaximumRetryCount,
+            RetryIntervalSec = RetryIntervalSec,
+            RetryStatusCode = RetryStatusCode,
+            SuccessStatusCode = SuccessStatusCode,
+            IncludeHeaders = IncludeHeaders,
+            IncludeContent = IncludeContent,
+            MaximumContentBytes = MaximumContentBytes,
+            HttpVersion = HttpVersion,
+            DisableKeepAlive = DisableKeepAlive,
+            Transport = Transport,
+            MaxConnections = MaxConnections,
+            SkipCertificateCheck = SkipCertificateCheck,
+            NoProxy = NoProxy,
+            Proxy = Proxy,
+            ProxyCredential = ProxyCredential,
+            UnixSocket = UnixSocket,
+            ConnectTo = ConnectTo,
+            MaximumRedirection = MaximumRedirection,
+            MaxErrorCount = bound.ContainsKey(nameof(MaxErrorCount)) ? MaxErrorCount : null,
+            MaxErrorRate = bound.ContainsKey(nameof(MaxErrorRate)) ? MaxErrorRate : null,
+            ErrorRateMinimumCount = ErrorRateMinimumCount,
+            Interval = Interval,
+            Certificate = Certificate,
+            CertificateThumbprint = CertificateThumbprint,
+        };
     }
-
-    private static X509Certificate2? FindInMyStore(string thumbprint)
-    {
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        try
-        {
-            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-        }
-        catch (CryptographicException)
-        {
-            // No such store on this machine yet: nothing can be in it.
-            return null;
-        }
-
-        X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false);
-        return found.Count > 0 ? found[0] : null;
-    }
-
-    /// <summary>The largest -InFile: it is held in memory once and sent by every request.</summary>
-    internal const long MaxInFileBytes = 64L * 1024 * 1024;
-
-    private const string AuthenticationNone = "None";
-    private const string AuthenticationBearer = "Bearer";
-    private const string AuthenticationBasic = "Basic";
-
-    /// <summary>True when requests carry -Authentication, which plain http may not carry without -AllowUnencryptedAuthentication.</summary>
-    internal bool NeedsEncryption => !IsAuthentication(AuthenticationNone) && !AllowUnencryptedAuthentication;
-
-    /// <summary>The User-Agent of every request of the run: -UserAgent, or the default, built once per run; null for none.</summary>
-    internal string? ResolveUserAgent()
-    {
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(UserAgent)))
-        {
-            return string.IsNullOrEmpty(UserAgent) ? null : UserAgent;
-        }
-
-        string module = MyInvocation.MyCommand.Module?.Version?.ToString()
-            ?? typeof(RequestCommandBase).Assembly.GetName().Version?.ToString(3)
-            ?? "0.0.0";
-        string powerShell = (SessionState.PSVariable.GetValue("PSVersionTable") as IDictionary)?["PSVersion"]?.ToString()
-            ?? typeof(PSObject).Assembly.GetName().Version?.ToString(3)
-            ?? "unknown";
-        return string.Create(CultureInfo.InvariantCulture, $"LoadTest/{module} (PowerShell {powerShell}; {AsComment(RuntimeInformation.OSDescription)})");
-    }
-
-    /// <summary>The Authorization header of -Authentication, or null; or the error that says which parameter is missing.</summary>
-    internal ErrorRecord? TryResolveAuthorization(out string? authorization)
-    {
-        authorization = null;
-        bool none = IsAuthentication(AuthenticationNone);
-        if (!none && Token is not null && Credential is not null)
-        {
-            return AuthenticationError(ErrorIds.AuthenticationTokenConflict, "Give -Token (with -Authentication Bearer) or -Credential (with -Authentication Basic), not both.");
-        }
-
-        if (IsAuthentication(AuthenticationBasic) && Credential is null)
-        {
-            return AuthenticationError(ErrorIds.AuthenticationCredentialNotSupplied, "-Authentication Basic needs -Credential.");
-        }
-
-        if (IsAuthentication(AuthenticationBearer) && Token is null)
-        {
-            return AuthenticationError(ErrorIds.AuthenticationTokenNotSupplied, "-Authentication Bearer needs -Token.");
-        }
-
-        if (none && (Token is not null || Credential is not null))
-        {
-            // Invoke-WebRequest would keep -Credential for a server's challenge; LoadTest answers no challenges, so say so.
-            return AuthenticationError(ErrorIds.AuthenticationNotSpecified, "-Token needs -Authentication Bearer, and -Credential needs -Authentication Basic: LoadTest sends them only when told how.");
-        }
-
-        if (Token is not null)
-        {
-            authorization = "Bearer " + new System.Net.NetworkCredential(string.Empty, Token).Password;
-        }
-        else if (Credential is not null)
-        {
-            string pair = Credential.UserName + ":" + Credential.GetNetworkCredential().Password;
-            authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(pair));
-        }
-
-        return null;
-    }
-
-    /// <summary>The error for a request over plain http that would carry -Authentication.</summary>
-    internal ErrorRecord UnencryptedAuthenticationError(object? target) => ErrorRecordFactory.Create(
-        ErrorIds.AllowUnencryptedAuthenticationRequired,
-        ErrorCategory.InvalidArgument,
-        target,
-        $"-Authentication {Authentication} would send its secret over plain http, where anyone on the path can read it. Use https, or add -AllowUnencryptedAuthentication (only for test servers).");
-
-    /// <summary>The body of every request: -Body, or the bytes of -InFile read now; or the error that stops the run.</summary>
-    internal ErrorRecord? TryResolveBody(out object? body)
-    {
-        body = Body;
-        if (InFile is null)
-        {
-            return null;
-        }
-
-        if (Body is not null)
-        {
-            return ErrorRecordFactory.Create(ErrorIds.BodyConflict, ErrorCategory.InvalidArgument, InFile, "Give the body with -Body or with -InFile, not both.");
-        }
-
-        string path;
-        try
-        {
-            path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(InFile, out ProviderInfo provider, out _);
-            if (!provider.Name.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
-            {
-                return InFileNotFound($"-InFile '{InFile}' is not a file system path.");
-            }
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ArgumentException)
-        {
-            return InFileNotFound($"-InFile '{InFile}' was not found: {ex.Message}");
-        }
-
-        var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            return InFileNotFound(Directory.Exists(path)
-                ? $"-InFile '{InFile}' is a directory; give a file."
-                : $"-InFile '{InFile}' was not found (looked for '{path}').");
-        }
-
-        if (file.Length > MaxInFileBytes)
-        {
-            return ErrorRecordFactory.Create(
-                new IOException(string.Create(CultureInfo.InvariantCulture, $"-InFile '{InFile}' has {file.Length} bytes; at most {MaxInFileBytes} (64 MB) can be sent, since the body is held in memory and sent by every request.")),
-                ErrorIds.InFileTooLarge,
-                ErrorCategory.LimitsExceeded,
-                InFile);
-        }
-
-        try
-        {
-            body = File.ReadAllBytes(path);
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return ErrorRecordFactory.Create(new IOException($"-InFile '{InFile}' could not be read: {ex.Message}", ex), ErrorIds.InFileUnreadable, ErrorCategory.ReadError, InFile);
-        }
-    }
-
-    /// <summary>Text fit for a User-Agent comment: printable ASCII, parentheses only when they pair up.</summary>
-    private static string AsComment(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        int depth = 0;
-        bool paired = true;
-        foreach (char c in text)
-        {
-            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-            paired &= depth >= 0;
-        }
-
-        paired &= depth == 0;
-        foreach (char c in text)
-        {
-            if (c is >= ' ' and <= '~' && c != '\\' && (paired || (c != '(' && c != ')')))
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString().Trim();
-    }
-
-    private bool IsAuthentication(string kind) => string.Equals(Authentication, kind, StringComparison.OrdinalIgnoreCase);
-
-    private ErrorRecord AuthenticationError(string id, string message) =>
-        ErrorRecordFactory.Create(id, ErrorCategory.InvalidArgument, Authentication, message);
-
-    private ErrorRecord InFileNotFound(string message) =>
-        ErrorRecordFactory.Create(new FileNotFoundException(message, InFile), ErrorIds.InFileNotFound, ErrorCategory.ObjectNotFound, InFile);
 }

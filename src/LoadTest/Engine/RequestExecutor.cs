@@ -17,13 +17,15 @@ internal sealed class RequestExecutor : IDisposable
     private readonly TransportSelector _transports;
     private readonly RequestEngineOptions _options;
     private readonly RunClock _clock;
+    private readonly IRunWording _wording;
     private readonly long _end;
     private readonly AttemptTokens _attemptTokens;
     private int _inFlight;
 
     // end: the Stopwatch timestamp after which no attempt starts (a retry included); long.MaxValue for none.
-    public RequestExecutor(RequestEngineOptions options, RunClock clock, long end = long.MaxValue)
+    public RequestExecutor(RequestEngineOptions options, RunClock clock, IRunWording wording, long end = long.MaxValue)
     {
+        _wording = wording;
         _options = options;
         _clock = clock;
         _end = end;
@@ -157,7 +159,7 @@ internal sealed class RequestExecutor : IDisposable
         {
             RequestErrorKind.Timeout => $"The request timed out after {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
             RequestErrorKind.Canceled => "The run was stopped before the request completed.",
-            RequestErrorKind.ResourceExhausted => $"{Describe(ex)} The process ran out of file descriptors or socket buffers: its open-file limit is {ResourceLimits.OpenFileLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} (raise it with ulimit -n, or lower -ThrottleLimit).",
+            RequestErrorKind.ResourceExhausted => _wording.ResourceExhausted(Describe(ex), ResourceLimits.OpenFileLimit),
             _ => Describe(ex),
         };
         return new Outcome(progress.StatusCode, progress.Bytes, progress.Replays, kind, message, null, null, null);

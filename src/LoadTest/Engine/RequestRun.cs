@@ -21,6 +21,7 @@ internal sealed class RequestRun : IDisposable
     private static readonly TimeSpan s_windDown = TimeSpan.FromSeconds(5);
 
     private readonly RequestEngineOptions _options;
+    private readonly IRunWording _wording;
     private readonly RequestExecutor _executor;
     private readonly Channel<RequestResult> _results;
     private readonly CancellationTokenSource _cancellation = new();
@@ -49,13 +50,15 @@ internal sealed class RequestRun : IDisposable
     /// Which results the caller wants handed out; null for all. The others are only counted (and folded
     /// into the summary) on the workers, so a summary-only run never wakes the caller per request.
     /// </param>
-    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, ErrorBudget? errorBudget = null, Predicate<RequestResult>? handOut = null)
+    /// <param name="wording">Words the run's stops and warnings in the caller's terms.</param>
+    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, IRunWording wording, ErrorBudget? errorBudget = null, Predicate<RequestResult>? handOut = null)
     {
         _options = options;
+        _wording = wording;
         _tickInterval = tickInterval;
         _schedule = LoadSchedule.From(options.RequestsPerSecond, options.Duration, options.Stages);
         _end = _schedule.EndTimestamp(Clock);
-        _executor = new RequestExecutor(options, Clock, _end);
+        _executor = new RequestExecutor(options, Clock, wording, _end);
         SummaryBuilder? summary = null;
         if (collectStatistics)
         {
@@ -69,7 +72,7 @@ internal sealed class RequestRun : IDisposable
             }
         }
 
-        _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests);
+        _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests, wording);
         _results = Channel.CreateBounded<RequestResult>(new BoundedChannelOptions(options.ResultBufferSize)
         {
             SingleWriter = false,
@@ -269,24 +272,13 @@ internal sealed class RequestRun : IDisposable
     public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
 
     /// <summary>
-    /// Once the run is over, which pushed input was not sent, for -Verbose; null when every item up to
+    /// Once the run is over, the position of the first pushed item not sent; null when every item up to
     /// <paramref name="lastPosted"/> (the position of the last item posted) was.
     /// </summary>
-    public string? DescribeUnsentInput(long lastPosted)
+    public long? FirstUnsentInput(long lastPosted)
     {
         long next = (_gate?.LastIndex ?? -1) + 1;
-        return next > lastPosted
-            ? null
-            : string.Create(CultureInfo.InvariantCulture, $"The run took no more input; items from position {next} on were not sent.");
-    }
-
-    /// <summary>How the run ended, in one line, for -Verbose.</summary>
-    public string DescribeEnd()
-    {
-        double seconds = Clock.Elapsed.TotalSeconds;
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"Finished: {Completed} requests, {Failed} failed, in {seconds:0.###} s ({Completed / Math.Max(seconds, 1e-9):0.0} req/s).");
+        return next > lastPosted ? null : next;
     }
 
     /// <summary>A warning when the rate schedule was not kept (requests late or dropped); null when it was.</summary>
@@ -298,16 +290,17 @@ internal sealed class RequestRun : IDisposable
             return null;
         }
 
-        // Over the schedule's length: the cmdlet may go on reading input after the end.
+        // Over the schedule's length: the caller may go on reading input after the end.
         double seconds = Math.Min(Clock.Elapsed.TotalSeconds, _schedule.LengthSeconds ?? double.MaxValue);
-        string advice = schedule.Late == 0 && schedule.DroppedWithSlotsFree
-            ? "Slots were free, so the client itself fell behind: its input came too slowly, or the machine was too busy for the rate."
-            : string.Create(CultureInfo.InvariantCulture, $"All {_options.ThrottleLimit} slots (-ThrottleLimit) were busy: raise -ThrottleLimit, or lower -RequestsPerSecond.");
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"The schedule of {(_schedule.Description ?? $"{_options.RequestsPerSecond:0.###} req/s")} was not kept: of {schedule.Planned} planned requests, {schedule.Late} started late " +
-            $"and {schedule.Dropped} were dropped (not sent before the end); sent {Completed / Math.Max(seconds, 1e-9):0.0} req/s over its {seconds:0.###} s. " +
-            $"{advice}");
+        return _wording.MissedSchedule(new MissedSchedule(
+            _schedule.Description ?? string.Create(CultureInfo.InvariantCulture, $"{_options.RequestsPerSecond:0.###} req/s"),
+            schedule.Planned,
+            schedule.Late,
+            schedule.Dropped,
+            schedule.DroppedWithSlotsFree,
+            _options.ThrottleLimit,
+            Completed / Math.Max(seconds, 1e-9),
+            seconds));
     }
 
     /// <summary>
@@ -344,7 +337,7 @@ internal sealed class RequestRun : IDisposable
         }
     }
 
-    /// <summary>Stops the run because the pipeline stopped taking its output (Select-Object -First, or an error downstream).</summary>
+    /// <summary>Stops the run because its consumer stopped taking results.</summary>
     public void CancelForPipeline()
     {
         _pipelineStopped = true;
@@ -383,12 +376,8 @@ internal sealed class RequestRun : IDisposable
             return StopReason;
         }
 
-        string by = _pipelineStopped ? "when its pipeline stopped (Select-Object -First after it, or an error in another command)" : "(Ctrl+C)";
         (long requests, long attempts) = _accounting.Cancelled;
-        string cancelled = _woundDown
-            ? string.Create(CultureInfo.InvariantCulture, $"{requests} requests in flight then were cancelled ({attempts} attempts) and are not counted")
-            : string.Create(CultureInfo.InvariantCulture, $"{Volatile.Read(ref _inFlightAtStop)} requests in flight then were being cancelled and are not counted");
-        return $"The run was stopped {by} before it finished; {cancelled}.";
+        return _wording.Stopped(new RunStop(_pipelineStopped, _woundDown, requests, attempts, Volatile.Read(ref _inFlightAtStop)));
     }
 
     private bool OnCompleted(RequestResult result) => _accounting.OnCompleted(result, _cancellation.IsCancellationRequested);

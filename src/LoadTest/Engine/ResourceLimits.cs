@@ -52,17 +52,15 @@ internal static partial class ResourceLimits
     }
 
     /// <summary>
-    /// A warning when kept bodies may not fit in memory: each result in flight or waiting for the pipeline may
-    /// hold -MaximumContentBytes, read into a buffer and then kept as UTF-16 text (three bytes per byte).
+    /// How much memory kept bodies may take when that may not fit: each result in flight or waiting for the
+    /// caller may hold maximumContentBytes, read into a buffer and then kept as UTF-16 text (three bytes per
+    /// byte). Null when the worst case fits in half of what this process may use.
     /// </summary>
-    public static string? CheckContentMemory(int results, int maximumContentBytes)
+    public static ContentMemory? CheckContentMemory(int results, int maximumContentBytes)
     {
         long worst = (long)results * maximumContentBytes * 3;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        return worst <= available / 2
-            ? null
-            : $"-IncludeContent keeps up to {maximumContentBytes} bytes per result; with {results} results in flight or waiting for the pipeline that is up to {worst / (1024 * 1024)} MB, " +
-              $"against {available / (1024 * 1024)} MB this process may use. Lower -MaximumContentBytes or -ThrottleLimit.";
+        return worst <= available / 2 ? null : new ContentMemory(results, maximumContentBytes, worst, available);
     }
 
     /// <summary>
@@ -93,3 +91,4 @@ internal static partial class ResourceLimits
         public ulong Maximum;
     }
 }
+

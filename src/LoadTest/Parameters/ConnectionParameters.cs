@@ -3,7 +3,6 @@ using System.Collections;
 using System.IO;
 using System.Management.Automation;
 using System.Net;
-using LoadTest.Commands;
 using LoadTest.Wire;
 
 namespace LoadTest.Parameters;
@@ -14,67 +13,77 @@ namespace LoadTest.Parameters;
 /// </summary>
 internal static class ConnectionParameters
 {
-    /// <param name="command">The command whose parameters are read.</param>
-    /// <param name="local">False when the run happens on remote sessions: a socket file is theirs to check.</param>
+    /// <param name="unixSocket">-UnixSocket.</param>
+    /// <param name="connectTo">-ConnectTo.</param>
+    /// <param name="proxy">-Proxy.</param>
+    /// <param name="proxyCredential">-ProxyCredential.</param>
+    /// <param name="noProxy">-NoProxy.</param>
+    /// <param name="resolvePath">Resolves a PowerShell path here; null when the run happens on remote sessions: a socket file is theirs to check.</param>
     /// <param name="connector">Where the run's connections go.</param>
-    public static ErrorRecord? TryCreate(RequestCommandBase command, bool local, out Connector connector)
+    public static ErrorRecord? TryCreate(
+        string? unixSocket,
+        object[]? connectTo,
+        Uri? proxy,
+        PSCredential? proxyCredential,
+        bool noProxy,
+        Func<string, (string Path, string Provider)>? resolvePath,
+        out Connector connector)
     {
         connector = Connector.Direct;
-        ErrorRecord? error = CheckProxy(command);
+        ErrorRecord? error = CheckProxy(proxy, proxyCredential, noProxy);
         if (error is not null)
         {
             return error;
         }
 
         ConnectToMap? map = null;
-        if (command.ConnectTo is not null)
+        if (connectTo is not null)
         {
-            if (command.UnixSocket is not null)
+            if (unixSocket is not null)
             {
-                return ErrorRecordFactory.Create(ErrorIds.InvalidConnectTo, ErrorCategory.InvalidArgument, command.ConnectTo, "-UnixSocket sends every connection over the socket, so -ConnectTo would change nothing: give one of them.");
+                return ErrorRecordFactory.Create(ErrorIds.InvalidConnectTo, ErrorCategory.InvalidArgument, connectTo, "-UnixSocket sends every connection over the socket, so -ConnectTo would change nothing: give one of them.");
             }
 
-            error = TryMap(command.ConnectTo, out map);
+            error = TryMap(connectTo, out map);
             if (error is not null)
             {
                 return error;
             }
         }
 
-        string? socketPath = command.UnixSocket;
-        if (socketPath is not null && local)
+        string? socketPath = unixSocket;
+        if (socketPath is not null && resolvePath is not null)
         {
-            error = TryResolveSocket(command, socketPath, out socketPath);
+            error = TryResolveSocket(resolvePath, socketPath, out socketPath);
             if (error is not null)
             {
                 return error;
             }
         }
 
-        NetworkCredential? credential = command.ProxyCredential?.GetNetworkCredential();
+        NetworkCredential? credential = proxyCredential?.GetNetworkCredential();
         try
         {
-            connector = new Connector(socketPath, map, command.Proxy, credential, command.NoProxy);
+            connector = new Connector(socketPath, map, proxy, credential, noProxy);
             return null;
         }
         catch (ArgumentException ex)
         {
             // UnixDomainSocketEndPoint refuses a path longer than the platform allows (about 100 bytes).
-            return ErrorRecordFactory.Create(new ArgumentException($"-UnixSocket '{command.UnixSocket}' cannot be used: {ex.Message}", ex), ErrorIds.UnixSocketNotFound, ErrorCategory.InvalidArgument, command.UnixSocket);
+            return ErrorRecordFactory.Create(new ArgumentException($"-UnixSocket '{unixSocket}' cannot be used: {ex.Message}", ex), ErrorIds.UnixSocketNotFound, ErrorCategory.InvalidArgument, unixSocket);
         }
     }
 
-    private static ErrorRecord? CheckProxy(RequestCommandBase command)
+    private static ErrorRecord? CheckProxy(Uri? proxy, PSCredential? proxyCredential, bool noProxy)
     {
-        Uri? proxy = command.Proxy;
         if (proxy is null)
         {
-            return command.ProxyCredential is null
+            return proxyCredential is null
                 ? null
                 : ErrorRecordFactory.Create(ErrorIds.ProxyCredentialWithoutProxy, ErrorCategory.InvalidArgument, null, "-ProxyCredential needs -Proxy: it is the proxy's user name and password.");
         }
 
-        if (command.NoProxy)
+        if (noProxy)
         {
             return ErrorRecordFactory.Create(ErrorIds.ProxyConflict, ErrorCategory.InvalidArgument, proxy, "Give -Proxy or -NoProxy, not both.");
         }
@@ -126,13 +135,13 @@ internal static class ConnectionParameters
         return null;
     }
 
-    private static ErrorRecord? TryResolveSocket(RequestCommandBase command, string given, out string path)
+    private static ErrorRecord? TryResolveSocket(Func<string, (string Path, string Provider)> resolvePath, string given, out string path)
     {
         path = given;
         try
         {
-            path = command.SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out ProviderInfo provider, out _);
-            if (!provider.Name.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
+            (path, string provider) = resolvePath(given);
+            if (!provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
             {
                 return SocketNotFound(given, $"-UnixSocket '{given}' is not a file system path.");
             }

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
-using LoadTest.Engine;
 using LoadTest.Wire;
 
 namespace LoadTest.Parameters;

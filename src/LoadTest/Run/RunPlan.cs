@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
-using LoadTest.Commands;
 using LoadTest.Engine;
 using LoadTest.Engine.Accounting;
 using LoadTest.Parameters;
@@ -28,42 +27,38 @@ internal sealed class RunPlan
         "Session", "RemoteModule", "Count", "StartIndex", "Summary", "Output",
     };
 
-    private readonly IDictionary<string, object> _bound;
+    private readonly IReadOnlyDictionary<string, object> _bound;
     private readonly Func<object?, ErrorRecord>? _refuseHttp;
 
-    private RunPlan(InvokeBoundedRequestCommand command, RequestInputConverter converter, RequestEngineOptions options)
+    private RunPlan(RunParameters p, RequestInputConverter converter, RequestEngineOptions options)
     {
-        _bound = command.MyInvocation.BoundParameters;
-        _refuseHttp = command.NeedsEncryption ? command.UnencryptedAuthenticationError : null;
+        _bound = p.Bound;
+        _refuseHttp = p.NeedsEncryption ? RequestAuthorization.RefuseUnencrypted(p.Authentication) : null;
         Converter = converter;
         Options = options;
-        Uri = command.Uri;
-        StartIndex = command.StartIndex;
+        Uri = p.Uri;
+        StartIndex = p.StartIndex;
         // With -Session the merged summary is the answer: results only when -Output asks for them.
-        bool sessions = command.Session is not null;
-        Output = Has(nameof(command.Output)) ? command.Output : (command.Summary || sessions ? ResultOutput.None : ResultOutput.All);
-        WritesSummary = command.Summary;
-        CollectsSummary = command.Summary || command.SummaryVariable is not null;
-        if (Has(nameof(command.MaxErrorCount)) || Has(nameof(command.MaxErrorRate)))
+        Output = p.Output ?? (p.Summary || p.Sessions > 0 ? ResultOutput.None : ResultOutput.All);
+        WritesSummary = p.Summary;
+        CollectsSummary = p.Summary || p.SummaryVariable is not null;
+        if (p.MaxErrorCount is not null || p.MaxErrorRate is not null)
         {
-            Budget = new ErrorBudget(
-                Has(nameof(command.MaxErrorCount)) ? command.MaxErrorCount : -1,
-                Has(nameof(command.MaxErrorRate)) ? command.MaxErrorRate : -1,
-                command.ErrorRateMinimumCount);
+            Budget = new ErrorBudget(p.MaxErrorCount ?? -1, p.MaxErrorRate ?? -1, p.ErrorRateMinimumCount);
         }
 
-        if (command.SkipCertificateCheck)
+        if (p.SkipCertificateCheck)
         {
             Warnings.Add("-SkipCertificateCheck: TLS certificates are not verified for this run.");
         }
 
         if (options.IncludeContent && ResourceLimits.CheckContentMemory(options.ThrottleLimit + options.ResultBufferSize, options.MaximumContentBytes) is { } memory)
         {
-            Warnings.Add(memory);
+            Warnings.Add(RunWording.ContentMemory(memory));
         }
 
         // -Duration without -Count runs until the duration is over.
-        Count = options.Duration is not null && !Has(nameof(command.Count)) ? long.MaxValue : command.Count;
+        Count = options.Duration is not null && p.Count is null ? long.MaxValue : p.Count ?? 1;
     }
 
     public RequestEngineOptions Options { get; }
@@ -103,116 +98,110 @@ internal sealed class RunPlan
     };
 
     /// <summary>Validates the parameters and builds the plan, or returns the error that stops the run before it starts.</summary>
-    public static ErrorRecord? TryCreate(InvokeBoundedRequestCommand command, out RunPlan? plan)
+    public static ErrorRecord? TryCreate(RunParameters p, out RunPlan? plan)
     {
         plan = null;
-        IDictionary<string, object> bound = command.MyInvocation.BoundParameters;
         object? body = null;
         X509Certificate2? certificate = null;
-        ErrorRecord? error = command.TryResolveAuthorization(out string? authorization) ?? command.TryResolveBody(out body)
-            ?? command.TryResolveCertificate(out certificate);
+        ErrorRecord? error = RequestAuthorization.TryResolve(p.Authentication, p.Token, p.Credential, out string? authorization)
+            ?? RequestBodyFile.TryResolve(p.Body, p.InFile, p.ResolvePath, out body)
+            ?? ClientCertificate.TryResolve(p.Certificate, p.CertificateThumbprint, out certificate);
         if (error is not null)
         {
             return error;
         }
 
-        if (command.Certificate is not null && command.Session is not null)
+        if (p.Certificate is not null && p.Sessions > 0)
         {
             // A certificate object does not travel to a session with its private key; a thumbprint does, and is looked up there.
-            return ErrorRecordFactory.Create(ErrorIds.CertificateNotForSessions, ErrorCategory.InvalidArgument, command.Certificate, "-Certificate cannot be sent to -Session: install the certificate on each session's machine and give -CertificateThumbprint.");
+            return ErrorRecordFactory.Create(ErrorIds.CertificateNotForSessions, ErrorCategory.InvalidArgument, p.Certificate, "-Certificate cannot be sent to -Session: install the certificate on each session's machine and give -CertificateThumbprint.");
         }
 
         RequestInputConverter converter = RequestInputConverter.Create(
-            command.Method,
-            command.Headers,
-            command.Cookie,
+            p.Method,
+            p.Headers,
+            p.Cookie,
             body,
-            command.ContentType,
-            command.ResolveUserAgent(),
+            p.ContentType,
+            p.UserAgent is null ? p.DefaultUserAgent : (p.UserAgent.Length == 0 ? null : p.UserAgent),
             authorization,
-            command.NeedsEncryption ? command.UnencryptedAuthenticationError : null,
+            p.NeedsEncryption ? RequestAuthorization.RefuseUnencrypted(p.Authentication) : null,
             out error);
         if (error is not null)
         {
             return error;
         }
 
-        error = ConnectionParameters.TryCreate(command, local: command.Session is null, out Connector connector);
+        error = ConnectionParameters.TryCreate(p.UnixSocket, p.ConnectTo, p.Proxy, p.ProxyCredential, p.NoProxy, p.Sessions == 0 ? p.ResolvePath : null, out Connector connector);
         if (error is not null)
         {
             return error;
         }
 
-        bool hasDuration = bound.ContainsKey(nameof(command.Duration));
-        if (hasDuration && command.Duration <= TimeSpan.Zero)
+        if (p.Duration is { } duration && duration <= TimeSpan.Zero)
         {
-            return ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, command.Duration, "-Duration must be longer than zero.");
+            return ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, duration, "-Duration must be longer than zero.");
         }
 
-        LoadStage[] stages = command.Stage ?? Array.Empty<LoadStage>();
-        if (command.Stage is not null && StageRules.Check(stages, hasDuration, command.RequestsPerSecond) is { } refused)
+        LoadStage[] stages = p.Stage ?? Array.Empty<LoadStage>();
+        if (p.Stage is not null && StageRules.Check(stages, p.Duration is not null, p.RequestsPerSecond) is { } refused)
         {
             return refused;
         }
 
-        if (command.Interval < TimeSpan.FromMilliseconds(10))
+        if (p.Interval < TimeSpan.FromMilliseconds(10))
         {
-            return ErrorRecordFactory.Create(ErrorIds.InvalidInterval, ErrorCategory.InvalidArgument, command.Interval, "-Interval must be at least 10 ms.");
+            return ErrorRecordFactory.Create(ErrorIds.InvalidInterval, ErrorCategory.InvalidArgument, p.Interval, "-Interval must be at least 10 ms.");
         }
 
-        Version version = Version.Parse(command.HttpVersion);
+        Version version = Version.Parse(p.HttpVersion);
         if (version.Major == 3 && !Http3Support.IsSupported)
         {
-            return ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, command.HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0.");
+            return ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, p.HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0.");
         }
 
         // ThrottleLimit stages set the in-flight limit over time: the run holds as many slots as their peak.
-        int throttleLimit = stages.Length > 0 && stages[0].ThrottleLimit is not null ? Math.Max(1, stages.Max(stage => stage.ThrottleLimit!.Value)) : command.ThrottleLimit;
-        int connections = command.MaxConnections > 0 ? Math.Min(command.MaxConnections, throttleLimit) : throttleLimit;
-        string first = IndexTemplate.TryParse(command.Uri, out IndexTemplate? template) is null ? template!.Format(command.StartIndex) : command.Uri;
+        int throttleLimit = stages.Length > 0 && stages[0].ThrottleLimit is not null ? Math.Max(1, stages.Max(stage => stage.ThrottleLimit!.Value)) : p.ThrottleLimit;
+        int connections = p.MaxConnections > 0 ? Math.Min(p.MaxConnections, throttleLimit) : throttleLimit;
+        string first = IndexTemplate.TryParse(p.Uri, out IndexTemplate? template) is null ? template!.Format(p.StartIndex) : p.Uri;
         bool serverHere = System.Uri.TryCreate(first, UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
         string? capped = null;
         if (ResourceLimits.FitConnections(connections, serverHere) is int fits && fits < connections)
         {
-            capped = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{connections} connections (-ThrottleLimit {throttleLimit}) do not fit this process's open-file limit of {ResourceLimits.OpenFileLimit} " +
-                $"({ResourceLimits.OpenFileCount} descriptors open now{(serverHere ? ", and the test server in this process holds the other end of each connection" : string.Empty)}): " +
-                $"this run holds at most {fits} requests in flight. Raise the limit before starting pwsh (`ulimit -n {(connections * (serverHere ? 3L : 2L)) + 1024}`, " +
-                $"or LimitNOFILE= for a service), then run again.");
+            capped = RunWording.ConnectionsCapped(connections, throttleLimit, fits, serverHere);
             throttleLimit = fits;
         }
 
         var options = new RequestEngineOptions
         {
             ThrottleLimit = throttleLimit,
-            MaxConnections = command.MaxConnections,
-            Timeout = command.TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(command.TimeoutSec),
-            SkipCertificateCheck = command.SkipCertificateCheck,
+            MaxConnections = p.MaxConnections,
+            Timeout = p.TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(p.TimeoutSec),
+            SkipCertificateCheck = p.SkipCertificateCheck,
             Connector = connector,
             ClientCertificate = certificate,
-            MaximumRedirection = command.MaximumRedirection,
+            MaximumRedirection = p.MaximumRedirection,
             HttpVersion = version,
-            DisableKeepAlive = command.DisableKeepAlive,
-            KeepCookies = command.KeepCookies,
-            Transport = command.Transport,
+            DisableKeepAlive = p.DisableKeepAlive,
+            KeepCookies = p.KeepCookies,
+            Transport = p.Transport,
             Retry = new RetryPolicy(
-                command.MaximumRetryCount,
-                TimeSpan.FromSeconds(command.RetryIntervalSec),
-                command.RetryStatusCode is null ? RetryPolicy.DefaultStatusCodes : StatusCodeSet.Of(command.RetryStatusCode)),
-            SuccessStatusCodes = command.SuccessStatusCode is null
+                p.MaximumRetryCount,
+                TimeSpan.FromSeconds(p.RetryIntervalSec),
+                p.RetryStatusCode is null ? RetryPolicy.DefaultStatusCodes : StatusCodeSet.Of(p.RetryStatusCode)),
+            SuccessStatusCodes = p.SuccessStatusCode is null
                 ? StatusCodeSet.Range(RunDefaults.SuccessStatusFrom, RunDefaults.SuccessStatusTo)
-                : StatusCodeSet.Of(command.SuccessStatusCode),
-            IncludeHeaders = command.IncludeHeaders,
-            IncludeContent = command.IncludeContent,
-            MaximumContentBytes = command.MaximumContentBytes,
-            RequestsPerSecond = command.RequestsPerSecond,
-            Duration = hasDuration ? command.Duration : stages.Length > 0 ? TimeSpan.FromTicks(stages.Sum(stage => stage.Duration.Ticks)) : null,
+                : StatusCodeSet.Of(p.SuccessStatusCode),
+            IncludeHeaders = p.IncludeHeaders,
+            IncludeContent = p.IncludeContent,
+            MaximumContentBytes = p.MaximumContentBytes,
+            RequestsPerSecond = p.RequestsPerSecond,
+            Duration = p.Duration ?? (stages.Length > 0 ? TimeSpan.FromTicks(stages.Sum(stage => stage.Duration.Ticks)) : null),
             Stages = stages,
-            Target = string.IsNullOrEmpty(command.Uri) ? "pipeline input" : command.Uri,
-            SeriesInterval = command.Interval,
+            Target = string.IsNullOrEmpty(p.Uri) ? "pipeline input" : p.Uri,
+            SeriesInterval = p.Interval,
         };
-        plan = new RunPlan(command, converter, options);
+        plan = new RunPlan(p, converter, options);
         if (capped is not null)
         {
             plan.Warnings.Insert(0, capped);
@@ -252,7 +241,7 @@ internal sealed class RunPlan
     /// <summary>Starts the run: over -Uri's requests, or over those the pipeline will post when <paramref name="source"/> is null.</summary>
     public RequestRun Start(UriTemplateSource? source, TimeSpan progressTick)
     {
-        var run = new RequestRun(Options, CollectsSummary, progressTick, Budget, HandOut);
+        var run = new RequestRun(Options, CollectsSummary, progressTick, RunWording.Instance, Budget, HandOut);
         if (source is not null)
         {
             run.Start(source, Count);

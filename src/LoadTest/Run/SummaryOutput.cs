@@ -38,7 +38,7 @@ internal sealed class SummaryOutput
 
         if (stopped)
         {
-            _command.Host.UI.WriteLine(summary?.ToText() ?? run.DescribeEnd());
+            _command.Host.UI.WriteLine(summary?.ToText() ?? RunWording.Finished(run.Completed, run.Failed, run.Clock.Elapsed.TotalSeconds));
         }
     }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Http;
-using LoadTest.Engine;
 
 namespace LoadTest.Wire;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace LoadTest.Engine.Accounting;
 
 /// <summary>
@@ -23,19 +21,17 @@ internal sealed class ErrorBudget
 
     public long MinimumCountForRate { get; }
 
-    /// <summary>Null while the budget holds, otherwise why it is spent.</summary>
-    public string? Check(long completed, long failed)
+    /// <summary>Null while the budget holds, otherwise how it is spent.</summary>
+    public BudgetSpent? Check(long completed, long failed)
     {
         if (MaxErrorCount >= 0 && failed > MaxErrorCount)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{failed} failed requests exceed -MaxErrorCount {MaxErrorCount}.");
+            return new BudgetSpent(true, failed, completed, MaxErrorCount, MaxErrorRate);
         }
 
         if (MaxErrorRate >= 0 && completed >= MinimumCountForRate && completed > 0 && (double)failed / completed > MaxErrorRate)
         {
-            return string.Create(
-                CultureInfo.InvariantCulture,
-                $"{failed} of {completed} requests failed ({(double)failed / completed:P2}), above -MaxErrorRate {MaxErrorRate:P2}.");
+            return new BudgetSpent(false, failed, completed, MaxErrorCount, MaxErrorRate);
         }
 
         return null;

@@ -16,6 +16,7 @@ internal sealed class RunAccounting
     private readonly ErrorBudget? _budget;
     private readonly Predicate<RequestResult>? _handOut;
     private readonly Action _onBudgetSpent;
+    private readonly IRunWording _wording;
     private long _completed;
     private long _failed;
     private long _budgetCompleted;
@@ -28,8 +29,10 @@ internal sealed class RunAccounting
     /// <param name="budget">Failures after which the run stops starting requests; null for no limit.</param>
     /// <param name="handOut">Which results the caller wants handed out; null for all. The others are only counted.</param>
     /// <param name="onBudgetSpent">Called once, on a worker, when the budget is spent: stop taking requests.</param>
-    public RunAccounting(SummaryBuilder? summary, ErrorBudget? budget, Predicate<RequestResult>? handOut, Action onBudgetSpent)
+    /// <param name="wording">Words the reason a spent budget gives.</param>
+    public RunAccounting(SummaryBuilder? summary, ErrorBudget? budget, Predicate<RequestResult>? handOut, Action onBudgetSpent, IRunWording wording)
     {
+        _wording = wording;
         _summary = summary;
         _budget = budget;
         _handOut = handOut;
@@ -155,7 +158,7 @@ internal sealed class RunAccounting
         }
 
         // Stop starting requests; those in flight finish and are still handed out.
-        if (Interlocked.CompareExchange(ref _stopReason, "Error budget spent: " + spent, null) is null)
+        if (Interlocked.CompareExchange(ref _stopReason, _wording.BudgetSpent(spent), null) is null)
         {
             _onBudgetSpent();
         }
