@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LoadTest.Engine.Checks;
 using LoadTest.Wire;
 
 namespace LoadTest.Engine;
@@ -42,10 +43,16 @@ internal sealed class RequestEngineOptions
 
     public bool IncludeHeaders { get; init; }
 
+    /// <summary>Transports read every response header: for the result (IncludeHeaders) or for a check that reads them.</summary>
+    public bool CaptureHeaders { get; init; }
+
     public bool IncludeContent { get; init; }
 
     /// <summary>With IncludeContent: the most body bytes kept per result; the rest is read and counted.</summary>
     public int MaximumContentBytes { get; init; } = RunDefaults.MaximumContentBytes;
+
+    /// <summary>What every response must pass besides its status; null for no checks.</summary>
+    public CheckSet? Checks { get; init; }
 
     /// <summary>Requests started per second on one global schedule; 0 for as fast as the limit allows.</summary>
     public double RequestsPerSecond { get; init; }

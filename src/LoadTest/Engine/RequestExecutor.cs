@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Engine.Checks;
 using LoadTest.Wire;
 
 namespace LoadTest.Engine;
@@ -20,6 +21,8 @@ internal sealed class RequestExecutor : IDisposable
     private readonly IRunWording _wording;
     private readonly long _end;
     private readonly AttemptTokens _attemptTokens;
+    private readonly CheckSet? _checks;
+    private readonly int _captureBytes;
     private int _inFlight;
 
     // end: the Stopwatch timestamp after which no attempt starts (a retry included); long.MaxValue for none.
@@ -31,6 +34,8 @@ internal sealed class RequestExecutor : IDisposable
         _end = end;
         _attemptTokens = new AttemptTokens(options.Timeout);
         _transports = new TransportSelector(options);
+        _checks = options.Checks is { Count: > 0 } checks ? checks : null;
+        _captureBytes = options.IncludeContent || (_checks?.NeedsBody ?? false) ? options.MaximumContentBytes : -1;
         ErrorClassifier.Prepare();
     }
 
@@ -53,7 +58,7 @@ internal sealed class RequestExecutor : IDisposable
 
                 // One attempt: the request and the redirects it leads to, each hop through the transport that
                 // serves it. Written out here rather than in a method of its own: one async layer less per request.
-                var progress = new AttemptProgress(_options.IncludeContent ? _options.MaximumContentBytes : -1);
+                var progress = new AttemptProgress(_options.IncludeContent, _captureBytes);
                 AttemptTokens.Lease attempt = _attemptTokens.Start(runToken);
                 try
                 {
@@ -63,7 +68,8 @@ internal sealed class RequestExecutor : IDisposable
                         ResponseHead head = await _transports.For(spec, hop).SendAsync(spec, hop, progress, attempt.Token).ConfigureAwait(false);
                         if (!RedirectHop.TryFollow(spec, hop, head.StatusCode, head.Location, _options.MaximumRedirection, out hop))
                         {
-                            outcome = Answered(head, progress);
+                            outcome = Answered(head, progress, started);
+                            progress.Release();
                             break;
                         }
 
@@ -128,7 +134,11 @@ internal sealed class RequestExecutor : IDisposable
             outcome.Kind,
             outcome.Error,
             outcome.Headers,
-            outcome.Content);
+            outcome.Content)
+        {
+            Checks = outcome.Checked ? _checks : null,
+            FailedChecks = outcome.FailedChecks,
+        };
     }
 
     public void Dispose()
@@ -165,19 +175,49 @@ internal sealed class RequestExecutor : IDisposable
         return new Outcome(progress.StatusCode, progress.Bytes, progress.Replays, kind, message, null, null, null);
     }
 
-    /// <summary>The outcome of an attempt that got a response: success or HttpError by its status.</summary>
-    private Outcome Answered(ResponseHead head, AttemptProgress progress)
+    /// <summary>
+    /// The outcome of an attempt that got a response: HttpError by its status, else CheckFailed when a check
+    /// failed, else success. Every response is judged by the checks, so that each counts a pass or a failure
+    /// whatever the status.
+    /// </summary>
+    private Outcome Answered(ResponseHead head, AttemptProgress progress, long started)
     {
         bool success = _options.SuccessStatusCodes.Contains(head.StatusCode);
+        ulong failedChecks = 0;
+        string? checkError = null;
+        if (_checks is not null)
+        {
+            var response = new CheckResponse(
+                head.StatusCode, head.Headers, progress.Captured, progress.Truncated, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            try
+            {
+                failedChecks = _checks.Evaluate(ref response, IdentityCheckContext.Instance, out checkError);
+            }
+            finally
+            {
+                response.Dispose();
+            }
+        }
+
+        RequestErrorKind kind = !success ? RequestErrorKind.HttpError : failedChecks != 0 ? RequestErrorKind.CheckFailed : RequestErrorKind.None;
         return new Outcome(
             head.StatusCode,
             progress.Bytes,
             progress.Replays,
-            success ? RequestErrorKind.None : RequestErrorKind.HttpError,
-            success ? null : StatusMessage(head.StatusCode, head.ReasonPhrase),
+            kind,
+            kind switch
+            {
+                RequestErrorKind.HttpError => StatusMessage(head.StatusCode, head.ReasonPhrase),
+                RequestErrorKind.CheckFailed => checkError,
+                _ => null,
+            },
             success ? null : head.RetryAfter,
-            head.Headers,
-            head.Content);
+            _options.IncludeHeaders ? head.Headers : null,
+            head.Content)
+        {
+            Checked = _checks is not null,
+            FailedChecks = failedChecks,
+        };
     }
 
     private readonly record struct Outcome(
@@ -188,5 +228,12 @@ internal sealed class RequestExecutor : IDisposable
         string? Error,
         TimeSpan? RetryAfter,
         HeaderDictionary? Headers,
-        string? Content);
+        string? Content)
+    {
+        /// <summary>True when the response was judged by the run's checks.</summary>
+        public bool Checked { get; init; }
+
+        /// <summary>The checks it failed, one bit per check.</summary>
+        public ulong FailedChecks { get; init; }
+    }
 }

@@ -57,4 +57,12 @@ internal static class ErrorIds
     public const string CertificateWithoutPrivateKey = "CertificateWithoutPrivateKey";
     public const string CertificateConflict = "CertificateConflict";
     public const string CertificateNotForSessions = "CertificateNotForSessions";
+
+    public const string InvalidCheck = "InvalidCheck";
+    public const string UnknownCheckKey = "UnknownCheckKey";
+    public const string InvalidCheckValue = "InvalidCheckValue";
+    public const string InvalidCheckStatusCode = "InvalidCheckStatusCode";
+    public const string InvalidCheckPattern = "InvalidCheckPattern";
+    public const string InvalidJsonPointer = "InvalidJsonPointer";
+    public const string InvalidCheckPassRate = "InvalidCheckPassRate";
 }

@@ -38,4 +38,7 @@ public enum RequestErrorKind
 
     /// <summary>The process could not open a connection: it ran out of file descriptors (its open-file limit) or of memory for sockets.</summary>
     ResourceExhausted,
+
+    /// <summary>A response that counts as success by its status failed a check (-Check); the Error property names the check and what the response held.</summary>
+    CheckFailed,
 }

@@ -108,6 +108,12 @@ public sealed class RequestResult
     /// <summary>The response body as text (up to -MaximumContentBytes), with -IncludeContent; otherwise null.</summary>
     public string? Content { get; }
 
+    /// <summary>The checks this response was judged by; null when it was not (no checks, or no response).</summary>
+    internal Engine.Checks.CheckSet? Checks { get; init; }
+
+    /// <summary>Which of <see cref="Checks"/> failed: bit i for check i.</summary>
+    internal ulong FailedChecks { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Method} {Uri} -> {(StatusCode == 0 ? ErrorKind : StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))} in {ElapsedMs:0.0} ms";

@@ -35,6 +35,16 @@ public sealed class RunSummary
         IsPartial = StopReason is not null;
         StatusCodeCounts = builder.StatusCodeCounts();
         ErrorKindCounts = builder.ErrorKindCounts();
+        Checks = builder.CheckCounts();
+        long passed = 0;
+        long judged = 0;
+        foreach (CheckCount check in Checks)
+        {
+            passed += check.Passed;
+            judged += check.Count;
+        }
+
+        CheckPassRate = judged == 0 ? 0 : (double)passed / judged;
         Latency = LatencyStats.FromHistogram(builder.Latency);
         CorrectedLatency = LatencyStats.FromHistogram(builder.CorrectedLatency);
         TimeSeries = new TimeSeries(builder.TimeSeries());
@@ -105,6 +115,15 @@ public sealed class RunSummary
     /// <summary>Failed requests per error kind.</summary>
     public CountDictionary ErrorKindCounts { get; }
 
+    /// <summary>
+    /// Passes and failures per check of -Check, in the order of the checks (empty without -Check): each
+    /// response that arrived is judged by every check, whatever its status.
+    /// </summary>
+    public CheckCounts Checks { get; }
+
+    /// <summary>All checks' passes divided by all their judgements (k6's checks rate), from 0 to 1; 0 without checks.</summary>
+    public double CheckPassRate { get; }
+
     /// <summary>Latency from sending each request to its last byte, in ms.</summary>
     public LatencyStats Latency { get; }
 
@@ -169,6 +188,23 @@ public sealed class RunSummary
         if (Stages is not null)
         {
             text.Append("Stages: ").Append(Stages).AppendLine();
+        }
+
+        if (Checks.Count > 0)
+        {
+            long passed = 0;
+            long judged = 0;
+            foreach (CheckCount check in Checks)
+            {
+                passed += check.Passed;
+                judged += check.Count;
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"Checks: {passed} of {judged} passed ({CheckPassRate * 100:0.##} %)").AppendLine();
+            foreach (CheckCount check in Checks)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {(check.Failed == 0 ? "ok  " : "FAIL")} {check.Name}: {check.Passed} passed, {check.Failed} failed").AppendLine();
+            }
         }
 
         if (ErrorKindCounts.Count > 0)

@@ -1,23 +1,31 @@
 using System;
-using System.IO;
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 
 namespace LoadTest.Wire;
 
 /// <summary>
 /// How far an attempt got: the status it received and the body bytes read so far, kept outside the
-/// attempt so that a failure mid-body (a timeout while the body trickles) still reports both. Both
-/// transports count the body here, and keep its first bytes with -IncludeContent.
+/// attempt so that a failure mid-body (a timeout while the body trickles) still reports both. Every
+/// transport counts the body here; its first bytes are captured as it streams in when the result keeps
+/// them (-IncludeContent) or a check reads them, and not at all otherwise.
 /// </summary>
 internal sealed class AttemptProgress
 {
-    private readonly int _keepAtMost;
-    private MemoryStream? _kept;
+    private const int FirstCaptureBytes = 4096;
+
+    private readonly bool _keepsContent;
+    private readonly int _captureAtMost;
+    private byte[]? _captured;
+    private int _capturedLength;
     private int _hopSends;
 
-    /// <param name="keepAtMost">Body bytes to keep as content; negative to keep none.</param>
-    public AttemptProgress(int keepAtMost)
+    /// <param name="keepsContent">Keep the body as the result's content (-IncludeContent).</param>
+    /// <param name="captureAtMost">Body bytes to capture, for the content or for checks; negative to capture none.</param>
+    public AttemptProgress(bool keepsContent, int captureAtMost)
     {
-        _keepAtMost = keepAtMost;
+        _keepsContent = keepsContent && captureAtMost >= 0;
+        _captureAtMost = captureAtMost;
     }
 
     public int StatusCode { get; set; }
@@ -30,8 +38,14 @@ internal sealed class AttemptProgress
     /// </summary>
     public int Replays { get; private set; }
 
-    /// <summary>True with -IncludeContent: the body is kept as well as counted.</summary>
-    public bool KeepsContent => _keepAtMost >= 0;
+    /// <summary>True with -IncludeContent: the body becomes the result's content.</summary>
+    public bool KeepsContent => _keepsContent;
+
+    /// <summary>The body's first bytes, as far as they were captured (empty when none are).</summary>
+    public ReadOnlyMemory<byte> Captured => new(_captured, 0, _capturedLength);
+
+    /// <summary>True when the body had more bytes than were captured.</summary>
+    public bool Truncated => Bytes > _capturedLength;
 
     /// <summary>A transport calls this each time it writes the current hop's request to a connection.</summary>
     public void Sent()
@@ -51,26 +65,28 @@ internal sealed class AttemptProgress
         }
     }
 
-    /// <summary>Counts body bytes that arrived, and keeps them while there is room.</summary>
+    /// <summary>Counts body bytes that arrived, and captures them while there is room, in a pooled buffer.</summary>
     public void Add(ReadOnlySpan<byte> body)
     {
         Bytes += body.Length;
-        if (!KeepsContent)
+        int take = Math.Min(body.Length, _captureAtMost - _capturedLength);
+        if (take <= 0)
         {
             return;
         }
 
-        _kept ??= new MemoryStream();
-        int room = (int)Math.Max(0, _keepAtMost - _kept.Length);
-        if (room > 0)
+        if (_captured is null || _captured.Length - _capturedLength < take)
         {
-            _kept.Write(body[..Math.Min(room, body.Length)]);
+            Grow(_capturedLength + take);
         }
+
+        body[..take].CopyTo(_captured.AsSpan(_capturedLength));
+        _capturedLength += take;
     }
 
-    /// <summary>The kept body as text in the response's charset; null without -IncludeContent.</summary>
+    /// <summary>The captured body as text in the response's charset; null without -IncludeContent.</summary>
     public string? Content(string? charset) =>
-        !KeepsContent ? null : ResponseCharset.EncodingOf(charset).GetString(_kept?.GetBuffer() ?? Array.Empty<byte>(), 0, (int)(_kept?.Length ?? 0));
+        !KeepsContent ? null : ResponseCharset.EncodingOf(charset).GetString(_captured ?? Array.Empty<byte>(), 0, _capturedLength);
 
     /// <summary>Forgets what a redirect response carried: the answer is the next hop's. Replays stay counted.</summary>
     public void Reset()
@@ -78,6 +94,35 @@ internal sealed class AttemptProgress
         StatusCode = 0;
         Bytes = 0;
         _hopSends = 0;
-        _kept?.SetLength(0);
+        _capturedLength = 0;
+    }
+
+    /// <summary>
+    /// Gives the capture buffer back to the pool. Only once the response is whole: a transport may still
+    /// write into the progress of an attempt that failed (a late frame of a reset stream), so a failed
+    /// attempt leaves its buffer to the garbage collector instead.
+    /// </summary>
+    public void Release()
+    {
+        if (_captured is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_captured);
+            _captured = null;
+            _capturedLength = 0;
+        }
+    }
+
+    [MemberNotNull(nameof(_captured))]
+    private void Grow(int needed)
+    {
+        int size = Math.Min(_captureAtMost, Math.Max(needed, Math.Max(FirstCaptureBytes, (_captured?.Length ?? 0) * 2)));
+        byte[] larger = ArrayPool<byte>.Shared.Rent(size);
+        if (_captured is not null)
+        {
+            _captured.AsSpan(0, _capturedLength).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_captured);
+        }
+
+        _captured = larger;
     }
 }

@@ -84,7 +84,7 @@ internal sealed class HttpClientTransport : IHttpTransport
             ReasonPhrase = response.ReasonPhrase,
             RetryAfter = status is >= 200 and < 300 ? null : ResponseHead.WaitOf(response.Headers.RetryAfter),
             Location = RedirectHop.IsRedirect(status) ? response.Headers.Location : null,
-            Headers = _options.IncludeHeaders ? CollectHeaders(response) : null,
+            Headers = _options.CaptureHeaders ? CollectHeaders(response) : null,
             Content = progress.Content(response.Content.Headers.ContentType?.CharSet),
         };
     }

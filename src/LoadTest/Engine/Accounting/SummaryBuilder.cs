@@ -23,6 +23,7 @@ internal sealed class SummaryBuilder
     private readonly long[] _errorCounts = new long[s_kinds];
     private readonly Dictionary<string, long> _otherErrorCounts = new(StringComparer.Ordinal);
     private readonly List<string> _stopReasons = new();
+    private readonly CheckTally _checks = new();
     private DateTime _start = DateTime.MaxValue;
     private DateTime _end = DateTime.MinValue;
 
@@ -101,6 +102,11 @@ internal sealed class SummaryBuilder
     public void Add(RequestResult result)
     {
         AddResult(result.ElapsedMs, result.CorrectedElapsedMs, result.StatusCode, result.Success, result.Kind, null, result.BytesReceived, result.Attempts, result.StartTime);
+        if (result.Checks is { } checks)
+        {
+            _checks.Add(checks, result.FailedChecks);
+        }
+
         _series?.Add(result);
     }
 
@@ -158,6 +164,7 @@ internal sealed class SummaryBuilder
             AddError(Enum.TryParse(error.Key, out RequestErrorKind kind) && Enum.IsDefined(kind) ? kind : null, error.Key, error.Value);
         }
 
+        _checks.AddSummary(summary);
         if (summary.Text("StopReason") is { Length: > 0 } reason)
         {
             AddStopReason(reason);
@@ -218,6 +225,9 @@ internal sealed class SummaryBuilder
 
         return counts;
     }
+
+    /// <summary>Passes and failures per check, in the order the checks were first seen.</summary>
+    public CheckCounts CheckCounts() => _checks.ToCounts();
 
     /// <summary>Failed requests per error kind.</summary>
     public CountDictionary ErrorKindCounts()

@@ -57,7 +57,7 @@ internal sealed class Http1Client : IHttpTransport
                 }
 
                 (ResponseHead response, bool reusable) = await connection
-                    .ReceiveAsync(spec.Method == HttpMethod.Head, _options.IncludeHeaders, counter, token)
+                    .ReceiveAsync(spec.Method == HttpMethod.Head, _options.CaptureHeaders, counter, token)
                     .ConfigureAwait(false);
                 connection.Reused = true;
                 if (reusable && !_options.DisableKeepAlive && Volatile.Read(ref _disposed) == 0)

@@ -98,7 +98,7 @@ internal sealed class Http2Client : IHttpTransport
             RequestEngineOptions options = client._options;
             _settings = new Http2ConnectionSettings(
                 options.Connector, origin.IdnHost, origin.Port, origin.Authority, origin.Scheme == Uri.UriSchemeHttps ? client._tls : null,
-                options.IncludeHeaders, options.DisableKeepAlive, Remove);
+                options.CaptureHeaders, options.DisableKeepAlive, Remove);
         }
 
         public Uri Origin { get; }

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
+using LoadTest.Engine.Checks;
+
+namespace LoadTest.Engine.Accounting;
+
+/// <summary>
+/// Passes and failures per check name, for the summary: folded from live results (a check set and the
+/// mask of what failed) and from whole summaries alike, so merged counts are the sums of their parts.
+/// Names keep the order they were first seen in. Not thread-safe, like the builder it belongs to.
+/// </summary>
+internal sealed class CheckTally
+{
+    private readonly List<string> _names = new();
+    private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
+    private long[] _passed = new long[8];
+    private long[] _failed = new long[8];
+    private CheckSet? _lastSet;
+    private int[] _lastSlots = Array.Empty<int>();
+
+    /// <summary>Counts one response judged by <paramref name="set"/>: bit i of <paramref name="failed"/> set for each check i that failed.</summary>
+    public void Add(CheckSet set, ulong failed)
+    {
+        if (!ReferenceEquals(set, _lastSet))
+        {
+            _lastSlots = SlotsOf(set);
+            _lastSet = set;
+        }
+
+        int[] slots = _lastSlots;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            if ((failed & (1UL << i)) != 0)
+            {
+                _failed[slots[i]]++;
+            }
+            else
+            {
+                _passed[slots[i]]++;
+            }
+        }
+    }
+
+    /// <summary>Adds the check counts of a summary read back by name (live, deserialized, or a CSV column of JSON text).</summary>
+    public void AddSummary(ISummaryFields summary)
+    {
+        bool any = false;
+        foreach (ISummaryFields check in summary.Items("Checks"))
+        {
+            any = true;
+            string name = check.Text("Name") is { Length: > 0 } text
+                ? text
+                : throw new FormatException("A check of the summary has no name: it was serialized too shallow (use ConvertTo-Json -Depth 3 or more).");
+            Add(name, (long)check.Number("Passed"), (long)check.Number("Failed"));
+        }
+
+        if (!any && summary.Text("Checks") is { } column && column.TrimStart().StartsWith('['))
+        {
+            using JsonDocument json = JsonDocument.Parse(column);
+            foreach (JsonElement check in json.RootElement.EnumerateArray())
+            {
+                Add(check.GetProperty("Name").GetString() ?? string.Empty, check.GetProperty("Passed").GetInt64(), check.GetProperty("Failed").GetInt64());
+            }
+        }
+    }
+
+    public CheckCounts ToCounts()
+    {
+        var counts = new List<CheckCount>(_names.Count);
+        for (int i = 0; i < _names.Count; i++)
+        {
+            counts.Add(new CheckCount(_names[i], _passed[i], _failed[i]));
+        }
+
+        return new CheckCounts(counts);
+    }
+
+    private void Add(string name, long passed, long failed)
+    {
+        if (passed < 0 || failed < 0)
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The check '{name}' has negative counts ({passed} passed, {failed} failed)."));
+        }
+
+        int slot = SlotOf(name);
+        _passed[slot] += passed;
+        _failed[slot] += failed;
+    }
+
+    private int[] SlotsOf(CheckSet set)
+    {
+        var slots = new int[set.Count];
+        for (int i = 0; i < slots.Length; i++)
+        {
+            slots[i] = SlotOf(set.Names[i]);
+        }
+
+        return slots;
+    }
+
+    private int SlotOf(string name)
+    {
+        if (_slots.TryGetValue(name, out int slot))
+        {
+            return slot;
+        }
+
+        slot = _names.Count;
+        _names.Add(name);
+        _slots.Add(name, slot);
+        if (slot == _passed.Length)
+        {
+            Array.Resize(ref _passed, slot * 2);
+            Array.Resize(ref _failed, slot * 2);
+        }
+
+        return slot;
+    }
+}

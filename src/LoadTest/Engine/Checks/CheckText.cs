@@ -1,0 +1,28 @@
+using System;
+
+namespace LoadTest.Engine.Checks;
+
+/// <summary>
+/// An expected value as written: literal text, or a template whose variables ("#{name}") a context fills
+/// per response. Only a template pays for resolution.
+/// </summary>
+internal sealed class CheckText
+{
+    public const string VariableStart = "#{";
+
+    public CheckText(string text)
+    {
+        Text = text;
+        IsTemplate = text.Contains(VariableStart, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text as written.</summary>
+    public string Text { get; }
+
+    /// <summary>True when the text holds a variable.</summary>
+    public bool IsTemplate { get; }
+
+    public string Resolve(ICheckContext context) => IsTemplate ? context.Resolve(Text) : Text;
+
+    public override string ToString() => Text;
+}
