@@ -6,6 +6,7 @@ using LoadTest.Capacity;
 using LoadTest.Engine;
 using LoadTest.Parameters;
 using LoadTest.Run;
+using LoadTest.Wire;
 
 namespace LoadTest.Commands;
 
@@ -152,7 +153,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
             MaxErrorRate = Math.Min(1, Math.Max(maxErrorRate * 5, maxErrorRate + 0.05)),
         };
         ErrorRecord? error = RunPlan.TryCreate(parameters, out RunPlan? plan);
-        UriTemplateSource? source = null;
+        IAsyncEnumerable<RequestSpec>? source = null;
         error ??= plan!.TryCreateSource(out source);
         if (error is not null)
         {

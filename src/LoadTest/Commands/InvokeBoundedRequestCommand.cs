@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using LoadTest.Engine;
@@ -19,6 +20,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private const string UriSet = "Uri";
     private const string PipelineSet = "Pipeline";
     private const string SessionSet = "Session";
+    private const string FlowSet = "Flow";
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
 
     private RunPlan? _plan;
@@ -44,6 +46,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// </summary>
     [Parameter(ParameterSetName = UriSet)]
     [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
+    [Parameter(ParameterSetName = FlowSet)]
     [ValidateRange(1, long.MaxValue)]
     public long Count { get; set; } = 1;
 
@@ -52,8 +55,23 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// </summary>
     [Parameter(ParameterSetName = UriSet)]
     [Parameter(ParameterSetName = SessionSet)]
+    [Parameter(ParameterSetName = FlowSet)]
     [ValidateRange(0, long.MaxValue)]
     public long StartIndex { get; set; }
+
+    /// <summary>
+    /// <para type="description">A user journey run once per iteration: a list of steps, each a hashtable with Name, Uri (absolute, or relative to -BaseUri), and optionally Method, Headers, Body, ContentType, Extract (variables taken from the response: 'json:/pointer', 'regex:pattern', 'header:Name', 'cookie:Name'), Check (as -Check), ThinkTime (a duration or a range of two) and ContinueOnFailure. Text may use #{name} variables: the iteration's data row (a pipeline item's properties), #{iteration}, and what earlier steps extracted. -Count, -RequestsPerSecond, -Duration and -Stage schedule iterations; -ThrottleLimit is the number of iterations in flight (virtual users). Each iteration has its own variables and cookie jar.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = FlowSet)]
+    [ValidateNotNull]
+    public object[]? Flow { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -Flow, what steps' relative URIs (such as '/login') resolve against, such as http://127.0.0.1:8080.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = FlowSet)]
+    [ValidateNotNull]
+    public Uri? BaseUri { get; set; }
 
     /// <summary>
     /// <para type="description">Run on these PowerShell sessions (New-PSSession, over SSH or WinRM) instead of here: -Count is split into consecutive index ranges, one per session, each session runs its share with -Summary, and the summaries are merged into one. -ThrottleLimit applies to each session.</para>
@@ -73,6 +91,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <para type="description">Requests from the pipeline: URI strings, System.Uri objects, or objects (such as Import-Csv rows or hashtables) with a Uri property and optional Method, Body, Headers and ContentType properties.</para>
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
+    [Parameter(ValueFromPipeline = true, ParameterSetName = FlowSet)]
     [AllowNull]
     [AllowEmptyString]
     public PSObject? InputObject { get; set; }
@@ -158,6 +177,9 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         RunParameters parameters = ToRunParameters() with
         {
             Uri = Uri,
+            Flow = Flow,
+            BaseUri = BaseUri,
+            DataRows = Flow is not null && MyInvocation.ExpectingInput,
             Count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : null,
             StartIndex = StartIndex,
             Sessions = Session?.Length ?? 0,
@@ -169,8 +191,8 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             Output = MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : null,
         };
         ErrorRecord? error = RunPlan.TryCreate(parameters, out _plan);
-        UriTemplateSource? source = null;
-        if (error is null && ParameterSetName != PipelineSet)
+        IAsyncEnumerable<RequestSpec>? source = null;
+        if (error is null && !TakesInput)
         {
             // A bad template fails here, before any request or session starts.
             error = _plan!.TryCreateSource(out source);
@@ -204,13 +226,13 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        if (ParameterSetName != PipelineSet || _run is null)
+        if (!TakesInput || _run is null)
         {
             return;
         }
 
         long index = _inputIndex++;
-        ErrorRecord? error = _plan!.Converter.TryConvert(InputObject, index, out RequestSpec? spec);
+        ErrorRecord? error = _plan!.TryConvert(InputObject, index, out RequestSpec? spec);
         if (error is not null)
         {
             WriteError(error);
@@ -301,7 +323,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             WriteProgress(ProgressView.Completed);
         }
 
-        if (ParameterSetName == PipelineSet && _run.FirstUnsentInput(_lastPosted) is { } unsent)
+        if (TakesInput && _run.FirstUnsentInput(_lastPosted) is { } unsent)
         {
             WriteVerbose(RunWording.UnsentInput(unsent));
         }
@@ -323,6 +345,9 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             WriteError(_plan.StoppedEarly(reason));
         }
     }
+
+    // Pipeline input: requests, or with -Flow the data rows of its iterations.
+    private bool TakesInput => ParameterSetName == PipelineSet || (ParameterSetName == FlowSet && MyInvocation.ExpectingInput);
 
     private void ReportProgress()
     {

@@ -4,18 +4,21 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using LoadTest.Engine.Flows;
 using LoadTest.Wire;
 
 namespace LoadTest.Engine;
 
 /// <summary>
-/// Pulls request specs lazily from a source and keeps at most ThrottleLimit of them in flight; each
-/// finished request becomes one result, seen by onCompleted and written to a bounded channel unless
+/// Pulls request specs lazily from a source and keeps at most ThrottleLimit of them in flight (with a flow,
+/// each spec is an iteration's seed, and its steps run in turn in the one slot); each finished request becomes one result, seen by onCompleted and written to a bounded channel unless
 /// onCompleted keeps it (it was only counted), or the run is stopped first (then onUntaken sees it). A full
 /// channel pauses the workers, so a slow consumer slows the run instead of growing memory.
 /// </summary>
 internal static class BoundedRequestEngine
 {
+    private static readonly Func<bool> s_always = static () => true;
+
     public static async Task RunAsync(
         IAsyncEnumerable<RequestSpec> source,
         RequestExecutor executor,
@@ -25,8 +28,29 @@ internal static class BoundedRequestEngine
         Func<bool>? mayStart,
         Action? onFinished,
         CancellationToken cancellationToken,
-        Action<RequestResult>? onUntaken = null)
+        Action<RequestResult>? onUntaken = null,
+        FlowRunner? flow = null)
     {
+        // Seen here, before this worker takes its next request, so that a spent error budget stops the run
+        // within the requests already in flight; false means nobody downstream wants it.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        async ValueTask Deliver(RequestResult result, CancellationToken token)
+        {
+            if (onCompleted is null || onCompleted(result))
+            {
+                try
+                {
+                    await results.WriteAsync(result, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (onUntaken is not null)
+                {
+                    // Stopped while this result waited for room: still counted (or tallied as cancelled).
+                    onUntaken(result);
+                    throw;
+                }
+            }
+        }
+
         Exception? failure = null;
         try
         {
@@ -46,22 +70,27 @@ internal static class BoundedRequestEngine
                         return;
                     }
 
-                    // ExecuteAsync never throws: every failure is a result.
-                    RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
-
-                    // Seen here, before this worker takes its next request, so that a spent error budget
-                    // stops the run within the requests already in flight; false means nobody downstream wants it.
-                    if (onCompleted is null || onCompleted(result))
+                    if (flow is not null)
                     {
-                        try
+                        // One iteration: its steps in order, each result handed on as it comes.
+                        await flow.RunAsync(spec, result => Deliver(result, token), mayStart ?? s_always, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // ExecuteAsync never throws: every failure is a result. Written out rather than through
+                        // Deliver: one async layer less per request on the hot path.
+                        RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
+                        if (onCompleted is null || onCompleted(result))
                         {
-                            await results.WriteAsync(result, token).ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException) when (onUntaken is not null)
-                        {
-                            // Stopped while this result waited for room: still counted (or tallied as cancelled).
-                            onUntaken(result);
-                            throw;
+                            try
+                            {
+                                await results.WriteAsync(result, token).ConfigureAwait(false);
+                            }
+                            catch (OperationCanceledException) when (onUntaken is not null)
+                            {
+                                onUntaken(result);
+                                throw;
+                            }
                         }
                     }
                 }

@@ -69,6 +69,9 @@ internal sealed class RequestEngineOptions
     /// <summary>The interval of the summary's time series.</summary>
     public TimeSpan SeriesInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The flow each spec of the run is an iteration of; null for plain requests.</summary>
+    public Flows.Flow? Flow { get; init; }
+
     /// <summary>How many finished results may wait for the consumer before workers pause.</summary>
     public int ResultBufferSize => Math.Max(256, ThrottleLimit);
 }

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using LoadTest.Engine.Checks;
+using LoadTest.Engine.Flows;
 using LoadTest.Wire;
 
 namespace LoadTest.Engine;
@@ -43,8 +44,10 @@ internal sealed class RequestExecutor : IDisposable
     public int InFlight => Volatile.Read(ref _inFlight);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<RequestResult> ExecuteAsync(RequestSpec spec, CancellationToken runToken)
+    public async ValueTask<RequestResult> ExecuteAsync(RequestSpec spec, CancellationToken runToken, IFlowStepHook? step = null)
     {
+        CheckSet? checks = step?.Checks ?? _checks;
+        int captureBytes = step is { NeedsBody: true } ? _options.MaximumContentBytes : _captureBytes;
         Interlocked.Increment(ref _inFlight);
         long started = Stopwatch.GetTimestamp();
         int attempts = 0;
@@ -58,7 +61,7 @@ internal sealed class RequestExecutor : IDisposable
 
                 // One attempt: the request and the redirects it leads to, each hop through the transport that
                 // serves it. Written out here rather than in a method of its own: one async layer less per request.
-                var progress = new AttemptProgress(_options.IncludeContent, _captureBytes);
+                var progress = new AttemptProgress(_options.IncludeContent, captureBytes);
                 AttemptTokens.Lease attempt = _attemptTokens.Start(runToken);
                 try
                 {
@@ -68,7 +71,7 @@ internal sealed class RequestExecutor : IDisposable
                         ResponseHead head = await _transports.For(spec, hop).SendAsync(spec, hop, progress, attempt.Token).ConfigureAwait(false);
                         if (!RedirectHop.TryFollow(spec, hop, head.StatusCode, head.Location, _options.MaximumRedirection, out hop))
                         {
-                            outcome = Answered(head, progress, started);
+                            outcome = Answered(head, progress, started, checks, step);
                             progress.Release();
                             break;
                         }
@@ -136,7 +139,7 @@ internal sealed class RequestExecutor : IDisposable
             outcome.Headers,
             outcome.Content)
         {
-            Checks = outcome.Checked ? _checks : null,
+            Checks = outcome.Checked ? checks : null,
             FailedChecks = outcome.FailedChecks,
         };
     }
@@ -180,18 +183,25 @@ internal sealed class RequestExecutor : IDisposable
     /// failed, else success. Every response is judged by the checks, so that each counts a pass or a failure
     /// whatever the status.
     /// </summary>
-    private Outcome Answered(ResponseHead head, AttemptProgress progress, long started)
+    private Outcome Answered(ResponseHead head, AttemptProgress progress, long started, CheckSet? checks, IFlowStepHook? step)
     {
         bool success = _options.SuccessStatusCodes.Contains(head.StatusCode);
         ulong failedChecks = 0;
         string? checkError = null;
-        if (_checks is not null)
+        string? extractionError = null;
+        if (checks is not null || step is not null)
         {
             var response = new CheckResponse(
                 head.StatusCode, head.Headers, progress.Captured, progress.Truncated, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             try
             {
-                failedChecks = _checks.Evaluate(ref response, IdentityCheckContext.Instance, out checkError);
+                if (checks is not null)
+                {
+                    failedChecks = checks.Evaluate(ref response, step?.Context ?? IdentityCheckContext.Instance, out checkError);
+                }
+
+                // A flow step's extractions and cookies, while the captured body is still here.
+                extractionError = step?.OnAnswered(ref response);
             }
             finally
             {
@@ -199,7 +209,10 @@ internal sealed class RequestExecutor : IDisposable
             }
         }
 
-        RequestErrorKind kind = !success ? RequestErrorKind.HttpError : failedChecks != 0 ? RequestErrorKind.CheckFailed : RequestErrorKind.None;
+        RequestErrorKind kind = !success ? RequestErrorKind.HttpError
+            : failedChecks != 0 ? RequestErrorKind.CheckFailed
+            : extractionError is not null ? RequestErrorKind.ExtractionFailed
+            : RequestErrorKind.None;
         return new Outcome(
             head.StatusCode,
             progress.Bytes,
@@ -209,13 +222,14 @@ internal sealed class RequestExecutor : IDisposable
             {
                 RequestErrorKind.HttpError => StatusMessage(head.StatusCode, head.ReasonPhrase),
                 RequestErrorKind.CheckFailed => checkError,
+                RequestErrorKind.ExtractionFailed => extractionError,
                 _ => null,
             },
             success ? null : head.RetryAfter,
             _options.IncludeHeaders ? head.Headers : null,
             head.Content)
         {
-            Checked = _checks is not null,
+            Checked = checks is not null,
             FailedChecks = failedChecks,
         };
     }

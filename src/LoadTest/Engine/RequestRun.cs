@@ -5,7 +5,9 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using System.Linq;
 using LoadTest.Engine.Accounting;
+using LoadTest.Engine.Flows;
 using LoadTest.Engine.Schedule;
 using LoadTest.Wire;
 
@@ -29,6 +31,7 @@ internal sealed class RequestRun : IDisposable
     private readonly TimeSpan _tickInterval;
     private readonly LoadSchedule _schedule;
     private readonly long _end;
+    private readonly FlowRunner? _flow;
     private Channel<RequestSpec>? _input;
     private IntakeGate? _gate;
     private Task? _completion;
@@ -73,6 +76,11 @@ internal sealed class RequestRun : IDisposable
         }
 
         _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests, wording);
+        if (options.Flow is { } flow)
+        {
+            summary?.DeclareSteps(flow.Steps.Select(static step => step.Name));
+            _flow = new FlowRunner(flow, _executor, _end, _accounting.AddIteration);
+        }
         _results = Channel.CreateBounded<RequestResult>(new BoundedChannelOptions(options.ResultBufferSize)
         {
             SingleWriter = false,
@@ -127,7 +135,7 @@ internal sealed class RequestRun : IDisposable
         try
         {
             _completion = Task.Run(() => BoundedRequestEngine.RunAsync(
-                gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token, _accounting.CountAfterStop));
+                gated, _executor, _options.ThrottleLimit, _results.Writer, onCompleted, _accounting.MayStart, ramp is null ? null : ramp.Release, _cancellation.Token, _accounting.CountAfterStop, _flow));
         }
         finally
         {
@@ -264,6 +272,9 @@ internal sealed class RequestRun : IDisposable
             throw new RequestEngineException(reader.Completion.Exception!.GetBaseException());
         }
     }
+
+    /// <summary>The first reason a flow step could not be built and was skipped (a variable without a value); null when none.</summary>
+    public string? FlowProblem => _flow?.FirstProblem;
 
     /// <summary>The rate the schedule asks for now; 0 without a rate.</summary>
     public double TargetRequestsPerSecond => _schedule.Rate?.ValueAt(Clock.Elapsed.TotalSeconds) ?? 0;

@@ -286,7 +286,7 @@ internal static class CheckParameters
         return null;
     }
 
-    private static List<KeyValuePair<string, object?>>? EntriesOf(object? value)
+    internal static List<KeyValuePair<string, object?>>? EntriesOf(object? value)
     {
         value = Unwrap(value);
         var entries = new List<KeyValuePair<string, object?>>();
@@ -362,7 +362,7 @@ internal static class CheckParameters
     private static bool IsNumber(object? value) =>
         value is int or long or short or byte or sbyte or ushort or uint or ulong or double or float or decimal;
 
-    private static object? Unwrap(object? value) => value is PSObject { BaseObject: not PSCustomObject } ps ? ps.BaseObject : value;
+    internal static object? Unwrap(object? value) => value is PSObject { BaseObject: not PSCustomObject } ps ? ps.BaseObject : value;
 
     private static ErrorRecord Error(string id, object? target, string message) =>
         ErrorRecordFactory.Create(id, ErrorCategory.InvalidArgument, target, message);

@@ -65,4 +65,9 @@ internal static class ErrorIds
     public const string InvalidCheckPattern = "InvalidCheckPattern";
     public const string InvalidJsonPointer = "InvalidJsonPointer";
     public const string InvalidCheckPassRate = "InvalidCheckPassRate";
+    public const string InvalidFlow = "InvalidFlow";
+    public const string UnknownFlowStepKey = "UnknownFlowStepKey";
+    public const string FlowStepWithoutUri = "FlowStepWithoutUri";
+    public const string InvalidFlowExtraction = "InvalidFlowExtraction";
+    public const string FlowVariableNotSet = "FlowVariableNotSet";
 }

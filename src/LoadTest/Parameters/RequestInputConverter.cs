@@ -192,7 +192,7 @@ internal sealed class RequestInputConverter
         return null;
     }
 
-    private static ErrorRecord? TryParseMethod(string? text, object? target, out HttpMethod method)
+    internal static ErrorRecord? TryParseMethod(string? text, object? target, out HttpMethod method)
     {
         method = HttpMethod.Get;
         if (string.IsNullOrWhiteSpace(text))

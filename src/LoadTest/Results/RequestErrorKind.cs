@@ -41,4 +41,7 @@ public enum RequestErrorKind
 
     /// <summary>A response that counts as success by its status failed a check (-Check); the Error property names the check and what the response held.</summary>
     CheckFailed,
+
+    /// <summary>A flow step's response lacked a value one of its extractions (-Flow, Extract) takes; the Error property names the extraction.</summary>
+    ExtractionFailed,
 }

@@ -45,8 +45,11 @@ public sealed class RequestResult
         Content = content;
     }
 
-    /// <summary>The request's index: 0..Count-1 with -Count, the input position with pipeline input.</summary>
+    /// <summary>The request's index: 0..Count-1 with -Count, the input position with pipeline input; with -Flow, its iteration's.</summary>
     public long Index { get; }
+
+    /// <summary>The flow step the request was made for; null without -Flow.</summary>
+    public string? Step { get; internal set; }
 
     /// <summary>The HTTP method sent.</summary>
     public string Method { get; }

@@ -50,7 +50,37 @@ public sealed class RunSummary
         TimeSeries = new TimeSeries(builder.TimeSeries());
         Histogram = LatencyHistogram.Encode(builder.Latency);
         CorrectedHistogram = LatencyHistogram.Encode(builder.CorrectedLatency);
+        var steps = new StepSummary[builder.Steps.Count];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            steps[i] = new StepSummary(builder.Steps[i]);
+        }
+
+        Steps = steps;
+        Iterations = builder.Iterations;
+        IterationsFailed = builder.IterationsFailed;
+        if (builder.IterationLatency is { } iterationLatency)
+        {
+            IterationLatency = LatencyStats.FromHistogram(iterationLatency);
+            IterationHistogram = LatencyHistogram.Encode(iterationLatency);
+        }
     }
+
+    /// <summary>A flow's steps in its order, each with its own counts and latency; empty without -Flow.</summary>
+    public StepSummary[] Steps { get; }
+
+    /// <summary>Flow iterations that ended (all their steps sent, or one failed, or the run ended); 0 without -Flow.</summary>
+    public long Iterations { get; }
+
+    /// <summary>Flow iterations in which a step failed.</summary>
+    public long IterationsFailed { get; }
+
+    /// <summary>How long a flow's iterations took, from each one's scheduled start (or its start) to the end of its last step sent; null without -Flow.</summary>
+    public LatencyStats? IterationLatency { get; }
+
+    /// <summary>The iteration durations' histogram (base64 of HdrHistogram's compressed encoding), for exact merges; null without -Flow.</summary>
+    [Hidden]
+    public string? IterationHistogram { get; }
 
     /// <summary>Requests completed (each has a result).</summary>
     public long Count { get; }
@@ -205,6 +235,16 @@ public sealed class RunSummary
             {
                 text.Append(CultureInfo.InvariantCulture, $"  {(check.Failed == 0 ? "ok  " : "FAIL")} {check.Name}: {check.Passed} passed, {check.Failed} failed").AppendLine();
             }
+        }
+
+        if (Iterations > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Iterations: {Iterations} ({IterationsFailed} failed), P50 {IterationLatency?.P50Ms:0.###} ms, P99 {IterationLatency?.P99Ms:0.###} ms").AppendLine();
+        }
+
+        foreach (StepSummary step in Steps)
+        {
+            text.Append("  ").Append(step.ToString()).AppendLine();
         }
 
         if (ErrorKindCounts.Count > 0)

@@ -26,6 +26,15 @@ internal sealed record RunParameters
 
     public string Uri { get; init; } = string.Empty;
 
+    /// <summary>-Flow: the steps each iteration runs; null for plain requests.</summary>
+    public object? Flow { get; init; }
+
+    /// <summary>-BaseUri: what a flow step's relative URI resolves against.</summary>
+    public Uri? BaseUri { get; init; }
+
+    /// <summary>True when a flow's iterations take their data rows from the pipeline.</summary>
+    public bool DataRows { get; init; }
+
     /// <summary>-Count when given; null otherwise (1, or no limit with -Duration).</summary>
     public long? Count { get; init; }
 

@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using LoadTest.Engine;
 using LoadTest.Engine.Accounting;
+using LoadTest.Engine.Flows;
 using LoadTest.Parameters;
 using LoadTest.Server;
 using LoadTest.Wire;
@@ -132,6 +133,16 @@ internal sealed class RunPlan
             return error;
         }
 
+        Flow? flow = null;
+        if (p.Flow is not null)
+        {
+            error = FlowParameters.TryCreate(p.Flow, p.BaseUri, converter.Payload.Headers, p.DataRows, out flow);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
         error = ConnectionParameters.TryCreate(p.UnixSocket, p.ConnectTo, p.Proxy, p.ProxyCredential, p.NoProxy, p.Sessions == 0 ? p.ResolvePath : null, out Connector connector);
         if (error is not null)
         {
@@ -163,7 +174,7 @@ internal sealed class RunPlan
         // ThrottleLimit stages set the in-flight limit over time: the run holds as many slots as their peak.
         int throttleLimit = stages.Length > 0 && stages[0].ThrottleLimit is not null ? Math.Max(1, stages.Max(stage => stage.ThrottleLimit!.Value)) : p.ThrottleLimit;
         int connections = p.MaxConnections > 0 ? Math.Min(p.MaxConnections, throttleLimit) : throttleLimit;
-        string first = IndexTemplate.TryParse(p.Uri, out IndexTemplate? template) is null ? template!.Format(p.StartIndex) : p.Uri;
+        string first = flow?.BaseUri?.AbsoluteUri ?? (IndexTemplate.TryParse(p.Uri, out IndexTemplate? template) is null ? template!.Format(p.StartIndex) : p.Uri);
         bool serverHere = System.Uri.TryCreate(first, UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
         string? capped = null;
         if (ResourceLimits.FitConnections(connections, serverHere) is int fits && fits < connections)
@@ -198,7 +209,11 @@ internal sealed class RunPlan
             RequestsPerSecond = p.RequestsPerSecond,
             Duration = p.Duration ?? (stages.Length > 0 ? TimeSpan.FromTicks(stages.Sum(stage => stage.Duration.Ticks)) : null),
             Stages = stages,
-            Target = string.IsNullOrEmpty(p.Uri) ? "pipeline input" : p.Uri,
+            Target = flow is not null ? FlowTarget(flow) : string.IsNullOrEmpty(p.Uri) ? "pipeline input" : p.Uri,
+            Flow = flow,
+
+            // A flow keeps each iteration's cookies, and may extract headers: responses' headers are read.
+            CaptureHeaders = flow is not null,
             SeriesInterval = p.Interval,
         };
         plan = new RunPlan(p, converter, options);
@@ -210,10 +225,16 @@ internal sealed class RunPlan
         return null;
     }
 
-    /// <summary>The requests of -Uri, or the error that says why its template is not a URI, or may not be sent.</summary>
-    public ErrorRecord? TryCreateSource(out UriTemplateSource? source)
+    /// <summary>The requests of -Uri (or the iterations of -Flow), or the error that says why its template is not a URI, or may not be sent.</summary>
+    public ErrorRecord? TryCreateSource(out IAsyncEnumerable<RequestSpec>? source)
     {
         source = null;
+        if (Options.Flow is not null)
+        {
+            source = new IterationSource(StartIndex, Count);
+            return null;
+        }
+
         ErrorRecord? error = RequestInputConverter.TryParseUriTemplate(Uri, out IndexTemplate? template);
         if (error is not null)
         {
@@ -239,7 +260,7 @@ internal sealed class RunPlan
     }
 
     /// <summary>Starts the run: over -Uri's requests, or over those the pipeline will post when <paramref name="source"/> is null.</summary>
-    public RequestRun Start(UriTemplateSource? source, TimeSpan progressTick)
+    public RequestRun Start(IAsyncEnumerable<RequestSpec>? source, TimeSpan progressTick)
     {
         var run = new RequestRun(Options, CollectsSummary, progressTick, RunWording.Instance, Budget, HandOut);
         if (source is not null)
@@ -252,6 +273,48 @@ internal sealed class RunPlan
         }
 
         return run;
+    }
+
+    /// <summary>One pipeline item as a request, or with -Flow as an iteration whose variables are the item's columns; or the error that says what is wrong with it.</summary>
+    public ErrorRecord? TryConvert(PSObject? input, long index, out RequestSpec? spec)
+    {
+        if (Options.Flow is not { } flow)
+        {
+            return Converter.TryConvert(input, index, out spec);
+        }
+
+        spec = null;
+        var row = new Dictionary<string, string>(StringComparer.Ordinal);
+        object? value = input?.BaseObject;
+        if (value is IDictionary table)
+        {
+            foreach (DictionaryEntry entry in table)
+            {
+                row[entry.Key?.ToString() ?? string.Empty] = (entry.Value is PSObject ps ? ps.BaseObject : entry.Value)?.ToString() ?? string.Empty;
+            }
+        }
+        else if (input is not null && value is not string)
+        {
+            foreach (PSPropertyInfo property in input.Properties)
+            {
+                row[property.Name] = (property.Value is PSObject ps ? ps.BaseObject : property.Value)?.ToString() ?? string.Empty;
+            }
+        }
+
+        foreach (string name in flow.RowVariables)
+        {
+            if (!row.ContainsKey(name))
+            {
+                return ErrorRecordFactory.Create(
+                    ErrorIds.FlowVariableNotSet,
+                    ErrorCategory.InvalidData,
+                    input,
+                    string.Create(CultureInfo.InvariantCulture, $"Data row {index} has no '{name}', which the flow uses as #{{{name}}}; the iteration is not run. Its columns: {string.Join(", ", row.Keys)}."));
+            }
+        }
+
+        spec = IterationSource.Seed(index, row);
+        return null;
     }
 
     /// <summary>The parameters of one session's share: this run's own, with its index range, always with -Summary.</summary>
@@ -314,5 +377,6 @@ internal sealed class RunPlan
             $"output {Output}{(WritesSummary ? " + summary" : string.Empty)}.");
     }
 
-    private bool Has(string name) => _bound.ContainsKey(name);
+    private static string FlowTarget(Flow flow) =>
+        string.Create(CultureInfo.InvariantCulture, $"flow of {flow.Steps.Count} steps ({string.Join(", ", flow.Steps.Select(step => step.Name))}){(flow.BaseUri is null ? string.Empty : " at " + flow.BaseUri)}");
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 
 namespace LoadTest.Wire;
@@ -63,6 +64,9 @@ internal sealed class RequestSpec
     public string PathAndQuery => _pathAndQuery ??= Uri.PathAndQuery;
 
     public RequestPayload Payload { get; }
+
+    /// <summary>The data row of a flow iteration's seed (its columns become the iteration's variables); null otherwise.</summary>
+    public IReadOnlyDictionary<string, string>? Variables { get; init; }
 
     /// <summary>When a rate schedule meant this request to start (a Stopwatch timestamp), 0 without one.</summary>
     public long ScheduledTimestamp { get; set; }

@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using LoadTest.Engine.Flows;
 using LoadTest.Engine.Schedule;
 
 namespace LoadTest.Engine.Accounting;
@@ -52,6 +53,20 @@ internal sealed class RunAccounting
     public bool WatchesWorkers => _budget is not null || _handOut is not null;
 
     public bool MayStart() => StopReason is null;
+
+    /// <summary>Adds an ended flow iteration to the summary; on the worker that ran it.</summary>
+    public void AddIteration(IterationEnd ended)
+    {
+        if (_summary is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _summary.AddIteration(ended.ElapsedMs, ended.Failed, ended.Skipped);
+        }
+    }
 
     /// <summary>Counts a result; on the pipeline thread for those handed out, on the workers for the others.</summary>
     public void Account(RequestResult result)

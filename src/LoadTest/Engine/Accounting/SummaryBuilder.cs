@@ -28,7 +28,9 @@ internal sealed class SummaryBuilder
     private DateTime _end = DateTime.MinValue;
 
     private readonly bool _scheduled;
+    private readonly List<StepFold> _steps = new();
     private TimeSeriesBuilder? _series;
+    private LongHistogram? _iterationLatency;
 
     /// <param name="interval">The time series' interval; null for none (a merge takes its inputs').</param>
     /// <param name="scheduled">
@@ -108,6 +110,62 @@ internal sealed class SummaryBuilder
         }
 
         _series?.Add(result);
+        if (result.Step is { } step)
+        {
+            Step(step).Add(result);
+        }
+    }
+
+    /// <summary>Flow iterations that ended.</summary>
+    public long Iterations { get; private set; }
+
+    /// <summary>Flow iterations in which a step failed.</summary>
+    public long IterationsFailed { get; private set; }
+
+    /// <summary>How long iterations took from their scheduled start (or their start) to their last step's end; null without flows.</summary>
+    public HistogramBase? IterationLatency => _iterationLatency;
+
+    /// <summary>The folds of the flow's steps, in the order they were first seen.</summary>
+    public IReadOnlyList<StepFold> Steps => _steps;
+
+    /// <summary>Declares a flow's steps up front, so that they are shown in the flow's order.</summary>
+    public void DeclareSteps(IEnumerable<string> names)
+    {
+        foreach (string name in names)
+        {
+            Step(name);
+        }
+    }
+
+    /// <summary>Adds one ended iteration of a flow: its duration, whether a step failed, and the steps it did not send.</summary>
+    public void AddIteration(double elapsedMs, bool failed, IEnumerable<string> skippedSteps)
+    {
+        Iterations++;
+        if (failed)
+        {
+            IterationsFailed++;
+        }
+
+        LatencyHistogram.Record(_iterationLatency ??= LatencyHistogram.Create(), elapsedMs);
+        foreach (string name in skippedSteps)
+        {
+            Step(name).AddSkipped(1);
+        }
+    }
+
+    private StepFold Step(string name)
+    {
+        foreach (StepFold fold in _steps)
+        {
+            if (fold.Name == name)
+            {
+                return fold;
+            }
+        }
+
+        var added = new StepFold(name);
+        _steps.Add(added);
+        return added;
     }
 
     /// <summary>Adds a result read back by name (from Import-Csv, say).</summary>
@@ -173,6 +231,20 @@ internal sealed class SummaryBuilder
         DateTime start = summary.Time("StartTime");
         double seconds = summary.Number("ElapsedSeconds", -1);
         Span(start, start + (seconds >= 0 ? TimeSpan.FromSeconds(seconds) : summary.Duration("Elapsed")));
+        foreach (ISummaryFields step in summary.Items("Steps"))
+        {
+            Step(step.Text("Name") ?? string.Empty).AddStep(step);
+        }
+
+        long iterations = (long)summary.Number("Iterations");
+        if (iterations > 0 && summary.Text("IterationHistogram") is { Length: > 0 } iterationHistogram)
+        {
+            HistogramBase decoded = LatencyHistogram.Decode(iterationHistogram);
+            (_iterationLatency ??= LatencyHistogram.Create()).Add(decoded);
+            Iterations += iterations;
+            IterationsFailed += (long)summary.Number("IterationsFailed");
+        }
+
         foreach (ISummaryFields row in summary.Items("TimeSeries"))
         {
             if (row.Text("Histogram") is not { Length: > 0 })

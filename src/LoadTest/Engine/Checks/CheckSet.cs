@@ -17,7 +17,8 @@ internal sealed class CheckSet
     private readonly Check[] _checks;
 
     /// <param name="checks">In the order their results are shown; names must be distinct.</param>
-    public CheckSet(IReadOnlyList<Check> checks)
+    /// <param name="scope">What the summary counts them under besides their names (a flow step's name); null for none.</param>
+    public CheckSet(IReadOnlyList<Check> checks, string? scope = null)
     {
         if (checks.Count > MaxChecks)
         {
@@ -35,12 +36,15 @@ internal sealed class CheckSet
             }
 
             _checks[i] = checks[i];
-            names[i] = checks[i].Name;
+            names[i] = scope is null ? checks[i].Name : scope + ": " + checks[i].Name;
             Needs |= checks[i].Needs;
         }
 
         Names = names;
     }
+
+    /// <summary>The same checks counted under a scope (a flow step's name), so that two steps' checks keep apart.</summary>
+    public CheckSet Scoped(string scope) => new(_checks, scope);
 
     /// <summary>The checks' names, in order: bit i of an outcome is check i.</summary>
     public IReadOnlyList<string> Names { get; }
