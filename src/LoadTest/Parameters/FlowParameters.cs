@@ -139,7 +139,8 @@ internal static class FlowParameters
             return error;
         }
 
-        if (uri!.IsLiteral && !System.Uri.TryCreate(uriText, UriKind.Absolute, out _) && baseUri is null)
+        bool absolute = System.Uri.TryCreate(uriText, UriKind.Absolute, out Uri? given) && given.Scheme is "http" or "https";
+        if (uri!.IsLiteral && !absolute && baseUri is null)
         {
             return Error(ErrorIds.FlowStepWithoutUri, uriText, $"{which} of -Flow has the relative URI '{uriText}' but no -BaseUri to resolve it against.");
         }
