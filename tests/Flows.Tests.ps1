@@ -108,6 +108,23 @@ Describe 'Invoke-BoundedRequest -Flow' {
         }
     }
 
+    It 'gates one step with Assert-RunSummary -Step, also after Export-Clixml' {
+        $summary = Get-Users | Invoke-BoundedRequest -BaseUri $base -Flow $journey -ThrottleLimit 4 -Summary
+        $path = Join-Path $TestDrive 'flow.clixml'
+        $summary | Export-Clixml $path
+        $copy = Import-Clixml $path
+        foreach ($candidate in $summary, $copy) {
+            $p99 = ($candidate.Steps | Where-Object Name -EQ login).P99Ms
+            $report = $candidate | Assert-RunSummary -Step login -MaxErrorRate 0.1 -MinCount 20 -MaxP99Ms 60000 -Report
+            ($report | ForEach-Object { "$($_.Name)=$($_.Measured)/$($_.Passed)" }) -join ' ' |
+                Should -Be "login: ErrorRate=0.2/False login: P99Ms=$p99/True login: Count=20/True"
+            ($candidate | Assert-RunSummary -Step create -MaxErrorRate 0 -MinCount 16).Count | Should -Be 52
+            { $candidate | Assert-RunSummary -Step login -MaxErrorRate 0.1 } | Should -Throw -ErrorId 'ThresholdFailed,LoadTest.Commands.AssertRunSummaryCommand'
+        }
+        $summary | Assert-RunSummary -Step nosuch -MaxErrorRate 0 -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].FullyQualifiedErrorId | Should -Be 'StepNotFound,LoadTest.Commands.AssertRunSummaryCommand'
+    }
+
     It 'runs -Count iterations on the open-model schedule, each with its own #{iteration}' {
         $flow = @(
             @{ Name = 'login'; Method = 'POST'; Uri = '/login'; Body = '{"user":"it#{iteration}"}'; Extract = @{ token = 'json:/token' } }

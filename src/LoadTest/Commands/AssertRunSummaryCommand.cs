@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using LoadTest.Engine.Accounting;
 using LoadTest.Parameters;
 using LoadTest.Run;
 
@@ -100,6 +101,13 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     public int[]? AllowedStatusCode { get; set; }
 
     /// <summary>
+    /// <para type="description">Judge one step of a -Flow run instead of the whole run: the conditions are measured on that step's requests (its error rate, count and latency; its rate is its count over the run's time), such as -Step login -MaxP99Ms 200.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Step { get; set; }
+
+    /// <summary>
     /// <para type="description">Write one LoadTest.ThresholdResult per condition (name, limit, measured, passed) instead of passing the summary on or failing.</para>
     /// </summary>
     [Parameter]
@@ -140,12 +148,28 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
             return;
         }
 
+        SummaryReader measured = summary;
+        if (Step is not null)
+        {
+            if (FindStep(summary, Step) is not { } step)
+            {
+                WriteError(ErrorRecordFactory.Create(
+                    ErrorIds.StepNotFound, ErrorCategory.ObjectNotFound, Step,
+                    $"The summary has no step '{Step}'. Its steps: {string.Join(", ", StepNames(summary))}."));
+                return;
+            }
+
+            measured = step;
+        }
+
         var results = new List<ThresholdResult>();
         foreach ((string name, bool atMost, double limit) in Conditions())
         {
-            double measured = Measure(summary, name);
-            bool passed = atMost ? measured <= limit : measured >= limit;
-            results.Add(new ThresholdResult(name, atMost ? "<=" : ">=", limit, measured, passed));
+            double value = name == "RequestsPerSecond" && Step is not null
+                ? measured.Number("Count") / Math.Max(summary.Number("ElapsedSeconds"), 1e-9)
+                : Measure(measured, name);
+            bool passed = atMost ? value <= limit : value >= limit;
+            results.Add(new ThresholdResult(Step is null ? name : Step + ": " + name, atMost ? "<=" : ">=", limit, value, passed));
         }
 
         if (_junit is not null)
@@ -194,6 +218,27 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
         }
 
         WriteObject(InputObject);
+    }
+
+    private static SummaryReader? FindStep(SummaryReader summary, string name)
+    {
+        foreach (ISummaryFields step in summary.Items("Steps"))
+        {
+            if (string.Equals(step.Text("Name"), name, StringComparison.OrdinalIgnoreCase))
+            {
+                return (SummaryReader)step;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string?> StepNames(SummaryReader summary)
+    {
+        foreach (ISummaryFields step in summary.Items("Steps"))
+        {
+            yield return step.Text("Name");
+        }
     }
 
     /// <summary>"P99Ms is 312.4, limit &lt;= 250": the measured value against the limit.</summary>

@@ -70,4 +70,5 @@ internal static class ErrorIds
     public const string FlowStepWithoutUri = "FlowStepWithoutUri";
     public const string InvalidFlowExtraction = "InvalidFlowExtraction";
     public const string FlowVariableNotSet = "FlowVariableNotSet";
+    public const string StepNotFound = "StepNotFound";
 }

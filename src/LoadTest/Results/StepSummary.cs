@@ -50,8 +50,20 @@ public sealed class StepSummary
     /// <summary>Median latency (ms).</summary>
     public double P50Ms => Latency.P50Ms;
 
+    /// <summary>90th percentile latency (ms).</summary>
+    public double P90Ms => Latency.P90Ms;
+
+    /// <summary>95th percentile latency (ms).</summary>
+    public double P95Ms => Latency.P95Ms;
+
     /// <summary>99th percentile latency (ms).</summary>
     public double P99Ms => Latency.P99Ms;
+
+    /// <summary>99.9th percentile latency (ms).</summary>
+    public double P999Ms => Latency.P999Ms;
+
+    /// <summary>Largest latency (ms).</summary>
+    public double MaxMs => Latency.MaxMs;
 
     /// <summary>The step's latency histogram (base64 of HdrHistogram's compressed encoding), for exact merges.</summary>
     [Hidden]
