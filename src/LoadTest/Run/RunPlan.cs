@@ -213,7 +213,7 @@ internal sealed class RunPlan
             Flow = flow,
 
             // A flow keeps each iteration's cookies, and may extract headers: responses' headers are read.
-            CaptureHeaders = flow is not null,
+            CaptureHeaders = p.IncludeHeaders || flow is not null,
             SeriesInterval = p.Interval,
         };
         plan = new RunPlan(p, converter, options);
