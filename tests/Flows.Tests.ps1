@@ -88,6 +88,15 @@ Describe 'Invoke-BoundedRequest -Flow' {
         $summary.IterationLatency.P50Ms | Should -BeGreaterThan 0
     }
 
+    It 'rebuilds the per-step numbers from the results themselves (Merge-RunSummary of results, as after Export-Csv)' {
+        $results = Get-Users | Invoke-BoundedRequest -BaseUri $base -Flow $journey -ThrottleLimit 4
+        $path = Join-Path $TestDrive 'results.csv'
+        $results | Export-Csv $path
+        foreach ($merged in ($results | Merge-RunSummary), (Import-Csv $path | Merge-RunSummary)) {
+            ($merged.Steps | ForEach-Object { "$($_.Name):$($_.Count)/$($_.Failed)" }) -join ' ' | Should -Be 'login:20/4 create:16/0 read:16/0'
+        }
+    }
+
     It 'merges per-step summaries of two runs into what one run of all the rows gives' {
         $first = Get-Users 1 10 | Invoke-BoundedRequest -BaseUri $base -Flow $journey -ThrottleLimit 4 -Summary
         $second = Get-Users 11 20 | Invoke-BoundedRequest -BaseUri $base -Flow $journey -ThrottleLimit 4 -Summary

@@ -288,10 +288,11 @@ Describe 'Ctrl+C at scale' {
         if ($hanging.Job) { $hanging.Job | Remove-Job -Force }
     }
 
-    It 'returns within 1 s at 10,000 in flight, with a partial summary in -SummaryVariable' {
+    It 'returns within 3 s at 10,000 in flight, with a partial summary in -SummaryVariable' {
         $hanging.Port | Should -BeGreaterThan 0
         $stop = Stop-RunAt 10000
-        $stop.StopSeconds | Should -BeLessThan 1
+        # 0.3-0.9 s on an idle machine; the bound leaves room for a busy 2-core one (1.7 s seen with 8 builds running).
+        $stop.StopSeconds | Should -BeLessThan 3
         $stop.State | Should -Be 'Stopped'
         $stop.IsCompleted | Should -BeTrue
         $partial = $stop.Variables['partial']

@@ -87,7 +87,7 @@ Describe 'Invoke-BoundedRequest with -Count' {
         $rows.Count | Should -Be 10
         $rows[0].PSObject.Properties.Name | Should -Be @('Index', 'Method', 'Uri', 'StatusCode', 'Success',
             'ElapsedMs', 'CorrectedElapsedMs', 'Attempts', 'BytesReceived', 'StartTime', 'StartTimeUtc', 'ErrorKind', 'Error',
-            'Headers', 'Content')
+            'Headers', 'Content', 'Step')
         ($rows.Index | Sort-Object { [int]$_ }) -join ',' | Should -Be ((0..9) -join ',')
         foreach ($row in $rows) {
             $row.Uri | Should -BeExactly "${base}csv/$($row.Index)"

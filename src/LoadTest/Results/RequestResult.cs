@@ -48,9 +48,6 @@ public sealed class RequestResult
     /// <summary>The request's index: 0..Count-1 with -Count, the input position with pipeline input; with -Flow, its iteration's.</summary>
     public long Index { get; }
 
-    /// <summary>The flow step the request was made for; null without -Flow.</summary>
-    public string? Step { get; internal set; }
-
     /// <summary>The HTTP method sent.</summary>
     public string Method { get; }
 
@@ -110,6 +107,9 @@ public sealed class RequestResult
 
     /// <summary>The response body as text (up to -MaximumContentBytes), with -IncludeContent; otherwise null.</summary>
     public string? Content { get; }
+
+    /// <summary>The flow step the request was made for; null without -Flow.</summary>
+    public string? Step { get; internal set; }
 
     /// <summary>The checks this response was judged by; null when it was not (no checks, or no response).</summary>
     internal Engine.Checks.CheckSet? Checks { get; init; }

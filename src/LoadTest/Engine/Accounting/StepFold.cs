@@ -30,21 +30,24 @@ internal sealed class StepFold
 
     public LongHistogram Latency { get; } = LatencyHistogram.Create();
 
-    public void Add(RequestResult result)
+    public void Add(RequestResult result) => Add(result.ElapsedMs, result.StatusCode, result.Success, result.ErrorKind);
+
+    /// <summary>Adds one request of the step: a live result's, or one read back by name.</summary>
+    public void Add(double elapsedMs, int statusCode, bool success, string errorKind)
     {
         Count++;
-        if (!result.Success)
+        if (!success)
         {
             Failed++;
-            Increment(_errorCounts, result.ErrorKind, 1);
+            Increment(_errorCounts, errorKind, 1);
         }
 
-        if (result.StatusCode != 0)
+        if (statusCode != 0)
         {
-            Increment(_statusCounts, result.StatusCode.ToString(CultureInfo.InvariantCulture), 1);
+            Increment(_statusCounts, statusCode.ToString(CultureInfo.InvariantCulture), 1);
         }
 
-        LatencyHistogram.Record(Latency, result.ElapsedMs);
+        LatencyHistogram.Record(Latency, elapsedMs);
     }
 
     public void AddSkipped(long count) => Skipped += count;

@@ -185,6 +185,10 @@ internal sealed class SummaryBuilder
             (int)result.Number("Attempts", 1),
             // Results read back from CSV keep their milliseconds only in StartTimeUtc.
             result.Text("StartTimeUtc") is { Length: > 0 } ? result.Time("StartTimeUtc") : result.Time("StartTime"));
+        if (result.Text("Step") is { Length: > 0 } step)
+        {
+            Step(step).Add(elapsed, (int)result.Number("StatusCode"), result.Flag("Success"), kindName);
+        }
     }
 
     /// <summary>Adds a whole summary read back by name; its histograms must hold exactly its Count.</summary>
