@@ -32,22 +32,30 @@ internal static class BoundedRequestEngine
         FlowRunner? flow = null)
     {
         // Seen here, before this worker takes its next request, so that a spent error budget stops the run
-        // within the requests already in flight; false means nobody downstream wants it.
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        async ValueTask Deliver(RequestResult result, CancellationToken token)
+        // within the requests already in flight; false means nobody downstream wants it. A write that finds room
+        // completes at once, without an async frame.
+        ValueTask Deliver(RequestResult result, CancellationToken token)
         {
-            if (onCompleted is null || onCompleted(result))
+            if (onCompleted is not null && !onCompleted(result))
             {
-                try
-                {
-                    await results.WriteAsync(result, token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (onUntaken is not null)
-                {
-                    // Stopped while this result waited for room: still counted (or tallied as cancelled).
-                    onUntaken(result);
-                    throw;
-                }
+                return default;
+            }
+
+            ValueTask write = results.WriteAsync(result, token);
+            return write.IsCompletedSuccessfully ? default : AwaitWrite(write, result);
+        }
+
+        async ValueTask AwaitWrite(ValueTask write, RequestResult result)
+        {
+            try
+            {
+                await write.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (onUntaken is not null)
+            {
+                // Stopped while this result waited for room: still counted (or tallied as cancelled).
+                onUntaken(result);
+                throw;
             }
         }
 
@@ -77,21 +85,8 @@ internal static class BoundedRequestEngine
                     }
                     else
                     {
-                        // ExecuteAsync never throws: every failure is a result. Written out rather than through
-                        // Deliver: one async layer less per request on the hot path.
-                        RequestResult result = await executor.ExecuteAsync(spec, token).ConfigureAwait(false);
-                        if (onCompleted is null || onCompleted(result))
-                        {
-                            try
-                            {
-                                await results.WriteAsync(result, token).ConfigureAwait(false);
-                            }
-                            catch (OperationCanceledException) when (onUntaken is not null)
-                            {
-                                onUntaken(result);
-                                throw;
-                            }
-                        }
+                        // ExecuteAsync never throws: every failure is a result.
+                        await Deliver(await executor.ExecuteAsync(spec, token).ConfigureAwait(false), token).ConfigureAwait(false);
                     }
                 }
                 finally
