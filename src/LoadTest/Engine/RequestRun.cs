@@ -28,7 +28,6 @@ internal sealed class RequestRun : IDisposable
     private readonly Channel<RequestResult> _results;
     private readonly CancellationTokenSource _cancellation = new();
     private readonly RunAccounting _accounting;
-    private readonly TimeSpan _tickInterval;
     private readonly LoadSchedule _schedule;
     private readonly long _end;
     private readonly FlowRunner? _flow;
@@ -36,14 +35,10 @@ internal sealed class RequestRun : IDisposable
     private IntakeGate? _gate;
     private Task? _completion;
     private int _inFlightAtStop = -1;
-    private Timer? _inputEnd;
+    private EndTimer? _inputEnd;
     private bool _woundDown;
     private volatile bool _pipelineStopped;
-
-    // A wait that a progress tick interrupted; the next wait goes on with it instead of adding another
-    // waiter to the channel every tick for as long as the run lasts.
-    private Task<bool>? _pendingResultWait;
-    private Task<bool>? _pendingSpaceWait;
+    private readonly TickingWaits _waits;
 
     /// <param name="options">The run's settings.</param>
     /// <param name="collectStatistics">Fold every result into a summary.</param>
@@ -58,7 +53,6 @@ internal sealed class RequestRun : IDisposable
     {
         _options = options;
         _wording = wording;
-        _tickInterval = tickInterval;
         _schedule = LoadSchedule.From(options.RequestsPerSecond, options.Duration, options.Stages);
         _end = _schedule.EndTimestamp(Clock);
         _executor = new RequestExecutor(options, Clock, wording, _end);
@@ -87,6 +81,7 @@ internal sealed class RequestRun : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _waits = new TickingWaits(_results.Reader, _cancellation.Token, tickInterval);
     }
 
     public RunClock Clock { get; } = new();
@@ -159,32 +154,8 @@ internal sealed class RequestRun : IDisposable
         if (_end != long.MaxValue)
         {
             // A silent producer must not hold the run open past its end: the input closes then.
-            // Armed once assigned: a callback that comes at once must find the timer to re-arm.
-            _inputEnd = new Timer(static state => ((RequestRun)state!).CloseInputAtEnd(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _inputEnd.Change(UntilEnd(), Timeout.InfiniteTimeSpan);
+            _inputEnd = new EndTimer(_end, CompleteInput);
         }
-    }
-
-    private TimeSpan UntilEnd() => TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _end).Ticks));
-
-    // Timers run in whole milliseconds and may fire early: not before the end.
-    private void CloseInputAtEnd()
-    {
-        TimeSpan left = UntilEnd();
-        if (left > TimeSpan.Zero)
-        {
-            try
-            {
-                _inputEnd?.Change(left + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-
-            return;
-        }
-
-        CompleteInput();
     }
 
     /// <summary>
@@ -208,7 +179,7 @@ internal sealed class RequestRun : IDisposable
             }
 
             onTick?.Invoke();
-            WaitForInputSpaceOrResult();
+            _waits.ForInputSpaceOrResult(input);
         }
 
         return true;
@@ -261,7 +232,7 @@ internal sealed class RequestRun : IDisposable
                 }
             }
 
-            if (!WaitForResult())
+            if (!_waits.ForResult())
             {
                 break;
             }
@@ -397,105 +368,5 @@ internal sealed class RequestRun : IDisposable
     {
         _gate?.Close();
         _input?.Writer.TryComplete();
-    }
-
-    /// <summary>Waits for a result, the end, or the next tick; false at the end.</summary>
-    private bool WaitForResult()
-    {
-        try
-        {
-            Task<bool>? task = _pendingResultWait;
-            _pendingResultWait = null;
-            if (task is null)
-            {
-                ValueTask<bool> wait = _results.Reader.WaitToReadAsync(_cancellation.Token);
-                if (wait.IsCompleted)
-                {
-                    return wait.Result;
-                }
-
-                task = wait.AsTask();
-            }
-
-            if (_tickInterval > TimeSpan.Zero && !task.Wait(_tickInterval))
-            {
-                // A tick: the caller reports progress and comes back to this same wait.
-                _pendingResultWait = task;
-                return true;
-            }
-
-            return task.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-        catch (ChannelClosedException)
-        {
-            return false;
-        }
-        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
-        {
-            return false;
-        }
-        catch (Exception) when (_results.Reader.Completion.IsFaulted)
-        {
-            // The engine failed; DrainToEnd reports it once the results it did write are handed out.
-            return false;
-        }
-    }
-
-    private void WaitForInputSpaceOrResult()
-    {
-        try
-        {
-            if (_pendingSpaceWait is null)
-            {
-                ValueTask<bool> space = _input!.Writer.WaitToWriteAsync(_cancellation.Token);
-                if (space.IsCompleted)
-                {
-                    return;
-                }
-
-                _pendingSpaceWait = space.AsTask();
-            }
-
-            if (_pendingResultWait is null)
-            {
-                ValueTask<bool> result = _results.Reader.WaitToReadAsync(_cancellation.Token);
-                if (result.IsCompleted)
-                {
-                    return;
-                }
-
-                _pendingResultWait = result.AsTask();
-            }
-
-            Task any = Task.WhenAny(_pendingSpaceWait, _pendingResultWait);
-            if (_tickInterval > TimeSpan.Zero)
-            {
-                any.Wait(_tickInterval);
-            }
-            else
-            {
-                any.GetAwaiter().GetResult();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            // Finished waits are done with; a pending one is picked up by the next wait.
-            if (_pendingSpaceWait?.IsCompleted == true)
-            {
-                _pendingSpaceWait = null;
-            }
-
-            if (_pendingResultWait?.IsCompleted == true)
-            {
-                _pendingResultWait = null;
-            }
-        }
     }
 }
