@@ -136,6 +136,19 @@ function Measure-ProgressCost([string] $Url, [long] $Count, [int] $Rounds) {
     foreach ($key in $runs.Keys) { $results[$key] = Get-Median $runs[$key] }
 }
 
+# The Prometheus endpoint's cost (bench/MetricsCost.ps1): -MetricsPort scraped every second against no endpoint, in one process.
+function Measure-MetricsCost([string] $Url, [long] $Count, [int] $Rounds) {
+    $m = Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'MetricsCost.ps1'),
+            '-Module', $module, '-Url', $Url, '-Count', $Count, '-Rounds', $Rounds, '-Port', (Get-FreePort)))
+    $runs = @{ MetricsOn = [System.Collections.Generic.List[object]]::new(); MetricsOff = [System.Collections.Generic.List[object]]::new() }
+    foreach ($data in ($m.Output | Where-Object { "$_" -match '^\{' } | ForEach-Object { $_ | ConvertFrom-Json })) {
+        $key = if ($data.metrics) { 'MetricsOn' } else { 'MetricsOff' }
+        $name = "LoadTest -Summary, $(if ($data.metrics) { '-MetricsPort scraped every second' } else { 'no metrics endpoint' }) (in one process)"
+        $runs[$key].Add((Add-RunRow $key 'nginx' $name $data.round $data.count $data.ok $data.seconds $data.cpuSeconds $data.peakRssMB $null))
+    }
+    foreach ($key in $runs.Keys) { $results[$key] = Get-Median $runs[$key] }
+}
+
 function Measure-Contender([string] $Key, [string] $Name, [string] $Scenario, [scriptblock] $Run) {
     Measure-Interleaved @(@{ Key = $Key; Name = $Name; Scenario = $Scenario; Run = $Run })
 }
@@ -241,6 +254,8 @@ else {
         # The progress bar's cost is a few percent at most, inside the noise of runs in separate processes minutes
         # apart: on and off run in turn in one process instead, in shorter runs and more rounds.
         Measure-ProgressCost "${url}item/{0}" ([long]($n.Throughput * 3 / 10)) ($repeats * 3)
+        Write-Host "Metrics endpoint on and off against nginx, 64 in flight, $($n.Throughput) requests a run, in one process"
+        Measure-MetricsCost "${url}item/{0}" $n.Throughput $repeats
         Measure-Contender 'Python' 'Python aiohttp limited_as_completed' 'nginx' { Invoke-Measured @('/usr/bin/python3', (Join-Path $PSScriptRoot 'seed_client.py'), "${url}item/{}", $n.Python, 64) }
         Measure-Contender 'Parallel' 'ForEach-Object -Parallel + IWR' 'nginx' {
             Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'ParallelIwrClient.ps1'), '-Url', "${url}item/{0}", '-Count', $n.Parallel, '-ThrottleLimit', 64))
@@ -348,6 +363,12 @@ $targets = @(
     @{ M = 'progress bar cost: CPU per request added with progress on'; T = '< 2 %'; V = (& $paired ProgressOn ProgressOff CpuMicrosPerRequest) - 1; Ok = { param($v) $v -lt 0.02 } }
     @{ M = 'progress bar: req/s lost with progress on'; T = '-'; V = 1 - (& $paired ProgressOn ProgressOff); Ok = { param($v) $true } }
 )
+if ($results.Contains('MetricsOn')) {
+    $targets += @(
+        @{ M = 'metrics endpoint: req/s, -MetricsPort scraped every second, vs without'; T = '>= 0.97x'; V = (& $paired MetricsOn MetricsOff); Ok = { param($v) $v -ge 0.97 } }
+        @{ M = 'metrics endpoint: CPU per request, -MetricsPort scraped every second, vs without'; T = '-'; V = (& $paired MetricsOn MetricsOff CpuMicrosPerRequest); Ok = { param($v) $true } }
+    )
+}
 
 $lines = [System.Collections.Generic.List[string]]::new()
 $lines.Add('# Benchmark results')
@@ -366,7 +387,8 @@ $lines.Add('## Contenders against nginx (`Hello, World!`, 64 in flight)')
 $lines.Add('')
 $lines.Add('| contender | requests | req/s | vs raw .NET | vs wrk | CPU us/request | peak RSS MB |')
 $lines.Add('|---|---:|---:|---:|---:|---:|---:|')
-foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'ProgressOn', 'ProgressOff', 'MetricsOn', 'MetricsOff', 'Python', 'Parallel') {
+    if (-not $results.Contains($key)) { continue }
     $r = $results[$key]
     $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N2} | {4:N2} | {5:N1} | {6:N0} |' -f $r.Contender, $r.Count, $r.RequestsPerSecond,
             ($r.RequestsPerSecond / $results.Raw.RequestsPerSecond), ($r.RequestsPerSecond / $results.Wrk.RequestsPerSecond), $r.CpuMicrosPerRequest, $r.PeakRssMB))

@@ -33,6 +33,9 @@ Describe 'The module package' {
         $installed = Join-Path $scratch "LoadTest/$($manifest.ModuleVersion)/LoadTest.psd1"
         Test-Path $installed | Should -BeTrue
         Test-Path (Join-Path $scratch "LoadTest/$($manifest.ModuleVersion)/dependencies/HdrHistogram.dll") | Should -BeTrue
+        Test-Path (Join-Path $scratch "LoadTest/$($manifest.ModuleVersion)/dependencies/Prometheus.NetStandard.dll") | Should -BeTrue
+        # The runtime's own copy serves the LoadTest Meter and prometheus-net alike: one shipped here would split them.
+        Test-Path (Join-Path $scratch "LoadTest/$($manifest.ModuleVersion)/dependencies/System.Diagnostics.DiagnosticSource.dll") | Should -BeFalse
         $pwsh = @(Get-PwshCommand)
         $script = "Import-Module '$installed'; `$s = Start-TestServer; `$r = Invoke-BoundedRequest -Uri `$s.Uri -Summary; `$s | Stop-TestServer; '{0}|{1}|{2}' -f (Get-Module LoadTest).ModuleBase, `$r.Count, `$r.StatusCodeCounts['200']"
         $out = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script

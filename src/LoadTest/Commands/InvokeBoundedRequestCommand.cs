@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using LoadTest.Engine;
+using LoadTest.Engine.Metrics;
 using LoadTest.Parameters;
 using LoadTest.Run;
 using LoadTest.Wire;
@@ -28,6 +29,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private RemoteFanOut? _fanOut;
     private ProgressView? _progress;
     private SummaryOutput? _summary;
+    private MetricsEndpoint? _metricsEndpoint;
     private long _inputIndex;
     private bool _finished;
     private long _lastPosted = -1;
@@ -136,6 +138,20 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     [Parameter]
     public ResultOutput Output { get; set; }
 
+    /// <summary>
+    /// <para type="description">Serve the run's live metrics to Prometheus on this port while it runs: http://*:port/metrics on every interface, in the text exposition format, each series labelled with run and host. After the run, the command waits for one more scrape to read the final values: not at all when nothing scraped during the run, otherwise up to twice the longest interval seen between scrapes (2 to 60 s; 60 s after a single scrape). A port in use stops the command before any request (MetricsPortInUse). Default: $LoadTestMetricsPort, or none; 0 for none. With -Session each session serves its share on this port of its own machine.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int MetricsPort { get; set; }
+
+    /// <summary>
+    /// <para type="description">The run label of the run's metrics, on the Prometheus endpoint and on the LoadTest Meter's tags. Default: a new name for each run, its UTC start time and four random hex digits (20261207T101500Z-3fa2); with -Session, one name shared by every session's share.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsRun { get; set; }
+
     /// <summary>Releases the run: cancels requests still in flight.</summary>
     public void Dispose()
     {
@@ -164,6 +180,8 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         }
         finally
         {
+            _metricsEndpoint?.Dispose();
+            _metricsEndpoint = null;
             _run?.Dispose();
             _run = null;
             _fanOut?.Dispose();
@@ -174,8 +192,15 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        if (MetricsPortSetting.TryResolve(this, MyInvocation.BoundParameters.ContainsKey(nameof(MetricsPort)), MetricsPort, out int metricsPort) is { } portError)
+        {
+            ThrowTerminatingError(portError);
+        }
+
         RunParameters parameters = ToRunParameters() with
         {
+            MetricsPort = metricsPort,
+            MetricsRun = MetricsRun,
             Uri = Uri,
             Flow = Flow,
             BaseUri = BaseUri,
@@ -220,7 +245,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         WriteVerbose(plan.Describe(sessions: 0));
         TimeSpan tick = ProgressPolicy.ShouldWriteProgress(this) ? s_progressInterval : TimeSpan.Zero;
         _progress = tick > TimeSpan.Zero ? new ProgressView(tick, plan.Total, plan.Options.Duration) : null;
-        _run = plan.Start(source, tick);
+        _run = plan.Start(source, tick, StartMetrics());
     }
 
     /// <inheritdoc/>
@@ -291,6 +316,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <inheritdoc/>
     protected override void StopProcessing()
     {
+        _metricsEndpoint?.Cancel();
         _run?.Cancel();
         _fanOut?.Stop();
     }
@@ -339,11 +365,46 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             _summary!.Write();
         }
 
+        FinishMetrics();
         if (_run.StopReason is { } reason)
         {
             // Not terminating, so that `$s = Invoke-BoundedRequest -Summary ...` keeps the summary; -ErrorAction Stop still ends the script.
             WriteError(_plan.StoppedEarly(reason));
         }
+    }
+
+    // The run's metrics, and their endpoint when a port is set; a port in use stops the command before any request.
+    private RunMetrics StartMetrics()
+    {
+        RunPlan plan = _plan!;
+        var metrics = new RunMetrics(RunLabels.ForThisMachine(plan.MetricsRun));
+        if (plan.MetricsPort > 0)
+        {
+            if (MetricsEndpoint.TryStart(plan.MetricsPort, metrics, out _metricsEndpoint) is { } error)
+            {
+                metrics.Dispose();
+                ThrowTerminatingError(error);
+            }
+
+            WriteVerbose($"Serving the run's metrics at {_metricsEndpoint!.Url} (run=\"{metrics.Labels.Run}\", host=\"{metrics.Labels.Host}\").");
+        }
+
+        return metrics;
+    }
+
+    // After a run that was not stopped: one more scrape reads the final values (a bounded wait), then the endpoint closes.
+    private void FinishMetrics()
+    {
+        if (_metricsEndpoint is null)
+        {
+            return;
+        }
+
+        WriteVerbose("Waiting for one more scrape of the run's metrics.");
+        bool read = _metricsEndpoint.AwaitFinalScrape();
+        WriteVerbose(read ? "The final metrics were scraped." : $"The endpoint closes without a final scrape ({_metricsEndpoint.Scrapes} scrapes during the run).");
+        _metricsEndpoint.Dispose();
+        _metricsEndpoint = null;
     }
 
     // Pipeline input: requests, or with -Flow the data rows of its iterations.

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using System.Linq;
 using LoadTest.Engine.Accounting;
 using LoadTest.Engine.Flows;
+using LoadTest.Engine.Metrics;
 using LoadTest.Engine.Schedule;
 using LoadTest.Wire;
 
@@ -49,7 +50,8 @@ internal sealed class RequestRun : IDisposable
     /// into the summary) on the workers, so a summary-only run never wakes the caller per request.
     /// </param>
     /// <param name="wording">Words the run's stops and warnings in the caller's terms.</param>
-    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, IRunWording wording, ErrorBudget? errorBudget = null, Predicate<RequestResult>? handOut = null)
+    /// <param name="metrics">The run's live metrics (its Meter, and what an endpoint reads); null for new ones with a new run name. The run disposes them.</param>
+    public RequestRun(RequestEngineOptions options, bool collectStatistics, TimeSpan tickInterval, IRunWording wording, ErrorBudget? errorBudget = null, Predicate<RequestResult>? handOut = null, RunMetrics? metrics = null)
     {
         _options = options;
         _wording = wording;
@@ -69,10 +71,13 @@ internal sealed class RequestRun : IDisposable
             }
         }
 
-        _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests, wording);
+        Metrics = metrics ?? new RunMetrics(RunLabels.ForThisMachine(null));
+        Metrics.Tally.Watch(() => _executor.InFlight, Schedule, () => TargetRequestsPerSecond);
+        _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests, wording, Metrics);
         if (options.Flow is { } flow)
         {
             summary?.DeclareSteps(flow.Steps.Select(static step => step.Name));
+            Metrics.Tally.DeclareSteps(flow.Steps.Select(static step => step.Name));
             _flow = new FlowRunner(flow, _executor, _end, _accounting.AddIteration);
         }
         _results = Channel.CreateBounded<RequestResult>(new BoundedChannelOptions(options.ResultBufferSize)
@@ -85,6 +90,9 @@ internal sealed class RequestRun : IDisposable
     }
 
     public RunClock Clock { get; } = new();
+
+    /// <summary>The run's live metrics: every result counted is counted there too.</summary>
+    public RunMetrics Metrics { get; }
 
     public bool IsCancellationRequested => _cancellation.IsCancellationRequested;
 
@@ -334,6 +342,7 @@ internal sealed class RequestRun : IDisposable
     public void Dispose()
     {
         _inputEnd?.Dispose();
+        Metrics.Dispose();
         Cancel();
         _input?.Writer.TryComplete();
         if (_completion is null || _completion.IsCompleted)

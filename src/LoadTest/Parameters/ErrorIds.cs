@@ -71,4 +71,8 @@ internal static class ErrorIds
     public const string InvalidFlowExtraction = "InvalidFlowExtraction";
     public const string FlowVariableNotSet = "FlowVariableNotSet";
     public const string StepNotFound = "StepNotFound";
+
+    public const string MetricsPortInUse = "MetricsPortInUse";
+    public const string MetricsEndpointFailed = "MetricsEndpointFailed";
+    public const string InvalidMetricsPort = "InvalidMetricsPort";
 }

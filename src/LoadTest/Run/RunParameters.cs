@@ -135,6 +135,12 @@ internal sealed record RunParameters
 
     public string? CertificateThumbprint { get; init; }
 
+    /// <summary>The port that serves the run's metrics to Prometheus (-MetricsPort, or $LoadTestMetricsPort); 0 for none.</summary>
+    public int MetricsPort { get; init; }
+
+    /// <summary>-MetricsRun when given: the run label of the run's metrics; null for a new name.</summary>
+    public string? MetricsRun { get; init; }
+
     /// <summary>True when requests carry -Authentication, which plain http may not carry without -AllowUnencryptedAuthentication.</summary>
     public bool NeedsEncryption => !string.Equals(Authentication, "None", StringComparison.OrdinalIgnoreCase) && !AllowUnencryptedAuthentication;
 }

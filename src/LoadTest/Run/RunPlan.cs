@@ -9,6 +9,7 @@ using System.Threading;
 using LoadTest.Engine;
 using LoadTest.Engine.Accounting;
 using LoadTest.Engine.Flows;
+using LoadTest.Engine.Metrics;
 using LoadTest.Parameters;
 using LoadTest.Server;
 using LoadTest.Wire;
@@ -58,6 +59,9 @@ internal sealed class RunPlan
             Warnings.Add(RunWording.ContentMemory(memory));
         }
 
+        MetricsPort = p.MetricsPort;
+        MetricsRun = p.MetricsRun ?? RunLabels.NewRunName(DateTime.UtcNow);
+
         // -Duration without -Count runs until the duration is over.
         Count = options.Duration is not null && p.Count is null ? long.MaxValue : p.Count ?? 1;
     }
@@ -89,6 +93,12 @@ internal sealed class RunPlan
     public bool CollectsSummary { get; }
 
     public ErrorBudget? Budget { get; }
+
+    /// <summary>The port that serves the run's metrics; 0 for none.</summary>
+    public int MetricsPort { get; }
+
+    /// <summary>The run label of the run's metrics: given, or new; every session's share carries the same.</summary>
+    public string MetricsRun { get; }
 
     /// <summary>Which results the run hands to the pipeline; null for all. The others are only counted.</summary>
     public Predicate<RequestResult>? HandOut => Output switch
@@ -260,9 +270,12 @@ internal sealed class RunPlan
     }
 
     /// <summary>Starts the run: over -Uri's requests, or over those the pipeline will post when <paramref name="source"/> is null.</summary>
-    public RequestRun Start(IAsyncEnumerable<RequestSpec>? source, TimeSpan progressTick)
+    /// <param name="source">-Uri's requests; null for pipeline input.</param>
+    /// <param name="progressTick">How often the run returns to report progress.</param>
+    /// <param name="metrics">The run's live metrics (an endpoint may serve them); null for new ones labelled with <see cref="MetricsRun"/>. The run disposes them.</param>
+    public RequestRun Start(IAsyncEnumerable<RequestSpec>? source, TimeSpan progressTick, RunMetrics? metrics = null)
     {
-        var run = new RequestRun(Options, CollectsSummary, progressTick, RunWording.Instance, Budget, HandOut);
+        var run = new RequestRun(Options, CollectsSummary, progressTick, RunWording.Instance, Budget, HandOut, metrics ?? new RunMetrics(RunLabels.ForThisMachine(MetricsRun)));
         if (source is not null)
         {
             run.Start(source, Count);
@@ -344,6 +357,14 @@ internal sealed class RunPlan
 
         // Remote results come back only when asked for: the merged summary is the answer.
         parameters["Output"] = Output.ToString();
+
+        // Every share's metrics carry the one run label; a port from $LoadTestMetricsPort travels as -MetricsPort.
+        parameters["MetricsRun"] = MetricsRun;
+        if (MetricsPort > 0)
+        {
+            parameters["MetricsPort"] = MetricsPort;
+        }
+
         return parameters;
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using LoadTest.Engine.Flows;
+using LoadTest.Engine.Metrics;
 using LoadTest.Engine.Schedule;
 
 namespace LoadTest.Engine.Accounting;
@@ -18,6 +19,7 @@ internal sealed class RunAccounting
     private readonly Predicate<RequestResult>? _handOut;
     private readonly Action _onBudgetSpent;
     private readonly IRunWording _wording;
+    private readonly RunMetrics? _metrics;
     private long _completed;
     private long _failed;
     private long _budgetCompleted;
@@ -31,8 +33,10 @@ internal sealed class RunAccounting
     /// <param name="handOut">Which results the caller wants handed out; null for all. The others are only counted.</param>
     /// <param name="onBudgetSpent">Called once, on a worker, when the budget is spent: stop taking requests.</param>
     /// <param name="wording">Words the reason a spent budget gives.</param>
-    public RunAccounting(SummaryBuilder? summary, ErrorBudget? budget, Predicate<RequestResult>? handOut, Action onBudgetSpent, IRunWording wording)
+    /// <param name="metrics">The run's live metrics, which count every result counted here; null for none.</param>
+    public RunAccounting(SummaryBuilder? summary, ErrorBudget? budget, Predicate<RequestResult>? handOut, Action onBudgetSpent, IRunWording wording, RunMetrics? metrics = null)
     {
+        _metrics = metrics;
         _wording = wording;
         _summary = summary;
         _budget = budget;
@@ -80,6 +84,7 @@ internal sealed class RunAccounting
             }
 
             _summary?.Add(result);
+            _metrics?.Add(result);
         }
     }
 
