@@ -51,6 +51,17 @@ Get-Demo -Name x
 
 Gets the demo x.
 
+### Example 2: Code as written
+```powershell
+# A COMMENT IN CAPITALS, THEN A COMMAND ON TWO LINES
+Get-Demo -Name `
+    'x <&>'   # indented, after a line that ends in a backtick
+
+## not a heading
+```
+
+Runs as written.
+
 ## PARAMETERS
 
 ### -Count
@@ -150,6 +161,15 @@ A demo.
 [The project](https://example.invalid/project)
 '@
 
+    # Example 2's code, which every form of the help must keep as it is.
+    $exampleCode = @(
+        '# A COMMENT IN CAPITALS, THEN A COMMAND ON TWO LINES'
+        'Get-Demo -Name `'
+        "    'x <&>'   # indented, after a line that ends in a backtick"
+        ''
+        '## not a heading'
+    ) -join "`n"
+
     function Get-MamlNamespaces([xml] $Document) {
         $namespaces = [System.Xml.XmlNamespaceManager]::new($Document.NameTable)
         $namespaces.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')
@@ -248,7 +268,14 @@ Describe 'ConvertTo-MamlHelp' {
         $command.SelectSingleNode('command:returnValues/command:returnValue/maml:description/maml:para', $ns).InnerText | Should -Be 'A demo.'
     }
 
-    It 'is read by Get-Help: each list item once, -Count optional in one syntax and required in the other' {
+    It 'writes an example''s code as it is: comments, backticks, indentation and blank lines' {
+        $examples = @($command.SelectNodes('command:examples/command:example', $ns))
+        $examples.Count | Should -Be 2
+        $examples[1].SelectSingleNode('dev:code', $ns).InnerText | Should -BeExactly $exampleCode
+        $examples[1].SelectSingleNode('dev:remarks/maml:para', $ns).InnerText | Should -Be 'Runs as written.'
+    }
+
+    It 'is read by Get-Help: each list item once, -Count optional in one syntax and required in the other, code as written' {
         $module = Join-Path $TestDrive 'Demo'
         New-Item -ItemType Directory (Join-Path $module 'en-US') -Force | Out-Null
         Set-Content (Join-Path $module 'en-US/Demo-Help.xml') -Value (ConvertTo-MamlHelp $page) -Encoding utf8NoBOM
@@ -273,6 +300,9 @@ function Get-Demo {
             $text | Should -Match 'Get-Demo \[-Name\] <String> \[-Count <Int64>\] \[-Force\]'
             $text | Should -Match 'Get-Demo -Id <Int32> -Count <Int64>'
             (Get-Help Get-Demo).relatedLinks.navigationLink[0].uri | Should -Be 'https://example.invalid/docs/Get-Demo.md'
+            # Get-Help -Examples prints the code at column 4, each line as written.
+            $printed = ((Get-Help Get-Demo -Examples | Out-String -Width 4000) -split '\r?\n' | ForEach-Object TrimEnd) -join "`n"
+            $printed | Should -MatchExactly ([regex]::Escape((($exampleCode -split "`n" | ForEach-Object { "    $_".TrimEnd() }) -join "`n")))
         }
         finally {
             Remove-Module Demo
@@ -292,21 +322,78 @@ Describe 'ConvertTo-MamlCommand' {
 }
 
 Describe 'ConvertTo-AboutText' {
-    It 'writes the topic, upper-case section titles and indented text, without code fences or backticks' {
+    BeforeAll {
         $about = @'
 # about_Demo
 
 ## Short description
-Says `hello`.
+Says `hello`
+on two lines.
+
+## Long description
+Text with `code`.
+
+- an item
+  continued
+      too far in
 
 ### A detail
 ```powershell
-Get-Demo
+# A COMMENT, NOT A TOPIC
+Get-Demo -Name `
+    x
+
+## NOT A SECTION
 ```
 
+    Get-Demo -Indented `
+        -Twice
+
 '@
-        (ConvertTo-AboutText $about) -split '\r?\n' | Should -Be @(
-            'TOPIC', '    about_Demo', '', '', 'SHORT DESCRIPTION', '    Says hello.', '', '', '  A detail', '    Get-Demo', ''
+        $text = ConvertTo-AboutText $about
+    }
+
+    It 'lays the text out as PowerShell''s about topics: titles at columns 0 and 2, prose at 4, code at 8 as written' {
+        $text -split '\r?\n' | Should -BeExactly @(
+            'TOPIC'
+            '    about_Demo'
+            ''
+            'SHORT DESCRIPTION'
+            '    Says hello on two lines.'
+            ''
+            'LONG DESCRIPTION'
+            '    Text with code.'
+            ''
+            '    - an item'
+            '      continued'
+            '       too far in'
+            ''
+            '  A detail'
+            ''
+            '        # A COMMENT, NOT A TOPIC'
+            '        Get-Demo -Name `'
+            '            x'
+            ''
+            '        ## NOT A SECTION'
+            ''
+            '        Get-Demo -Indented `'
+            '            -Twice'
         )
+    }
+
+    It 'is read by Get-Help as it is, the short description as the synopsis' {
+        $module = Join-Path $TestDrive 'AboutDemo'
+        New-Item -ItemType Directory (Join-Path $module 'en-US') -Force | Out-Null
+        Set-Content (Join-Path $module 'en-US/about_AboutDemo.help.txt') -Value $text -Encoding utf8NoBOM
+        Set-Content (Join-Path $module 'AboutDemo.psm1') -Value 'function Get-AboutDemo { }'
+        Import-Module (Join-Path $module 'AboutDemo.psm1') -Force
+        try {
+            $help = Get-Help about_AboutDemo
+            $help.Synopsis | Should -Be 'Says hello on two lines.'
+            "$help".TrimEnd() | Should -BeExactly $text
+        }
+        finally {
+            Remove-Module AboutDemo
+        }
     }
 }

@@ -217,23 +217,78 @@ function ConvertTo-MamlHelp {
     }
 }
 
+# The code blocks of a markdown text (fenced or indented, also inside lists and quotes), found by Markdig:
+# first line number -> @{ Last = last line number; Lines = the code's lines, as written }.
+function Get-CodeBlockLines([string] $Markdown) {
+    $blocks = @{}
+    foreach ($block in [Markdig.Syntax.MarkdownObjectExtensions]::Descendants([Markdig.Markdown]::Parse($Markdown))) {
+        if ($block -isnot [Markdig.Syntax.CodeBlock]) { continue }
+        # A position's line number is the count of line feeds before it.
+        $last = $Markdown.Substring(0, $block.Span.End).Split("`n").Count - 1
+        $lines = @($block.Lines.ToString() -split '\n')
+        while ($lines.Count -gt 0 -and -not $lines[-1].Trim()) { $lines = @($lines | Select-Object -SkipLast 1) }
+        $blocks[$block.Line] = @{ Last = $last; Lines = $lines }
+    }
+    return $blocks
+}
+
 <#
 .SYNOPSIS
     Converts an about topic's markdown to the plain text Get-Help shows (about_<Topic>.help.txt).
+.DESCRIPTION
+    Get-Help prints an about topic's file as it is, so the text is laid out as PowerShell's own about topics are:
+    TOPIC and the topic's name, section titles in capitals at column 0, subsection titles at column 2, prose at
+    column 4 (a list item's continuation lines up to column 7), one blank line between blocks. Each code block,
+    fenced or indented, is at column 8 and otherwise verbatim (comments, backticks, indentation, blank lines), so
+    that it pastes as it is printed; prose never reaches column 8. A paragraph of the short description is one line:
+    Get-Help takes the fifth line, the first of the short description, as the topic's synopsis.
 #>
 function ConvertTo-AboutText {
     [CmdletBinding()]
     [OutputType([string])]
     param([Parameter(Mandatory, ValueFromPipeline)] [string] $Markdown)
     process {
-        $lines = foreach ($line in $Markdown -split '\r?\n') {
-            if ($line -match '^#\s+(.*)') { 'TOPIC'; "    $($Matches[1])"; continue }
-            if ($line -match '^##\s+(.*)') { ''; $Matches[1].ToUpperInvariant(); continue }
-            if ($line -match '^###\s+(.*)') { ''; "  $($Matches[1])"; continue }
-            if ($line -match '^```') { continue }
-            if ($line) { "    $line" } else { '' }
+        $source = $Markdown -replace '\r\n?', "`n"
+        $code = Get-CodeBlockLines $source
+        $markdownLines = $source -split "`n"
+        $text = [System.Collections.Generic.List[string]]::new()
+        # One blank line before a block, none at the start, never two outside code.
+        $blank = { if ($text.Count -gt 0 -and $text[$text.Count - 1] -ne '') { $text.Add('') } }
+        $section = ''
+        $paragraphStart = $true
+        for ($i = 0; $i -lt $markdownLines.Count; $i++) {
+            $line = $markdownLines[$i]
+            if ($code.ContainsKey($i)) {
+                & $blank
+                foreach ($codeLine in $code[$i].Lines) { $text.Add($(if ($codeLine.Trim()) { "        $codeLine" } else { '' })) }
+                $text.Add('')
+                $i = $code[$i].Last
+                $paragraphStart = $true
+                continue
+            }
+            if ($line -match '^#\s+(.*)') { & $blank; $text.Add('TOPIC'); $text.Add("    $($Matches[1].Trim())"); $paragraphStart = $true; continue }
+            if ($line -match '^##\s+(.*)') {
+                & $blank
+                $section = $Matches[1].Trim().ToUpperInvariant()
+                $text.Add($section)
+                $paragraphStart = $true
+                continue
+            }
+            if ($line -match '^#{3,}\s+(.*)') { & $blank; $text.Add("  $($Matches[1].Trim())"); $paragraphStart = $true; continue }
+            if (-not $line.Trim()) { & $blank; $paragraphStart = $true; continue }
+            $prose = $line.Trim() -replace '`', ''
+            if ($section -eq 'SHORT DESCRIPTION' -and -not $paragraphStart) {
+                # One line: Get-Help's synopsis is that line alone.
+                $text[$text.Count - 1] += " $prose"
+                continue
+            }
+            # Inline code loses its backticks; indentation is kept up to 3 spaces, below the code's column.
+            $indent = [Math]::Min(3, $line.Length - $line.TrimStart().Length)
+            $text.Add('    ' + (' ' * $indent) + $prose)
+            $paragraphStart = $false
         }
-        ($lines -join [Environment]::NewLine) -replace '`', ''
+        while ($text.Count -gt 0 -and $text[$text.Count - 1] -eq '') { $text.RemoveAt($text.Count - 1) }
+        $text -join [Environment]::NewLine
     }
 }
 
