@@ -105,7 +105,7 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
     }
 
     /// <summary>True when System.Uri would keep this path and query exactly as they are (no escaping, no dot segments).</summary>
-    private static bool IsVerbatim(string pathAndQuery)
+    internal static bool IsVerbatim(string pathAndQuery)
     {
         ReadOnlySpan<char> text = pathAndQuery;
         if (text.IsEmpty || text[0] != '/' || text.ContainsAnyExcept(s_verbatim))

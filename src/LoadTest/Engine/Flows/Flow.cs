@@ -14,6 +14,12 @@ internal sealed class Flow
         RowVariables = rowVariables;
         Steps = steps;
         BaseUri = baseUri;
+        if (baseUri is not null)
+        {
+            OriginText = baseUri.GetLeftPart(UriPartial.Authority);
+            Origin = new Uri(OriginText + "/", UriKind.Absolute);
+        }
+
         RunHeaders = runHeaders;
         foreach (FlowStep step in steps)
         {
@@ -27,6 +33,12 @@ internal sealed class Flow
     public IReadOnlyList<string> RowVariables { get; }
 
     public Uri? BaseUri { get; }
+
+    /// <summary>The base URI's scheme and authority ("http://host:port"), which a step's '/path' keeps; null without a base URI.</summary>
+    public string? OriginText { get; }
+
+    /// <summary>The base URI's origin as a URI, shared by the specs of '/path' steps.</summary>
+    public Uri? Origin { get; }
 
     /// <summary>Headers every request of the run carries (-Headers, User-Agent, Authorization); a step's own win.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> RunHeaders { get; }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Net;
 using LoadTest.Engine.Checks;
+using LoadTest.Wire;
 
 namespace LoadTest.Engine.Flows;
 
@@ -30,15 +31,18 @@ internal sealed class FlowIteration : ICheckContext
 
     public void Set(string name, string value) => _variables[name] = value;
 
-    /// <summary>Keeps the cookies a response set, in this iteration's jar.</summary>
-    public void TakeCookies(Uri uri, HeaderDictionary? headers)
+    /// <summary>True once a response of this iteration set a cookie.</summary>
+    public bool HasCookies => _cookies is not null;
+
+    /// <summary>Keeps the cookies a response to this request set, in this iteration's jar.</summary>
+    public void TakeCookies(RequestSpec request, HeaderDictionary? headers)
     {
         if (headers is not null && headers.TryGetValue("Set-Cookie", out string? setCookie))
         {
             _cookies ??= new CookieContainer();
             try
             {
-                _cookies.SetCookies(uri, setCookie);
+                _cookies.SetCookies(request.Uri, setCookie);
             }
             catch (CookieException)
             {

@@ -63,7 +63,7 @@ internal sealed class FlowRunner
             }
 
             next++;
-            RequestResult result = await _executor.ExecuteAsync(spec, token, new StepCall(step, iteration, spec.Uri)).ConfigureAwait(false);
+            RequestResult result = await _executor.ExecuteAsync(spec, token, new StepCall(step, iteration, spec)).ConfigureAwait(false);
             result.Step = step.Name;
             lastEnd = Stopwatch.GetTimestamp();
             await deliver(result).ConfigureAwait(false);
@@ -108,7 +108,10 @@ internal sealed class FlowRunner
             return Problem($"Step '{step.Name}' was not sent: its URI uses #{{{missing}}}, which has no value in iteration {iteration.Index}.");
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
+        // A '/path' that System.Uri would keep as it is goes out as text on the base URI's origin: no URI is parsed.
+        Uri? uri = null;
+        bool verbatim = _flow.Origin is not null && UriTemplateSource.IsVerbatim(text);
+        if (!verbatim && (!Uri.TryCreate(text, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https")))
         {
             if (_flow.BaseUri is null || !Uri.TryCreate(_flow.BaseUri, text, out uri))
             {
@@ -141,7 +144,7 @@ internal sealed class FlowRunner
             headers.Add(new KeyValuePair<string, string>(header.Key, value));
         }
 
-        if (iteration.CookieHeader(uri) is { } cookie && !Overrides(step, "Cookie"))
+        if (iteration.HasCookies && iteration.CookieHeader(uri ??= new Uri(_flow.OriginText + text, UriKind.Absolute)) is { } cookie && !Overrides(step, "Cookie"))
         {
             headers.Add(new KeyValuePair<string, string>("Cookie", cookie));
         }
@@ -158,10 +161,12 @@ internal sealed class FlowRunner
             body = Encoding.UTF8.GetBytes(rendered);
         }
 
-        return new RequestSpec(seed.Index, step.Method, uri, new RequestPayload(headers, body, step.ContentType))
-        {
-            ScheduledTimestamp = ReferenceEquals(step, _flow.Steps[0]) ? seed.ScheduledTimestamp : 0,
-        };
+        var payload = new RequestPayload(headers, body, step.ContentType);
+        RequestSpec spec = verbatim && uri is null
+            ? new RequestSpec(seed.Index, step.Method, _flow.Origin!, _flow.OriginText + text, text, payload)
+            : new RequestSpec(seed.Index, step.Method, uri!, payload);
+        spec.ScheduledTimestamp = ReferenceEquals(step, _flow.Steps[0]) ? seed.ScheduledTimestamp : 0;
+        return spec;
     }
 
     private static bool Overrides(FlowStep step, string name)

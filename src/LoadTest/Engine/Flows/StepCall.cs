@@ -1,5 +1,6 @@
 using System;
 using LoadTest.Engine.Checks;
+using LoadTest.Wire;
 
 namespace LoadTest.Engine.Flows;
 
@@ -8,13 +9,13 @@ internal sealed class StepCall : IFlowStepHook
 {
     private readonly FlowStep _step;
     private readonly FlowIteration _iteration;
-    private readonly Uri _uri;
+    private readonly RequestSpec _request;
 
-    public StepCall(FlowStep step, FlowIteration iteration, Uri uri)
+    public StepCall(FlowStep step, FlowIteration iteration, RequestSpec request)
     {
         _step = step;
         _iteration = iteration;
-        _uri = uri;
+        _request = request;
     }
 
     public CheckSet? Checks => _step.Checks;
@@ -25,11 +26,11 @@ internal sealed class StepCall : IFlowStepHook
 
     public string? OnAnswered(ref CheckResponse response)
     {
-        _iteration.TakeCookies(_uri, response.Headers);
+        _iteration.TakeCookies(_request, response.Headers);
         foreach (Extraction extraction in _step.Extractions)
         {
             string? value = extraction.Kind == ExtractionKind.Cookie
-                ? _iteration.Cookie(_uri, extraction.Source)
+                ? _iteration.Cookie(_request.Uri, extraction.Source)
                 : extraction.Extract(ref response);
             if (value is null)
             {
