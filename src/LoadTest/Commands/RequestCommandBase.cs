@@ -149,11 +149,17 @@ public abstract class RequestCommandBase : PSCmdlet
     public SwitchParameter IncludeContent { get; set; }
 
     /// <summary>
-    /// <para type="description">With -IncludeContent, the most body bytes kept per result; the rest is read and counted. Default 1 MB.</para>
+    /// <para type="description">The most body bytes kept per result with -IncludeContent, and read by the body and JSON checks of -Check; the rest is read and counted. Default 1 MB.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int MaximumContentBytes { get; set; } = RunDefaults.MaximumContentBytes;
+
+    /// <summary>
+    /// <para type="description">What every response must pass besides its status, as a hashtable: StatusCode (200, @(200, 201) or '200-299'), MaxMs (a latency bound), Header (@{ name = regex }), HeaderExists (names), BodyContains (texts), BodyMatches (regexes), Json (@{ '/json/pointer' = expected value }), JsonExists (pointers), JsonMatches (@{ '/pointer' = regex }). A response that fails a check is a failure with ErrorKind CheckFailed; the summary counts passes and failures per check.</para>
+    /// </summary>
+    [Parameter]
+    public IDictionary? Check { get; set; }
 
     /// <summary>
     /// <para type="description">The HTTP version to use exactly: 1.0, 1.1 (default), 2.0 or 3.0 (where the platform has QUIC).</para>
@@ -309,6 +315,7 @@ public abstract class RequestCommandBase : PSCmdlet
             IncludeHeaders = IncludeHeaders,
             IncludeContent = IncludeContent,
             MaximumContentBytes = MaximumContentBytes,
+            Check = Check,
             HttpVersion = HttpVersion,
             DisableKeepAlive = DisableKeepAlive,
             Transport = Transport,

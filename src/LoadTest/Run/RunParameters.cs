@@ -99,6 +99,9 @@ internal sealed record RunParameters
 
     public int MaximumContentBytes { get; init; } = RunDefaults.MaximumContentBytes;
 
+    /// <summary>-Check: the checks every response must pass, as the user wrote them; null for none.</summary>
+    public IDictionary? Check { get; init; }
+
     public string HttpVersion { get; init; } = RunDefaults.HttpVersion;
 
     public bool DisableKeepAlive { get; init; }

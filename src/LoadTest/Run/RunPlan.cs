@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using LoadTest.Engine;
 using LoadTest.Engine.Accounting;
+using LoadTest.Engine.Checks;
 using LoadTest.Engine.Flows;
 using LoadTest.Engine.Metrics;
 using LoadTest.Parameters;
@@ -159,6 +160,12 @@ internal sealed class RunPlan
             return error;
         }
 
+        error = CheckParameters.TryCreate(p.Check, out CheckSet? checks);
+        if (error is not null)
+        {
+            return error;
+        }
+
         if (p.Duration is { } duration && duration <= TimeSpan.Zero)
         {
             return ErrorRecordFactory.Create(ErrorIds.InvalidDuration, ErrorCategory.InvalidArgument, duration, "-Duration must be longer than zero.");
@@ -215,6 +222,7 @@ internal sealed class RunPlan
                 : StatusCodeSet.Of(p.SuccessStatusCode),
             IncludeHeaders = p.IncludeHeaders,
             IncludeContent = p.IncludeContent,
+            Checks = checks,
             MaximumContentBytes = p.MaximumContentBytes,
             RequestsPerSecond = p.RequestsPerSecond,
             Duration = p.Duration ?? (stages.Length > 0 ? TimeSpan.FromTicks(stages.Sum(stage => stage.Duration.Ticks)) : null),
@@ -222,8 +230,9 @@ internal sealed class RunPlan
             Target = flow is not null ? FlowTarget(flow) : string.IsNullOrEmpty(p.Uri) ? "pipeline input" : p.Uri,
             Flow = flow,
 
-            // A flow keeps each iteration's cookies, and may extract headers: responses' headers are read.
-            CaptureHeaders = p.IncludeHeaders || flow is not null,
+            // A flow keeps each iteration's cookies, and may extract headers: responses' headers are read; so
+            // they are for a header check.
+            CaptureHeaders = p.IncludeHeaders || flow is not null || (checks?.NeedsHeaders ?? false),
             SeriesInterval = p.Interval,
         };
         plan = new RunPlan(p, converter, options);
