@@ -67,8 +67,14 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404, json.dumps({"status": "not found"}))
 
 
+class Server(ThreadingHTTPServer):
+    # The default backlog of 5 overflows when 64 connections open at once, and connections left in the
+    # overflowed queue hang until the client's timeout.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 if __name__ == "__main__":
-    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
@@ -15,6 +16,8 @@ namespace LoadTest.Commands;
 [OutputType(typeof(RunSummary), typeof(ThresholdResult))]
 public sealed class AssertRunSummaryCommand : PSCmdlet
 {
+    private const string CheckPassRatePrefix = "CheckPassRate[";
+
     private JUnitFile? _junit;
 
     /// <summary>
@@ -108,6 +111,20 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     public string? Step { get; set; }
 
     /// <summary>
+    /// <para type="description">Smallest share of check judgements that passed, over all checks of -Check together (k6's checks rate), from 0 to 1 (0.99 is 99 %). A summary without checks measures 0.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MinCheckPassRate { get; set; }
+
+    /// <summary>
+    /// <para type="description">Smallest pass rate per check, as a hashtable of check name (as in the summary's Checks, such as 'Json /status == ok'; wildcards allowed) to a fraction from 0 to 1. Each entry is one condition over the checks it names; a name that matches no check measures 0.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public IDictionary? MinCheckPassRateByName { get; set; }
+
+    /// <summary>
     /// <para type="description">Write one LoadTest.ThresholdResult per condition (name, limit, measured, passed) instead of passing the summary on or failing.</para>
     /// </summary>
     [Parameter]
@@ -123,6 +140,11 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        if (MinCheckPassRateByName is not null && CheckRates(out ErrorRecord? refused) is null)
+        {
+            ThrowTerminatingError(refused!);
+        }
+
         if (Conditions().Count == 0)
         {
             ThrowTerminatingError(ErrorRecordFactory.Create(
@@ -167,6 +189,8 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
         {
             double value = name == "RequestsPerSecond" && Step is not null
                 ? measured.Number("Count") / Math.Max(summary.Number("ElapsedSeconds"), 1e-9)
+                : name.StartsWith("CheckPassRate", StringComparison.Ordinal)
+                ? MeasureChecks(summary, name)
                 : Measure(measured, name);
             bool passed = atMost ? value <= limit : value >= limit;
             results.Add(new ThresholdResult(Step is null ? name : Step + ": " + name, atMost ? "<=" : ">=", limit, value, passed));
@@ -271,6 +295,63 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// Passes over judgements of the summary's checks (all, or those a CheckPassRate[name] condition names),
+    /// 0 when none was judged. With -Step, only that step's checks, which the summary counts as "step: name".
+    /// </summary>
+    private double MeasureChecks(SummaryReader summary, string condition)
+    {
+        WildcardPattern? names = condition.StartsWith(CheckPassRatePrefix, StringComparison.Ordinal)
+            ? new WildcardPattern(condition[CheckPassRatePrefix.Length..^1], WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)
+            : null;
+        string? scope = Step is null ? null : Step + ": ";
+        var tally = new CheckTally();
+        tally.AddSummary(summary);
+        long passed = 0;
+        long judged = 0;
+        foreach (CheckCount check in tally.ToCounts())
+        {
+            if (scope is not null && !check.Name.StartsWith(scope, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            string name = scope is null ? check.Name : check.Name[scope.Length..];
+            if (names is null || names.IsMatch(name))
+            {
+                passed += check.Passed;
+                judged += check.Count;
+            }
+        }
+
+        return judged == 0 ? 0 : (double)passed / judged;
+    }
+
+    /// <summary>-MinCheckPassRateByName as (name pattern, fraction) in a fixed order; null, with the error, when a value is not a fraction.</summary>
+    private List<(string Name, double Limit)>? CheckRates(out ErrorRecord? error)
+    {
+        error = null;
+        var rates = new List<(string, double)>();
+        foreach (DictionaryEntry entry in MinCheckPassRateByName!)
+        {
+            string name = entry.Key?.ToString() ?? string.Empty;
+            object? value = entry.Value is PSObject ps ? ps.BaseObject : entry.Value;
+            double rate = value is int or long or double or float or decimal or short or byte ? Convert.ToDouble(value, CultureInfo.InvariantCulture) : double.NaN;
+            if (name.Length == 0 || !(rate is >= 0 and <= 1))
+            {
+                error = ErrorRecordFactory.Create(
+                    ErrorIds.InvalidCheckPassRate, ErrorCategory.InvalidArgument, entry.Value,
+                    $"-MinCheckPassRateByName takes check names and fractions from 0 to 1, such as @{{ 'StatusCode 200' = 1; 'Json /status == ok' = 0.99 }}; '{name}' = '{value}' is not.");
+                return null;
+            }
+
+            rates.Add((name, rate));
+        }
+
+        rates.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return rates;
+    }
+
     private List<(string Name, bool AtMost, double Limit)> Conditions()
     {
         var bound = MyInvocation.BoundParameters;
@@ -294,6 +375,15 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
         Add(nameof(MinRequestsPerSecond), "RequestsPerSecond", false, MinRequestsPerSecond);
         Add(nameof(MinCount), "Count", false, MinCount);
         Add(nameof(AllowedStatusCode), "UnexpectedStatusCodes", true, 0);
+        Add(nameof(MinCheckPassRate), "CheckPassRate", false, MinCheckPassRate);
+        if (MinCheckPassRateByName is not null && CheckRates(out _) is { } rates)
+        {
+            foreach ((string name, double limit) in rates)
+            {
+                conditions.Add((CheckPassRatePrefix + name + "]", false, limit));
+            }
+        }
+
         return conditions;
     }
 }

@@ -64,6 +64,10 @@ internal sealed class RequestRun : IDisposable
             summary = new SummaryBuilder(options.SeriesInterval, scheduled: _schedule.Rate is not null) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = _schedule.PeakRate };
             summary.StartAt(Clock.StartTime);
             summary.Describe(options.Target, _schedule.Description);
+            if (options.Checks is { } checks)
+            {
+                summary.DeclareChecks(checks);
+            }
             if (_schedule.Rate is { } rate)
             {
                 // A row's planned requests stop where the run's do (at -Count, or the end).

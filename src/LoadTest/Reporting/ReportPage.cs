@@ -32,6 +32,7 @@ internal static class ReportPage
             ["origin"] = Encode(Origin()),
             ["verdicts"] = Verdicts(verdicts),
             ["facts"] = Facts(runs),
+            ["checks"] = ReportChecks.Html(runs),
             ["data"] = Encoding.UTF8.GetString(ReportData.Write(runs)),
             ["script"] = script,
             ["licence"] = ReportAssets.UPlotLicence.Replace("--", "- -", StringComparison.Ordinal),

@@ -6,8 +6,9 @@ namespace LoadTest.Reporting;
 /// <summary>One summary as the report shows it: its label, what was run, its time series and its latency distribution.</summary>
 internal sealed class ReportRun
 {
-    private ReportRun(string label, bool scheduled, List<KeyValuePair<string, string>> facts, ReportSeries series, List<ReportStage> stages, PercentileCurve latency, PercentileCurve corrected)
+    private ReportRun(string label, bool scheduled, List<KeyValuePair<string, string>> facts, ReportSeries series, List<ReportStage> stages, PercentileCurve latency, PercentileCurve corrected, CheckCounts checks)
     {
+        Checks = checks;
         Label = label;
         Scheduled = scheduled;
         Facts = facts;
@@ -33,6 +34,9 @@ internal sealed class ReportRun
 
     public PercentileCurve CorrectedLatency { get; }
 
+    /// <summary>Passes and failures per check; empty for a run without checks.</summary>
+    public CheckCounts Checks { get; }
+
     public static ReportRun Read(string label, ISummaryFields summary, SummaryMeasures measures)
     {
         ReportSeries series = ReportSeries.Read(summary);
@@ -43,6 +47,14 @@ internal sealed class ReportRun
             series,
             ReportStage.Read(summary, series),
             PercentileCurve.From(measures.Latency),
-            PercentileCurve.From(measures.CorrectedLatency));
+            PercentileCurve.From(measures.CorrectedLatency),
+            ChecksOf(summary));
+    }
+
+    private static CheckCounts ChecksOf(ISummaryFields summary)
+    {
+        var tally = new CheckTally();
+        tally.AddSummary(summary);
+        return tally.ToCounts();
     }
 }

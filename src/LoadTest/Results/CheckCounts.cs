@@ -8,7 +8,7 @@ namespace LoadTest;
 /// <summary>
 /// Passes and failures per check, in the order the checks were given. As text it is compact JSON
 /// ([{"Name":...,"Passed":...,"Failed":...}]), so that Export-Csv of a summary writes a column that
-/// Merge-RunSummary reads back exactly.
+/// reads back (ConvertFrom-Json) instead of a type name.
 /// </summary>
 public sealed class CheckCounts : ReadOnlyCollection<CheckCount>
 {

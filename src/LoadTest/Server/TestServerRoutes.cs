@@ -150,6 +150,13 @@ internal sealed class TestServerRoutes
             return new RouteResponse(200, await EchoAsync(request, token).ConfigureAwait(false), "application/json; charset=utf-8");
         }
 
+        if (path.StartsWith("/json/", StringComparison.OrdinalIgnoreCase) && path.Length > "/json/".Length)
+        {
+            // {"status":"<the rest of the path>"}: a 200 whose body says how it went, for -Check examples.
+            await DiscardBodyAsync(request, token).ConfigureAwait(false);
+            return new RouteResponse(200, JsonStatus(Uri.UnescapeDataString(path["/json/".Length..])), "application/json; charset=utf-8");
+        }
+
         if (path.StartsWith("/cookie/set/", StringComparison.OrdinalIgnoreCase))
         {
             await DiscardBodyAsync(request, token).ConfigureAwait(false);
@@ -187,6 +194,19 @@ internal sealed class TestServerRoutes
         }
 
         return RouteResponse.ForFault(fault);
+    }
+
+    private static byte[] JsonStatus(string status)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", status);
+            json.WriteEndObject();
+        }
+
+        return stream.ToArray();
     }
 
     private static long HeaderBytes(HttpListenerRequest request)

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.Json;
 using LoadTest.Engine.Checks;
 
 namespace LoadTest.Engine.Accounting;
@@ -21,12 +20,20 @@ internal sealed class CheckTally
     private int[] _lastSlots = Array.Empty<int>();
 
     /// <summary>Counts one response judged by <paramref name="set"/>: bit i of <paramref name="failed"/> set for each check i that failed.</summary>
-    public void Add(CheckSet set, ulong failed)
+    /// <param name="set">The checks the response was judged by.</param>
+    /// <param name="failed">Which failed.</param>
+    /// <param name="count">False to only list the set's checks (in their order), counting nothing.</param>
+    public void Add(CheckSet set, ulong failed, bool count = true)
     {
         if (!ReferenceEquals(set, _lastSet))
         {
             _lastSlots = SlotsOf(set);
             _lastSet = set;
+        }
+
+        if (!count)
+        {
+            return;
         }
 
         int[] slots = _lastSlots;
@@ -43,26 +50,15 @@ internal sealed class CheckTally
         }
     }
 
-    /// <summary>Adds the check counts of a summary read back by name (live, deserialized, or a CSV column of JSON text).</summary>
+    /// <summary>Adds the check counts of a summary read back by name (live, or a copy back from remoting, Import-Clixml or JSON).</summary>
     public void AddSummary(ISummaryFields summary)
     {
-        bool any = false;
         foreach (ISummaryFields check in summary.Items("Checks"))
         {
-            any = true;
             string name = check.Text("Name") is { Length: > 0 } text
                 ? text
-                : throw new FormatException("A check of the summary has no name: it was serialized too shallow (use ConvertTo-Json -Depth 3 or more).");
+                : throw new FormatException("A check of the summary has no name: the summary was serialized too shallow for its checks (ConvertTo-Json needs -Depth 2 or more).");
             Add(name, (long)check.Number("Passed"), (long)check.Number("Failed"));
-        }
-
-        if (!any && summary.Text("Checks") is { } column && column.TrimStart().StartsWith('['))
-        {
-            using JsonDocument json = JsonDocument.Parse(column);
-            foreach (JsonElement check in json.RootElement.EnumerateArray())
-            {
-                Add(check.GetProperty("Name").GetString() ?? string.Empty, check.GetProperty("Passed").GetInt64(), check.GetProperty("Failed").GetInt64());
-            }
         }
     }
 

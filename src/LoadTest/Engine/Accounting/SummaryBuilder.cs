@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using HdrHistogram;
+using LoadTest.Engine.Checks;
 
 namespace LoadTest.Engine.Accounting;
 
@@ -301,6 +302,9 @@ internal sealed class SummaryBuilder
 
         return counts;
     }
+
+    /// <summary>Lists a run's checks before any result, so that a check no response reached still shows, with 0 passed and 0 failed.</summary>
+    public void DeclareChecks(CheckSet checks) => _checks.Add(checks, 0, count: false);
 
     /// <summary>Passes and failures per check, in the order the checks were first seen.</summary>
     public CheckCounts CheckCounts() => _checks.ToCounts();
