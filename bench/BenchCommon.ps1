@@ -42,7 +42,7 @@ function Get-FreePort {
     $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() }
 }
 
-# nginx on 127.0.0.1 answering `Hello, World!`: plain http on Port, HTTP/2 in clear text on H2cPort, and https with HTTP/1.1 and HTTP/2 on TlsPort,
+# nginx on 127.0.0.1 answering `Hello, World!` (and a small JSON document under /json/, for -Check): plain http on Port, HTTP/2 in clear text on H2cPort, and https with HTTP/1.1 and HTTP/2 on TlsPort,
 # with a self-signed certificate made now by openssl (clients skip its check).
 function Start-Nginx([string] $WorkDirectory) {
     $port = Get-FreePort
@@ -65,6 +65,7 @@ http {
     server {
         listen 127.0.0.1:$port;
         location / { default_type text/plain; return 200 "Hello, World!"; }
+        location /json/ { default_type application/json; return 200 '{"status":"ok","id":42,"name":"Ada","tags":["a","b"],"nested":{"x":null,"flag":true}}'; }
     }
     server {
         listen 127.0.0.1:$h2cPort http2;

@@ -149,6 +149,22 @@ function Measure-MetricsCost([string] $Url, [long] $Count, [int] $Rounds) {
     foreach ($key in $runs.Keys) { $results[$key] = Get-Median $runs[$key] }
 }
 
+# What -Check costs: no check, a status check and a JSON check in turn in one process (bench/CheckCost.ps1),
+# against nginx's small JSON answer, so that the pairs are not minutes apart.
+function Measure-CheckCost([string] $Url, [long] $Count, [int] $Rounds) {
+    $m = Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'CheckCost.ps1'),
+            '-Module', $module, '-Url', $Url, '-Count', $Count, '-Rounds', $Rounds))
+    $names = @{ none = 'CheckNone'; status = 'CheckStatus'; json = 'CheckJson' }
+    $labels = @{ none = 'no -Check'; status = "-Check @{ StatusCode = 200 }"; json = "-Check @{ Json = @{ '/status' = 'ok' } }" }
+    $runs = @{}
+    foreach ($data in ($m.Output | Where-Object { "$_" -match '^\{' } | ForEach-Object { $_ | ConvertFrom-Json })) {
+        $key = $names[$data.check]
+        if (-not $runs.ContainsKey($key)) { $runs[$key] = [System.Collections.Generic.List[object]]::new() }
+        $runs[$key].Add((Add-RunRow $key 'nginx json' "LoadTest -Summary, $($labels[$data.check]) (in one process)" $data.round $data.count $data.ok $data.seconds $data.cpuSeconds $data.peakRssMB))
+    }
+    foreach ($key in $runs.Keys) { $results[$key] = Get-Median $runs[$key] }
+}
+
 function Measure-Contender([string] $Key, [string] $Name, [string] $Scenario, [scriptblock] $Run) {
     Measure-Interleaved @(@{ Key = $Key; Name = $Name; Scenario = $Scenario; Run = $Run })
 }
@@ -256,6 +272,8 @@ else {
         Measure-ProgressCost "${url}item/{0}" ([long]($n.Throughput * 3 / 10)) ($repeats * 3)
         Write-Host "Metrics endpoint on and off against nginx, 64 in flight, $($n.Throughput) requests a run, in one process"
         Measure-MetricsCost "${url}item/{0}" $n.Throughput $repeats
+        Write-Host "-Check against nginx's JSON at ${url}json/, 64 in flight, $($n.Throughput) requests a run, in one process"
+        Measure-CheckCost "${url}json/{0}" $n.Throughput $repeats
         Measure-Contender 'Python' 'Python aiohttp limited_as_completed' 'nginx' { Invoke-Measured @('/usr/bin/python3', (Join-Path $PSScriptRoot 'seed_client.py'), "${url}item/{}", $n.Python, 64) }
         Measure-Contender 'Parallel' 'ForEach-Object -Parallel + IWR' 'nginx' {
             Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'ParallelIwrClient.ps1'), '-Url', "${url}item/{0}", '-Count', $n.Parallel, '-ThrottleLimit', 64))
@@ -328,7 +346,7 @@ $paired = {
     $sorted = @($ratios | Sort-Object)
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
-foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'TlsWrk', 'TlsInline', 'TlsRaw', 'TlsSummary', 'H2load', 'H2Raw', 'H2Raw8', 'H2Summary', 'H2Inline', 'H2HttpClient', 'H2cLoad', 'H2cSummary', 'ProgressOn', 'ProgressOff', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'TlsWrk', 'TlsInline', 'TlsRaw', 'TlsSummary', 'H2load', 'H2Raw', 'H2Raw8', 'H2Summary', 'H2Inline', 'H2HttpClient', 'H2cLoad', 'H2cSummary', 'ProgressOn', 'ProgressOff', 'CheckNone', 'CheckStatus', 'CheckJson', 'Python', 'Parallel', 'MemSummarySmall', 'MemSummaryLarge', 'MemMeasureSmall', 'MemMeasureLarge', 'ServerWrk', 'Seed', 'SeedWide') {
     if (-not $results.Contains($key)) { throw "The benchmark has no measurement '$key'." }
 }
 $check = { param($ok) if ($ok) { 'met' } else { '**not met**' } }
@@ -362,6 +380,9 @@ $targets = @(
     # What the bar costs is CPU: the rate of two runs a few seconds apart moves by up to 20 % here with the machine.
     @{ M = 'progress bar cost: CPU per request added with progress on'; T = '< 2 %'; V = (& $paired ProgressOn ProgressOff CpuMicrosPerRequest) - 1; Ok = { param($v) $v -lt 0.02 } }
     @{ M = 'progress bar: req/s lost with progress on'; T = '-'; V = 1 - (& $paired ProgressOn ProgressOff); Ok = { param($v) $true } }
+    @{ M = 'req/s lost with a JSON check (-Check Json), 64 in flight'; T = '<= 10 %'; V = 1 - (& $paired CheckJson CheckNone); Ok = { param($v) $v -le 0.10 } }
+    @{ M = 'req/s lost with a status check (-Check StatusCode)'; T = '-'; V = 1 - (& $paired CheckStatus CheckNone); Ok = { param($v) $true } }
+    @{ M = 'check cost: CPU per request added by a JSON check'; T = '-'; V = (& $paired CheckJson CheckNone CpuMicrosPerRequest) - 1; Ok = { param($v) $true } }
 )
 if ($results.Contains('MetricsOn')) {
     $targets += @(
@@ -387,7 +408,7 @@ $lines.Add('## Contenders against nginx (`Hello, World!`, 64 in flight)')
 $lines.Add('')
 $lines.Add('| contender | requests | req/s | vs raw .NET | vs wrk | CPU us/request | peak RSS MB |')
 $lines.Add('|---|---:|---:|---:|---:|---:|---:|')
-foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'ProgressOn', 'ProgressOff', 'MetricsOn', 'MetricsOff', 'Python', 'Parallel') {
+foreach ($key in 'Wrk', 'Socket', 'Raw', 'Summary', 'Measure', 'Inline', 'ProgressOn', 'ProgressOff', 'MetricsOn', 'MetricsOff', 'CheckNone', 'CheckStatus', 'CheckJson', 'Python', 'Parallel') {
     if (-not $results.Contains($key)) { continue }
     $r = $results[$key]
     $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N2} | {4:N2} | {5:N1} | {6:N0} |' -f $r.Contender, $r.Count, $r.RequestsPerSecond,
@@ -417,7 +438,7 @@ $lines.Add('')
 $lines.Add('| measure | target | measured | |')
 $lines.Add('|---|---|---:|---|')
 foreach ($t in $targets) {
-    $value = if ($t.M -match 'growth|progress|ideal|accuracy') { '{0:P1}' -f $t.V } elseif ($t.M -match 'vs ') { '{0:N2}x' -f $t.V } else { '{0:N2}' -f $t.V }
+    $value = if ($t.M -match 'growth|progress|ideal|accuracy|lost|cost') { '{0:P1}' -f $t.V } elseif ($t.M -match 'vs ') { '{0:N2}x' -f $t.V } else { '{0:N2}' -f $t.V }
     $verdict = if ($t.T -eq '-') { 'for comparison' } else { & $check (& $t.Ok $t.V) }
     $lines.Add("| $($t.M) | $($t.T) | $value | $verdict |")
 }
