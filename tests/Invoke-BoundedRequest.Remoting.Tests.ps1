@@ -77,6 +77,15 @@ Describe 'Invoke-BoundedRequest -Session over SSH on loopback' {
         $server.RequestCount - $before | Should -Be 3001
     }
 
+    It 'takes -Check to every session and merges the check counts exactly' {
+        # /json/{i} answers {"status":"<i>"}: the indexes that end in 0 pass, 301 of 0..3000.
+        $merged = Invoke-BoundedRequest -Session $sessions -Uri "$($server.Uri)json/{0}" -Count 3001 -ThrottleLimit 16 -RemoteModule $modulePath `
+            -Check @{ StatusCode = 200; JsonMatches = @{ '/status' = '0$' } }
+        $merged.Count | Should -Be 3001
+        @($merged.Checks | ForEach-Object { '{0}={1}/{2}' -f $_.Name, $_.Passed, $_.Failed }) | Should -Be @('StatusCode 200=3001/0', 'JsonMatches /status 0$=301/2700')
+        $merged.ErrorKindCounts['CheckFailed'] | Should -Be 2700
+    }
+
     It 'gives every session its own range of indexes' {
         $out = Invoke-BoundedRequest -Session $sessions -Uri "$($server.Uri)range/{0}" -Count 100 -StartIndex 1000 -Output All -RemoteModule $modulePath -InformationVariable info
         $results = @($out | Where-Object { $_.PSObject.Properties['ElapsedMs'] })
