@@ -57,7 +57,7 @@ internal sealed class CheckTally
         {
             string name = check.Text("Name") is { Length: > 0 } text
                 ? text
-                : throw new FormatException("A check of the summary has no name: the summary was serialized too shallow for its checks (ConvertTo-Json needs -Depth 2 or more).");
+                : throw new FormatException("A check of the summary has no name: the summary was serialized too shallow for its checks (they need two levels below the summary).");
             Add(name, (long)check.Number("Passed"), (long)check.Number("Failed"));
         }
     }
