@@ -16,9 +16,8 @@ internal sealed class JsonEqualsCheck : Check
     }
 
     public override bool Passes(ref CheckResponse response, ICheckContext context) =>
-        response.TryGetJson(out JsonElement root, out _)
-        && _pointer.TryFind(root, out JsonElement value)
-        && JsonValueText.EqualsText(value, _expected.Resolve(context));
+        _pointer.Find(response.Body.Span, out Utf8JsonReader value) == JsonLookup.Found
+        && JsonValueText.EqualsText(ref value, response.Body, _expected.Resolve(context));
 
     public override string Seen(ref CheckResponse response, ICheckContext context) =>
         JsonSeen.At(ref response, _pointer);

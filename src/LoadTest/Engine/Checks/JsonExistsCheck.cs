@@ -14,7 +14,7 @@ internal sealed class JsonExistsCheck : Check
     }
 
     public override bool Passes(ref CheckResponse response, ICheckContext context) =>
-        response.TryGetJson(out JsonElement root, out _) && _pointer.TryFind(root, out _);
+        _pointer.Find(response.Body.Span, out _) == JsonLookup.Found;
 
     public override string Seen(ref CheckResponse response, ICheckContext context) =>
         JsonSeen.At(ref response, _pointer);

@@ -20,9 +20,8 @@ internal sealed class JsonMatchesCheck : Check
     }
 
     public override bool Passes(ref CheckResponse response, ICheckContext context) =>
-        response.TryGetJson(out JsonElement root, out _)
-        && _pointer.TryFind(root, out JsonElement value)
-        && CheckPattern.IsMatch(_pattern, JsonValueText.ForMatching(value), out _);
+        _pointer.Find(response.Body.Span, out Utf8JsonReader value) == JsonLookup.Found
+        && CheckPattern.IsMatch(_pattern, JsonValueText.ForMatching(ref value, response.Body), out _);
 
     public override string Seen(ref CheckResponse response, ICheckContext context)
     {

@@ -12,6 +12,8 @@ namespace LoadTest.Engine.Checks;
 /// </summary>
 internal sealed class JsonPointer
 {
+    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 256 };
+
     private readonly byte[][] _names;
     private readonly int[] _indexes;
 
@@ -91,7 +93,80 @@ internal sealed class JsonPointer
         return true;
     }
 
+    /// <summary>
+    /// Walks the body with System.Text.Json's reader and leaves <paramref name="reader"/> on the value the
+    /// pointer refers to, reading no further: no document is built and nothing is allocated. NotJson when the
+    /// body is not JSON as far as it had to be read.
+    /// </summary>
+    public JsonLookup Find(ReadOnlySpan<byte> json, out Utf8JsonReader reader)
+    {
+        reader = new Utf8JsonReader(json, s_readerOptions);
+        try
+        {
+            if (!reader.Read())
+            {
+                return JsonLookup.NotJson;
+            }
+
+            for (int i = 0; i < _names.Length; i++)
+            {
+                if (!Step(ref reader, i))
+                {
+                    return JsonLookup.Missing;
+                }
+            }
+
+            return JsonLookup.Found;
+        }
+        catch (JsonException)
+        {
+            return JsonLookup.NotJson;
+        }
+    }
+
     public override string ToString() => Text;
+
+    /// <summary>From the start of a container to the start of its member or element named by token <paramref name="i"/>.</summary>
+    private bool Step(ref Utf8JsonReader reader, int i)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool match = reader.ValueTextEquals(_names[i]);
+                    reader.Read();
+                    if (match)
+                    {
+                        return true;
+                    }
+
+                    reader.Skip();
+                }
+
+                return false;
+            case JsonTokenType.StartArray:
+                int index = _indexes[i];
+                for (int at = 0; index >= 0; at++)
+                {
+                    if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+                    {
+                        return false;
+                    }
+
+                    if (at == index)
+                    {
+                        return true;
+                    }
+
+                    reader.Skip();
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
 
     private static string? Unescape(string token)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace LoadTest.Engine.Checks;
@@ -19,6 +20,33 @@ internal static class JsonValueText
         JsonValueKind.False => expected.Equals("false", StringComparison.OrdinalIgnoreCase),
         JsonValueKind.Null => expected.Equals("null", StringComparison.OrdinalIgnoreCase),
         _ => StructureEquals(value, expected),
+    };
+
+    /// <summary>
+    /// The same comparison for the value a reader is on (see <see cref="JsonPointer.Find"/>); strings, numbers
+    /// and literals without allocating, objects and arrays through a document of their own.
+    /// </summary>
+    public static bool EqualsText(ref Utf8JsonReader value, ReadOnlyMemory<byte> json, string expected) => value.TokenType switch
+    {
+        JsonTokenType.String => value.ValueTextEquals(expected),
+        JsonTokenType.Number => value.TryGetDecimal(out decimal actual)
+            && decimal.TryParse(expected, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal wanted)
+                ? actual == wanted
+                : value.TryGetDouble(out double number)
+                    && double.TryParse(expected, NumberStyles.Float, CultureInfo.InvariantCulture, out double other)
+                    && number == other,
+        JsonTokenType.True => expected.Equals("true", StringComparison.OrdinalIgnoreCase),
+        JsonTokenType.False => expected.Equals("false", StringComparison.OrdinalIgnoreCase),
+        JsonTokenType.Null => expected.Equals("null", StringComparison.OrdinalIgnoreCase),
+        _ => StructureEquals(ref value, json, expected),
+    };
+
+    /// <summary>The value a reader is on as a pattern sees it: a string's value, any other value's JSON text.</summary>
+    public static string ForMatching(ref Utf8JsonReader value, ReadOnlyMemory<byte> json) => value.TokenType switch
+    {
+        JsonTokenType.String => value.GetString()!,
+        JsonTokenType.StartObject or JsonTokenType.StartArray => Encoding.UTF8.GetString(RawValue(ref value, json).Span),
+        _ => Encoding.UTF8.GetString(value.ValueSpan),
     };
 
     /// <summary>The value as a pattern sees it: a string's value, any other value's JSON text.</summary>
@@ -41,6 +69,27 @@ internal static class JsonValueText
         return value.TryGetDouble(out double number)
             && double.TryParse(expected, NumberStyles.Float, CultureInfo.InvariantCulture, out double other)
             && number == other;
+    }
+
+    private static bool StructureEquals(ref Utf8JsonReader value, ReadOnlyMemory<byte> json, string expected)
+    {
+        try
+        {
+            using JsonDocument actual = JsonDocument.Parse(RawValue(ref value, json));
+            return StructureEquals(actual.RootElement, expected);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The bytes of the object or array the reader is on, which it reads to their end.</summary>
+    private static ReadOnlyMemory<byte> RawValue(ref Utf8JsonReader value, ReadOnlyMemory<byte> json)
+    {
+        int start = (int)value.TokenStartIndex;
+        value.Skip();
+        return json[start..(int)value.BytesConsumed];
     }
 
     private static bool StructureEquals(JsonElement value, string expected)
