@@ -140,6 +140,14 @@ Describe 'Checks judge each response' {
         $whole.Success | Should -BeTrue
     }
 
+    It 'finds a JSON value that lies before the bytes read end, and reads no further' {
+        # /ok's body starts {"status": "ok", "id": 42, ...: its first 20 bytes hold /status but not /name.
+        $r = Invoke-BoundedRequest -Uri "${base}ok" -Check @{ Json = @{ '/status' = 'ok' } } -MaximumContentBytes 20
+        $r.Success | Should -BeTrue
+        $r = Invoke-BoundedRequest -Uri "${base}ok" -Check @{ Json = @{ '/name' = 'Ada' } } -MaximumContentBytes 20
+        $r.Error | Should -BeLike "Check 'Json /name == Ada' failed: the body is not JSON in its first 20 bytes, all that is read of it: *"
+    }
+
     It 'reads headers for header checks without -IncludeHeaders, and keeps them only with it (<Transport>)' -TestCases @(
         @{ Transport = 'Auto' }, @{ Transport = 'HttpClient' }
     ) {

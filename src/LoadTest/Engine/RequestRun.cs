@@ -68,6 +68,7 @@ internal sealed class RequestRun : IDisposable
             {
                 summary.DeclareChecks(checks);
             }
+
             if (_schedule.Rate is { } rate)
             {
                 // A row's planned requests stop where the run's do (at -Count, or the end).

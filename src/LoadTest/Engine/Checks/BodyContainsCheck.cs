@@ -7,18 +7,16 @@ namespace LoadTest.Engine.Checks;
 internal sealed class BodyContainsCheck : Check
 {
     private readonly CheckText _expected;
-    private readonly byte[] _literal;
 
     public BodyContainsCheck(CheckText expected)
         : base("BodyContains " + expected.Text, CheckNeeds.Body)
     {
         _expected = expected;
-        _literal = expected.IsTemplate ? Array.Empty<byte>() : Encoding.UTF8.GetBytes(expected.Text);
     }
 
     public override bool Passes(ref CheckResponse response, ICheckContext context)
     {
-        ReadOnlySpan<byte> needle = _expected.IsTemplate ? Encoding.UTF8.GetBytes(_expected.Resolve(context)) : _literal;
+        ReadOnlySpan<byte> needle = _expected.IsTemplate ? Encoding.UTF8.GetBytes(_expected.Resolve(context)) : _expected.Utf8;
         return response.Body.Span.IndexOf(needle) >= 0;
     }
 

@@ -14,7 +14,11 @@ internal sealed class CheckText
     {
         Text = text;
         IsTemplate = text.Contains(VariableStart, StringComparison.Ordinal);
+        Utf8 = IsTemplate ? Array.Empty<byte>() : System.Text.Encoding.UTF8.GetBytes(text);
     }
+
+    /// <summary>The literal text as UTF-8, to compare with a body's bytes without transcoding; empty for a template.</summary>
+    public byte[] Utf8 { get; }
 
     /// <summary>The text as written.</summary>
     public string Text { get; }

@@ -17,7 +17,7 @@ internal sealed class JsonEqualsCheck : Check
 
     public override bool Passes(ref CheckResponse response, ICheckContext context) =>
         _pointer.Find(response.Body.Span, out Utf8JsonReader value) == JsonLookup.Found
-        && JsonValueText.EqualsText(ref value, response.Body, _expected.Resolve(context));
+        && JsonValueText.EqualsText(ref value, response.Body, _expected, context);
 
     public override string Seen(ref CheckResponse response, ICheckContext context) =>
         JsonSeen.At(ref response, _pointer);

@@ -23,9 +23,16 @@ internal static class JsonValueText
     };
 
     /// <summary>
-    /// The same comparison for the value a reader is on (see <see cref="JsonPointer.Find"/>); strings, numbers
-    /// and literals without allocating, objects and arrays through a document of their own.
+    /// The same comparison for the value a reader is on (see <see cref="JsonPointer.Find"/>): strings, numbers
+    /// and literals without allocating (a literal string as its UTF-8 bytes), objects and arrays through a
+    /// document of their own.
     /// </summary>
+    public static bool EqualsText(ref Utf8JsonReader value, ReadOnlyMemory<byte> json, CheckText expected, ICheckContext context) =>
+        value.TokenType == JsonTokenType.String && !expected.IsTemplate
+            ? value.ValueTextEquals(expected.Utf8)
+            : EqualsText(ref value, json, expected.Resolve(context));
+
+    /// <summary>The comparison for the value a reader is on, with the expected text resolved.</summary>
     public static bool EqualsText(ref Utf8JsonReader value, ReadOnlyMemory<byte> json, string expected) => value.TokenType switch
     {
         JsonTokenType.String => value.ValueTextEquals(expected),
