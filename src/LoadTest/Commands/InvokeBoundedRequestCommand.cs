@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Threading;
 using LoadTest.Engine;
 using LoadTest.Engine.Metrics;
 using LoadTest.Engine.Accounting;
@@ -34,6 +36,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private MetricsEndpoint? _metricsEndpoint;
     private RunReporter? _reporter;
     private bool _fleetProgress;
+    private readonly ManualResetEventSlim _stopping = new(false);
     private long _inputIndex;
     private bool _finished;
     private long _lastPosted = -1;
@@ -107,6 +110,12 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     [Parameter(ParameterSetName = PipelineSet)]
     [DurationTransformation]
     public TimeSpan ReportInterval { get; set; }
+
+    /// <summary>
+    /// <para type="description">Wait until this time, then start (a DateTime; local unless its Kind is Utc); a time already past starts at once. With -ExecutionSegment, shares of one run started on several machines (with synchronized clocks) keep its one schedule together in time. -Session sets it for its sessions, a moment after it starts the last one. Ctrl+C while waiting ends the command without a request.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = UriSet)]
+    public DateTime StartAt { get; set; }
 
     /// <summary>
     /// <para type="description">Requests from the pipeline: URI strings, System.Uri objects, or objects (such as Import-Csv rows or hashtables) with a Uri property and optional Method, Body, Headers and ContentType properties.</para>
@@ -212,6 +221,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             _run = null;
             _fanOut?.Dispose();
             _fanOut = null;
+            _stopping.Dispose();
         }
     }
 
@@ -241,6 +251,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             SummaryVariable = SummaryVariable,
             ExecutionSegment = ExecutionSegment,
             ReportInterval = ReportInterval,
+            StartAt = MyInvocation.BoundParameters.ContainsKey(nameof(StartAt)) ? StartAt : null,
             Output = MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : null,
         };
         ErrorRecord? error = RunPlan.TryCreate(parameters, out _plan);
@@ -276,6 +287,16 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         {
             _reporter = new RunReporter(plan.ReportInterval);
             tick = tick > TimeSpan.Zero && tick < _reporter.Tick ? tick : _reporter.Tick;
+        }
+
+        if (plan.StartAt is { } startAt && startAt.ToUniversalTime() - DateTime.UtcNow is { } wait && wait > TimeSpan.Zero)
+        {
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Waiting {wait.TotalSeconds:0.###} s, until {startAt.ToUniversalTime():HH:mm:ss.fff} UTC, to start."));
+            if (_stopping.Wait(wait))
+            {
+                // Stopped while waiting: nothing was sent.
+                return;
+            }
         }
 
         _run = plan.Start(source, tick, StartMetrics());
@@ -338,6 +359,11 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             if (!Stopping)
             {
                 WriteVerbose(RunWording.Finished(merged.Count, merged.Failed, merged.ElapsedSeconds));
+                if (_fanOut.StartSpread is { } spread)
+                {
+                    WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The sessions' shares started within {spread.TotalMilliseconds:0} ms of each other."));
+                }
+
                 _summary.Write(merged);
             }
 
@@ -353,6 +379,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <inheritdoc/>
     protected override void StopProcessing()
     {
+        _stopping.Set();
         _metricsEndpoint?.Cancel();
         _run?.Cancel();
         _fanOut?.Stop();
@@ -473,7 +500,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         _fleetProgress = ProgressPolicy.ShouldWriteProgress(this);
         _fanOut = new RemoteFanOut(shares, _fleetProgress ? new FleetProgress(s_progressInterval, shares, plan.Total, plan.Options.Duration) : null);
         Version version = MyInvocation.MyCommand.Module?.Version ?? typeof(InvokeBoundedRequestCommand).Assembly.GetName().Version ?? new Version(0, 0, 0);
-        List<ErrorRecord> refused = _fanOut.Start(Session, RemoteModule, version, segment => plan.ForSession(segment, RemoteFanOut.ReportInterval));
+        List<ErrorRecord> refused = _fanOut.Start(Session, RemoteModule, version, (segment, startAt) => plan.ForSession(segment, RemoteFanOut.ReportInterval, startAt));
         if (refused.Count > 0)
         {
             // Nothing was sent: no summary either.

@@ -18,11 +18,14 @@ namespace LoadTest.Run;
 /// </summary>
 internal sealed class FleetWorker : IDisposable
 {
-    // Progress from the session would pile up unread in its stream: the caller shows the fleet's own.
+    // Progress from the session would pile up unread in its stream: the caller shows the fleet's own. Warnings come
+    // back among the output, so that the session's host does not show them too: the caller shows them, named.
     private const string Script = @"
 param([hashtable] $Parameters)
 $ProgressPreference = 'SilentlyContinue'
-Invoke-BoundedRequest @Parameters";
+Invoke-BoundedRequest @Parameters 3>&1";
+
+    private const string WarningType = "Deserialized.System.Management.Automation.WarningRecord";
 
     private readonly PowerShell _shell;
     private readonly PSDataCollection<PSObject> _output = new();
@@ -86,6 +89,9 @@ Invoke-BoundedRequest @Parameters";
     /// <summary>Seconds into its run at the last report (on the session's clock).</summary>
     public double RunSeconds => Number("RunSeconds");
 
+    /// <summary>When the share's run started (its first report's StartTime, local time); null before any report.</summary>
+    public DateTime? StartTime => Summary() is { } summary ? summary.Time("StartTime") : null;
+
     /// <summary>Completions per second between the last two reports.</summary>
     public double Rate => _rate;
 
@@ -140,6 +146,12 @@ Invoke-BoundedRequest @Parameters";
         _shell.Streams.Debug.Clear();
         foreach (PSObject item in _output.ReadAll())
         {
+            if (item.BaseObject is WarningRecord || item.TypeNames.Contains(WarningType))
+            {
+                onWarning($"Session {Name}: {item.Properties["Message"]?.Value}");
+                continue;
+            }
+
             onOutput(item);
         }
     }

@@ -29,6 +29,10 @@ internal sealed class RemoteFanOut : IDisposable
     // How often the pipeline thread looks at the sessions when nothing wakes it.
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(250);
 
+    // How far ahead the shares' common start is set: a command takes a session a few tens of milliseconds to get and bind.
+    private static readonly TimeSpan s_startLead = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_startLeadPerSession = TimeSpan.FromMilliseconds(50);
+
     // How long a stop (Ctrl+C) waits for the shares to end, so that what they may have sent unseen is bounded up to then.
     private static readonly TimeSpan s_stopWait = TimeSpan.FromSeconds(2);
 
@@ -54,14 +58,17 @@ internal sealed class RemoteFanOut : IDisposable
     /// <param name="sessions">The sessions, one share each.</param>
     /// <param name="module">What a session imports when it does not have the module: a name or a path there.</param>
     /// <param name="version">This module's version; each session must run it.</param>
-    /// <param name="parametersFor">The Invoke-BoundedRequest parameters of a share.</param>
-    public List<ErrorRecord> Start(IReadOnlyList<PSSession> sessions, string module, Version version, Func<ExecutionSegment, Hashtable> parametersFor)
+    /// <param name="parametersFor">The Invoke-BoundedRequest parameters of a share, and when (UTC) the shares start together.</param>
+    public List<ErrorRecord> Start(IReadOnlyList<PSSession> sessions, string module, Version version, Func<ExecutionSegment, DateTime, Hashtable> parametersFor)
     {
         List<ErrorRecord> refused = FleetPreflight.Check(sessions, module, version, s_preflightBound, _stop);
         if (refused.Count > 0)
         {
             return refused;
         }
+
+        // One schedule in time too: every share starts at the same moment, once all have had time to get the command.
+        DateTime startAt = DateTime.UtcNow + s_startLead + (s_startLeadPerSession * sessions.Count);
 
         for (int i = 0; i < sessions.Count && Volatile.Read(ref _stopped) == 0; i++)
         {
@@ -71,7 +78,7 @@ internal sealed class RemoteFanOut : IDisposable
                 continue;
             }
 
-            var worker = new FleetWorker(sessions[i], i, parametersFor(_shares.SegmentOf(i)), Wake);
+            var worker = new FleetWorker(sessions[i], i, parametersFor(_shares.SegmentOf(i), startAt), Wake);
             lock (_workers)
             {
                 _workers.Add(worker);
@@ -88,6 +95,31 @@ internal sealed class RemoteFanOut : IDisposable
         }
 
         return refused;
+    }
+
+    /// <summary>How far apart the shares started (the first to the last that reported); null before two reported.</summary>
+    public TimeSpan? StartSpread
+    {
+        get
+        {
+            DateTime first = DateTime.MaxValue;
+            DateTime last = DateTime.MinValue;
+            int started = 0;
+            lock (_workers)
+            {
+                foreach (FleetWorker worker in _workers)
+                {
+                    if (worker.StartTime is { } start)
+                    {
+                        first = start < first ? start : first;
+                        last = start > last ? start : last;
+                        started++;
+                    }
+                }
+            }
+
+            return started > 1 ? last - first : null;
+        }
     }
 
     /// <summary>

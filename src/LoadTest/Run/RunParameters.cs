@@ -57,6 +57,9 @@ internal sealed record RunParameters
     /// <summary>-ReportInterval: how often to report the run so far on the information stream; zero for never.</summary>
     public TimeSpan ReportInterval { get; init; }
 
+    /// <summary>-StartAt when given: the run waits until then to start; null to start at once.</summary>
+    public DateTime? StartAt { get; init; }
+
     public string? SummaryVariable { get; init; }
 
     /// <summary>-Output when given; null for the default.</summary>

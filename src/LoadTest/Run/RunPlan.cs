@@ -27,7 +27,11 @@ internal sealed class RunPlan
     /// <summary>Parameters that belong to the fan-out itself and are not passed on to the sessions.</summary>
     private static readonly HashSet<string> s_notForSessions = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Session", "RemoteModule", "Summary", "SummaryVariable", "Output", "ExecutionSegment", "ReportInterval",
+        "Session", "RemoteModule", "Summary", "SummaryVariable", "Output", "ExecutionSegment", "ReportInterval", "StartAt",
+
+        // The caller's own streams and variables: a share's warnings and errors come back to it, named by session.
+        "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable",
+        "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable",
     };
 
     private readonly IReadOnlyDictionary<string, object> _bound;
@@ -46,6 +50,7 @@ internal sealed class RunPlan
         WritesSummary = p.Summary;
         CollectsSummary = p.Summary || p.SummaryVariable is not null || p.ReportInterval > TimeSpan.Zero;
         ReportInterval = p.ReportInterval;
+        StartAt = p.StartAt;
         if (p.MaxErrorCount is not null || p.MaxErrorRate is not null)
         {
             Budget = new ErrorBudget(p.MaxErrorCount ?? -1, p.MaxErrorRate ?? -1, p.ErrorRateMinimumCount);
@@ -96,6 +101,9 @@ internal sealed class RunPlan
 
     /// <summary>How often the run reports itself so far (-ReportInterval); zero for never.</summary>
     public TimeSpan ReportInterval { get; }
+
+    /// <summary>When the run starts (-StartAt); null for at once.</summary>
+    public DateTime? StartAt { get; }
 
     public ErrorBudget? Budget { get; }
 
@@ -344,9 +352,10 @@ internal sealed class RunPlan
 
     /// <summary>
     /// The parameters of one session's share: this run's own (its -Count, -StartIndex, rate, -Duration and -Stage are
-    /// the whole run's), with the share's execution segment, reporting every <paramref name="reportInterval"/>.
+    /// the whole run's), with the share's execution segment, reporting every <paramref name="reportInterval"/>, and
+    /// starting at <paramref name="startAt"/> with the other shares.
     /// </summary>
-    public Hashtable ForSession(ExecutionSegment segment, TimeSpan reportInterval)
+    public Hashtable ForSession(ExecutionSegment segment, TimeSpan reportInterval, DateTime startAt)
     {
         var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, object> entry in _bound)
@@ -366,6 +375,7 @@ internal sealed class RunPlan
         }
 
         parameters["ExecutionSegment"] = segment.ToString();
+        parameters["StartAt"] = startAt;
 
         // The share's summary comes back in its reports, the last one final: never mixed into its results.
         parameters["ReportInterval"] = reportInterval;
