@@ -51,6 +51,17 @@ internal static class RunReport
             WriteCounts(json, "ErrorKindCounts", summary.ErrorKindCounts());
             json.WriteString("Histogram", LatencyHistogram.Encode(summary.Latency));
             json.WriteString("CorrectedHistogram", LatencyHistogram.Encode(summary.CorrectedLatency));
+            json.WriteStartArray("Checks");
+            foreach (CheckCount check in summary.CheckCounts())
+            {
+                json.WriteStartObject();
+                json.WriteString("Name", check.Name);
+                json.WriteNumber("Passed", check.Passed);
+                json.WriteNumber("Failed", check.Failed);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteStartArray("TimeSeries");
             foreach (TimeSeriesRow row in summary.TimeSeriesChanges())
             {
