@@ -194,6 +194,18 @@ Describe 'Invoke-BoundedRequest -Session over SSH on loopback' {
         Get-Received $before | Should -Be $merged.Sent
     }
 
+    It 'names each session''s own warnings, and gives the caller''s warnings once' {
+        # One slot per session against 20 ms answers cannot hold 100 req/s a session: each share warns that it fell behind.
+        $merged = Invoke-BoundedRequest -Session $sessions -Uri "$($server.Uri)delay/20?i={0}" -RequestsPerSecond 300 -Duration 2 -ThrottleLimit 1 -SkipCertificateCheck -RemoteModule $modulePath -WarningVariable warned 3>$null
+        @($warned | Where-Object Message -EQ '-SkipCertificateCheck: TLS certificates are not verified for this run.').Count | Should -Be 1
+        $named = @($warned | Where-Object Message -Like 'Session * (127.0.0.1): The schedule of 300 req/s was not kept: of 200 planned requests,*')
+        $named.Count | Should -Be 3
+        @($named.Message -replace '^Session (\S+) .*$', '$1' | Sort-Object -Unique).Count | Should -Be 3
+        $merged.Planned | Should -Be 600
+        $merged.Dropped | Should -BeGreaterThan 0
+        $merged.Sent + $merged.Dropped | Should -Be 600
+    }
+
     It 'refuses a session that runs another LoadTest version, naming both versions, before any request' {
         $fake = Join-Path $TestDrive 'fake/LoadTest'
         New-Item -ItemType Directory $fake -Force | Out-Null

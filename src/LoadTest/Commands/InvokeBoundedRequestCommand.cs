@@ -498,7 +498,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         WriteVerbose(plan.Describe(Session!.Length));
         var shares = new FleetShares(plan.Options, plan.Count, Session.Length);
         _fleetProgress = ProgressPolicy.ShouldWriteProgress(this);
-        _fanOut = new RemoteFanOut(shares, _fleetProgress ? new FleetProgress(s_progressInterval, shares, plan.Total, plan.Options.Duration) : null);
+        _fanOut = new RemoteFanOut(shares, _fleetProgress ? new FleetProgress(s_progressInterval, shares, plan.Total, plan.Options.Duration) : null, plan.Warnings);
         Version version = MyInvocation.MyCommand.Module?.Version ?? typeof(InvokeBoundedRequestCommand).Assembly.GetName().Version ?? new Version(0, 0, 0);
         List<ErrorRecord> refused = _fanOut.Start(Session, RemoteModule, version, (segment, startAt) => plan.ForSession(segment, RemoteFanOut.ReportInterval, startAt));
         if (refused.Count > 0)

@@ -116,8 +116,8 @@ Invoke-BoundedRequest @Parameters 3>&1";
     public void WaitForEnd(TimeSpan bound) => _pending?.AsyncWaitHandle.WaitOne(bound);
 
     /// <summary>
-    /// Hands on what arrived: results (with -Output), errors and warnings (named by session), and reports. On the
-    /// pipeline thread.
+    /// Hands on what arrived: results (with -Output), errors (named by session), warnings (as the session wrote
+    /// them), and reports. On the pipeline thread.
     /// </summary>
     public void Take(Action<object> onOutput, Action<ErrorRecord> onError, Action<string> onWarning)
     {
@@ -138,7 +138,7 @@ Invoke-BoundedRequest @Parameters 3>&1";
 
         foreach (WarningRecord warning in _shell.Streams.Warning.ReadAll())
         {
-            onWarning($"Session {Name}: {warning.Message}");
+            onWarning(warning.Message);
         }
 
         // Verbose and debug lines of the share are its own business; they must not pile up unread.
@@ -148,7 +148,8 @@ Invoke-BoundedRequest @Parameters 3>&1";
         {
             if (item.BaseObject is WarningRecord || item.TypeNames.Contains(WarningType))
             {
-                onWarning($"Session {Name}: {item.Properties["Message"]?.Value}");
+                // A warning that came through remoting keeps its text as InformationalRecord_Message, and as its ToString().
+                onWarning(item.BaseObject is WarningRecord live ? live.Message : item.ToString());
                 continue;
             }
 

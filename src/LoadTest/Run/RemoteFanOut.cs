@@ -41,14 +41,17 @@ internal sealed class RemoteFanOut : IDisposable
     private readonly List<FleetWorker> _workers = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly ManualResetEvent _stop = new(false);
+    private readonly HashSet<string> _said;
     private int _stopped;
 
     /// <param name="shares">The run shared out over the sessions.</param>
     /// <param name="progress">The progress bar; null for none.</param>
-    public RemoteFanOut(FleetShares shares, FleetProgress? progress)
+    /// <param name="said">Warnings the caller gave already (about the run's parameters): a session's same warning is not repeated.</param>
+    public RemoteFanOut(FleetShares shares, FleetProgress? progress, IEnumerable<string> said)
     {
         _shares = shares;
         _progress = progress;
+        _said = new HashSet<string>(said, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -143,7 +146,7 @@ internal sealed class RemoteFanOut : IDisposable
             {
                 // Whether it has ended is read first: what it sent before it ended is then all here.
                 bool ended = worker.HasEnded;
-                worker.Take(onOutput, onError, onWarning);
+                worker.Take(onOutput, onError, Named(worker, onWarning));
                 if (worker.State != FleetWorkerState.Running)
                 {
                     continue;
@@ -191,7 +194,7 @@ internal sealed class RemoteFanOut : IDisposable
                     worker.WaitForEnd(left);
                 }
 
-                worker.Take(onOutput, onError, onWarning);
+                worker.Take(onOutput, onError, Named(worker, onWarning));
             }
         }
         else if (onProgress is not null && _progress is not null)
@@ -235,6 +238,15 @@ internal sealed class RemoteFanOut : IDisposable
         _wake.Dispose();
         _stop.Dispose();
     }
+
+    // A session's warning, named by it; one the caller gave already is not said again.
+    private Action<string> Named(FleetWorker worker, Action<string> onWarning) => message =>
+    {
+        if (!_said.Contains(message))
+        {
+            onWarning($"Session {worker.Name}: {message}");
+        }
+    };
 
     // Called on remoting threads, perhaps after Dispose: it must never throw there.
     private void Wake() => Signal(_wake);
