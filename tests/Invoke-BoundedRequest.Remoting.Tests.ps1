@@ -83,6 +83,7 @@ BeforeAll {
                 Seconds = $clock.Elapsed.TotalSeconds
                 Output = @($output)
                 Errors = @($ps.Streams.Error)
+                Progress = @($ps.Streams.Progress)
                 Variable = $ps.Runspace.SessionStateProxy.GetVariable('fleet')
             }
         }
@@ -313,6 +314,10 @@ Describe 'Invoke-BoundedRequest -Session over SSH on loopback' {
         $unseen | Should -BeLessOrEqual $merged.Unreported
         $unseen | Should -BeLessOrEqual (50 * 1.5)
         $run.Variable.Count | Should -Be $merged.Count
+        # The progress bar follows the whole fleet, and says when a session is lost.
+        $live = @($run.Progress | Where-Object RecordType -EQ 'Processing').StatusDescription
+        @($live -like '* done, * req/s (target 150), * in flight, * failed; sessions: 3 running of 3').Count | Should -BeGreaterThan 0
+        @($live -like '* done, * req/s (target 150), * in flight, * failed; sessions: 2 running of 3, 1 lost').Count | Should -BeGreaterThan 0
         Repair-Sessions
     }
 
