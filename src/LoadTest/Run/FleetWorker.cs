@@ -212,6 +212,13 @@ Invoke-BoundedRequest @Parameters 3>&1";
         Lose(failure ?? (_lastError is not null ? $"failed: {_lastError}" : "ended without its final report"));
     }
 
+    /// <summary>Declares lost a share whose command could not even be started: it sent nothing.</summary>
+    public void Refuse(string reason)
+    {
+        NeverStarted = true;
+        Lose(reason);
+    }
+
     /// <summary>Declares the share lost and lets its session go without waiting for it.</summary>
     public void Lose(string reason)
     {

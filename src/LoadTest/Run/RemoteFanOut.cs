@@ -42,6 +42,7 @@ internal sealed class RemoteFanOut : IDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly ManualResetEvent _stop = new(false);
     private readonly HashSet<string> _said;
+    private readonly List<ErrorRecord> _startErrors = new();
     private int _stopped;
 
     /// <param name="shares">The run shared out over the sessions.</param>
@@ -93,7 +94,12 @@ internal sealed class RemoteFanOut : IDisposable
             }
             catch (Exception ex) when (ex is InvalidOperationException or InvalidRunspaceStateException or RuntimeException)
             {
-                worker.Lose($"could not start: {ex.Message}");
+                worker.Refuse($"could not start: {ex.Message}");
+                _startErrors.Add(ErrorRecordFactory.Create(
+                    new InvalidOperationException($"Session {worker.Name} could not start its share: {ex.Message}", ex),
+                    ErrorIds.RemoteRunFailed,
+                    ErrorCategory.ConnectionError,
+                    worker.Name));
             }
         }
 
@@ -136,6 +142,13 @@ internal sealed class RemoteFanOut : IDisposable
         {
             workers = new List<FleetWorker>(_workers);
         }
+
+        foreach (ErrorRecord error in _startErrors)
+        {
+            onError(error);
+        }
+
+        _startErrors.Clear();
 
         bool stopped;
         while (true)
