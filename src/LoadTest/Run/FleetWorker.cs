@@ -212,6 +212,15 @@ Invoke-BoundedRequest @Parameters 3>&1";
         Lose(failure ?? (_lastError is not null ? $"failed: {_lastError}" : "ended without its final report"));
     }
 
+    /// <summary>A share whose final report came, and whose command lingers (its metrics wait for a last scrape): finished, not waited for.</summary>
+    public void Release()
+    {
+        if (State == FleetWorkerState.Running && HasFinalReport)
+        {
+            State = FleetWorkerState.Finished;
+        }
+    }
+
     /// <summary>Declares lost a share whose command could not even be started: it sent nothing.</summary>
     public void Refuse(string reason)
     {

@@ -169,6 +169,14 @@ internal sealed class RemoteFanOut : IDisposable
                 {
                     worker.End(onError);
                 }
+                else if (worker.HasFinalReport)
+                {
+                    // Its numbers are all here; what it may still do (wait for a last metrics scrape) is not waited for long.
+                    if (worker.Silence > LostAfter)
+                    {
+                        worker.Release();
+                    }
+                }
                 else if (worker.Silence > LostAfter)
                 {
                     worker.Lose($"no report for {LostAfter.TotalSeconds:0} s: its process stopped, or its machine or network stalled");
