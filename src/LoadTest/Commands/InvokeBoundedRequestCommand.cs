@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Threading;
 using LoadTest.Engine;
 using LoadTest.Engine.Metrics;
+using LoadTest.Engine.Accounting;
 using LoadTest.Parameters;
 using LoadTest.Run;
 using LoadTest.Wire;
@@ -23,6 +26,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private const string SessionSet = "Session";
     private const string FlowSet = "Flow";
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly string[] s_reportTags = { RunReport.Tag };
 
     private RunPlan? _plan;
     private RequestRun? _run;
@@ -30,6 +34,9 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     private ProgressView? _progress;
     private SummaryOutput? _summary;
     private MetricsEndpoint? _metricsEndpoint;
+    private RunReporter? _reporter;
+    private bool _fleetProgress;
+    private readonly ManualResetEventSlim _stopping = new(false);
     private long _inputIndex;
     private bool _finished;
     private long _lastPosted = -1;
@@ -44,10 +51,10 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     public string Uri { get; set; } = string.Empty;
 
     /// <summary>
-    /// <para type="description">How many requests to send to -Uri; their indexes are 0 to Count-1. Default 1, or no limit with -Duration.</para>
+    /// <para type="description">How many requests to send to -Uri; their indexes are 0 to Count-1. Default 1, or no limit with -Duration or -Stage. With -Session, the whole run's count, shared out.</para>
     /// </summary>
     [Parameter(ParameterSetName = UriSet)]
-    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
+    [Parameter(ParameterSetName = SessionSet)]
     [Parameter(ParameterSetName = FlowSet)]
     [ValidateRange(1, long.MaxValue)]
     public long Count { get; set; } = 1;
@@ -76,7 +83,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     public Uri? BaseUri { get; set; }
 
     /// <summary>
-    /// <para type="description">Run on these PowerShell sessions (New-PSSession, over SSH or WinRM) instead of here: -Count is split into consecutive index ranges, one per session, each session runs its share with -Summary, and the summaries are merged into one. -ThrottleLimit applies to each session.</para>
+    /// <para type="description">Run on these PowerShell sessions (New-PSSession, over SSH or WinRM) instead of here, as one run: -Count, -RequestsPerSecond, -Duration and -Stage describe the whole run, and each session takes an equal execution segment of it (as -ExecutionSegment: request n goes to session n mod the number of sessions), so the shares add up to the plan exactly. -ThrottleLimit applies to each session (it sizes each one's slots and connections); ThrottleLimit stages, like rate stages, are shared out. First every session must run this module's version (RemoteModuleVersionMismatch otherwise; nothing is sent). Each session reports every second: the progress bar shows the whole run, and the summary merges the reports. A session that fails, dies or sends no report for 5 seconds is declared lost and not waited for: the summary keeps its last report, counts the rest of its plan as dropped, and says in Unreported how many it may have sent since that report. The merged summary is written (and stored in -SummaryVariable, partial after Ctrl+C).</para>
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
     [ValidateNotNullOrEmpty]
@@ -88,6 +95,27 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     [Parameter(ParameterSetName = SessionSet)]
     [ValidateNotNullOrEmpty]
     public string RemoteModule { get; set; } = "LoadTest";
+
+    /// <summary>
+    /// <para type="description">Run only this share of the run, as k6's execution segments: "from:to" as fractions of the run, one of equal shares ("0:1/3", "1/3:2/3", "2/3:1"). The run's requests are numbered on its one schedule (-Count, -RequestsPerSecond, -Duration and -Stage describe the whole run) and share i of n takes those whose number leaves i when divided by n, with their indexes; the shares of several processes add up to the run exactly, and their summaries merge with Merge-RunSummary. -Session does this for each session.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ExecutionSegment { get; set; }
+
+    /// <summary>
+    /// <para type="description">Report the run so far this often while it runs (a TimeSpan or seconds): one report at once, one each interval, and a final one at the end, each written to the information stream (tag LoadTest.RunReport) as JSON text with the summary's fields and the time-series rows changed since the previous report. -Session sets it on each session to follow them; read it with -InformationVariable to follow a run yourself. Default: no reports.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = PipelineSet)]
+    [DurationTransformation]
+    public TimeSpan ReportInterval { get; set; }
+
+    /// <summary>
+    /// <para type="description">Wait until this time, then start (a DateTime; local unless its Kind is Utc); a time already past starts at once. With -ExecutionSegment, shares of one run started on several machines (with synchronized clocks) keep its one schedule together in time. -Session sets it for its sessions, a moment after it starts the last one. Ctrl+C while waiting ends the command without a request.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = UriSet)]
+    public DateTime StartAt { get; set; }
 
     /// <summary>
     /// <para type="description">Requests from the pipeline: URI strings, System.Uri objects, or objects (such as Import-Csv rows or hashtables) with a Uri property and optional Method, Body, Headers and ContentType properties.</para>
@@ -157,6 +185,13 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     {
         try
         {
+            if (_fanOut is not null && _summary is { IsPublished: false })
+            {
+                // Ctrl+C during the preflight, or the pipeline stopped while the sessions ran: what they reported is kept.
+                _fanOut.Stop();
+                _summary.Publish(_fanOut.Complete(static _ => { }, static _ => { }, static _ => { }, null), stopped: true);
+            }
+
             if (_run is not null && _summary is { IsPublished: false })
             {
                 // The run ended outside this cmdlet: a command after it stopped the pipeline (Select-Object -First)
@@ -186,6 +221,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             _run = null;
             _fanOut?.Dispose();
             _fanOut = null;
+            _stopping.Dispose();
         }
     }
 
@@ -213,6 +249,9 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
             Stage = Stage,
             Summary = Summary,
             SummaryVariable = SummaryVariable,
+            ExecutionSegment = ExecutionSegment,
+            ReportInterval = ReportInterval,
+            StartAt = MyInvocation.BoundParameters.ContainsKey(nameof(StartAt)) ? StartAt : null,
             Output = MyInvocation.BoundParameters.ContainsKey(nameof(Output)) ? Output : null,
         };
         ErrorRecord? error = RunPlan.TryCreate(parameters, out _plan);
@@ -237,15 +276,31 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
 
         if (ParameterSetName == SessionSet)
         {
-            WriteVerbose(plan.Describe(Session!.Length));
-            _fanOut = new RemoteFanOut(Session, plan, RemoteModule);
+            StartSessions(plan);
             return;
         }
 
         WriteVerbose(plan.Describe(sessions: 0));
         TimeSpan tick = ProgressPolicy.ShouldWriteProgress(this) ? s_progressInterval : TimeSpan.Zero;
         _progress = tick > TimeSpan.Zero ? new ProgressView(tick, plan.Total, plan.Options.Duration) : null;
+        if (plan.ReportInterval > TimeSpan.Zero)
+        {
+            _reporter = new RunReporter(plan.ReportInterval);
+            tick = tick > TimeSpan.Zero && tick < _reporter.Tick ? tick : _reporter.Tick;
+        }
+
+        if (plan.StartAt is { } startAt && startAt.ToUniversalTime() - DateTime.UtcNow is { } wait && wait > TimeSpan.Zero)
+        {
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Waiting {wait.TotalSeconds:0.###} s, until {startAt.ToUniversalTime():HH:mm:ss.fff} UTC, to start."));
+            if (_stopping.Wait(wait))
+            {
+                // Stopped while waiting: nothing was sent.
+                return;
+            }
+        }
+
         _run = plan.Start(source, tick, StartMetrics());
+        ReportProgress();
     }
 
     /// <inheritdoc/>
@@ -299,9 +354,17 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     {
         if (_fanOut is not null)
         {
-            if (_fanOut.Complete(WriteObject, WriteError) is { } merged)
+            RunSummary merged = _fanOut.Complete(WriteObject, WriteError, WriteWarning, _fleetProgress ? WriteProgress : null);
+            _summary!.Publish(merged, Stopping);
+            if (!Stopping)
             {
-                _summary!.Write(merged);
+                WriteVerbose(RunWording.Finished(merged.Count, merged.Failed, merged.ElapsedSeconds));
+                if (_fanOut.StartSpread is { } spread)
+                {
+                    WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The sessions' shares started within {spread.TotalMilliseconds:0} ms of each other."));
+                }
+
+                _summary.Write(merged);
             }
 
             return;
@@ -316,6 +379,7 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <inheritdoc/>
     protected override void StopProcessing()
     {
+        _stopping.Set();
         _metricsEndpoint?.Cancel();
         _run?.Cancel();
         _fanOut?.Stop();
@@ -342,6 +406,11 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         if (_run.IsCancellationRequested)
         {
             return;
+        }
+
+        if (_reporter is not null)
+        {
+            WriteInformation(_reporter.Final(_run), s_reportTags);
         }
 
         if (_progress is not null)
@@ -415,6 +484,34 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
         if (_progress?.Next(_run!) is { } record)
         {
             WriteProgress(record);
+        }
+
+        if (_reporter?.Next(_run!) is { } report)
+        {
+            WriteInformation(report, s_reportTags);
+        }
+    }
+
+    // Checks every session, then starts the shares; a session that fails the check stops the run before anything is sent.
+    private void StartSessions(RunPlan plan)
+    {
+        WriteVerbose(plan.Describe(Session!.Length));
+        var shares = new FleetShares(plan.Options, plan.Count, Session.Length);
+        _fleetProgress = ProgressPolicy.ShouldWriteProgress(this);
+        _fanOut = new RemoteFanOut(shares, _fleetProgress ? new FleetProgress(s_progressInterval, shares, plan.Total, plan.Options.Duration) : null, plan.Warnings);
+        Version version = MyInvocation.MyCommand.Module?.Version ?? typeof(InvokeBoundedRequestCommand).Assembly.GetName().Version ?? new Version(0, 0, 0);
+        List<ErrorRecord> refused = _fanOut.Start(Session, RemoteModule, version, (segment, startAt) => plan.ForSession(segment, RemoteFanOut.ReportInterval, startAt));
+        if (refused.Count > 0)
+        {
+            // Nothing was sent: no summary either.
+            _fanOut.Dispose();
+            _fanOut = null;
+            for (int i = 1; i < refused.Count; i++)
+            {
+                WriteError(refused[i]);
+            }
+
+            ThrowTerminatingError(refused[0]);
         }
     }
 }

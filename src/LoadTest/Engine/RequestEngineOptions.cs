@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using LoadTest.Engine.Checks;
+using LoadTest.Engine.Schedule;
 using LoadTest.Wire;
 
 namespace LoadTest.Engine;
@@ -65,6 +66,9 @@ internal sealed class RequestEngineOptions
 
     /// <summary>Stages of a rate or an in-flight limit; with rate stages RequestsPerSecond is where the first starts from.</summary>
     public IReadOnlyList<LoadStage> Stages { get; init; } = Array.Empty<LoadStage>();
+
+    /// <summary>This process's share of a run that several make together; the whole run by default.</summary>
+    public ExecutionSegment Segment { get; init; } = ExecutionSegment.Whole;
 
     /// <summary>The interval of the summary's time series.</summary>
     public TimeSpan SeriesInterval { get; init; } = TimeSpan.FromSeconds(1);

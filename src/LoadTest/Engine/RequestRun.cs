@@ -61,7 +61,7 @@ internal sealed class RequestRun : IDisposable
         SummaryBuilder? summary = null;
         if (collectStatistics)
         {
-            summary = new SummaryBuilder(options.SeriesInterval, scheduled: _schedule.Rate is not null) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = _schedule.PeakRate };
+            summary = new SummaryBuilder(options.SeriesInterval, scheduled: _schedule.Rate is not null) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = _schedule.PeakRate * options.Segment.Fraction };
             summary.StartAt(Clock.StartTime);
             summary.Describe(options.Target, _schedule.Description);
             if (options.Checks is { } checks)
@@ -72,7 +72,9 @@ internal sealed class RequestRun : IDisposable
             if (_schedule.Rate is { } rate)
             {
                 // A row's planned requests stop where the run's do (at -Count, or the end).
-                summary.Plan(seconds => Math.Min(rate.AreaBefore(seconds), Schedule.Planned > 0 ? Schedule.Planned : double.PositiveInfinity), Clock.StartTime.ToUniversalTime());
+                // A share of a run plans its fraction of the run's rate.
+                double share = options.Segment.Fraction;
+                summary.Plan(seconds => Math.Min(rate.AreaBefore(seconds) * share, Schedule.Planned > 0 ? Schedule.Planned : double.PositiveInfinity), Clock.StartTime.ToUniversalTime());
             }
         }
 
@@ -118,18 +120,19 @@ internal sealed class RequestRun : IDisposable
 
     /// <summary>Starts the run over a lazy source that ends by itself.</summary>
     /// <param name="source">The requests.</param>
-    /// <param name="count">How many requests the source holds; long.MaxValue when that is not known.</param>
+    /// <param name="count">How many requests the run holds (the source, this process's share of them); long.MaxValue when that is not known.</param>
     public void Start(IAsyncEnumerable<RequestSpec> source, long count = long.MaxValue)
     {
+        ExecutionSegment segment = _options.Segment;
         if (_schedule.Rate is not null || _schedule.LengthSeconds is not null)
         {
-            source = new ScheduledSource(source, Clock, _schedule, count, Schedule, () => _executor.InFlight >= _options.ThrottleLimit - 1);
+            source = new ScheduledSource(source, Clock, _schedule, segment.ShareOf(count), Schedule, () => _executor.InFlight >= _options.ThrottleLimit - 1, segment);
         }
 
         ConcurrencyRamp? ramp = null;
         if (_schedule.Concurrency is { } limit)
         {
-            source = ramp = new ConcurrencyRamp(source, limit, Clock);
+            source = ramp = new ConcurrencyRamp(source, limit, Clock, segment);
         }
 
         _gate = new IntakeGate(source);
@@ -261,7 +264,7 @@ internal sealed class RequestRun : IDisposable
     public string? FlowProblem => _flow?.FirstProblem;
 
     /// <summary>The rate the schedule asks for now; 0 without a rate.</summary>
-    public double TargetRequestsPerSecond => _schedule.Rate?.ValueAt(Clock.Elapsed.TotalSeconds) ?? 0;
+    public double TargetRequestsPerSecond => (_schedule.Rate?.ValueAt(Clock.Elapsed.TotalSeconds) ?? 0) * _options.Segment.Fraction;
 
     /// <summary>Failures by kind and P50/P99 of the last interval, for a progress line (empty and null without a summary).</summary>
     public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
@@ -317,6 +320,13 @@ internal sealed class RequestRun : IDisposable
 
         return _accounting.CreateSummary(CurrentStopReason(stopped), Schedule);
     }
+
+    /// <summary>
+    /// The run so far as a report for a process that follows it (see <see cref="RunReport"/>); final once the
+    /// run is over. Needs a run that collects its summary.
+    /// </summary>
+    public string Report(long sequence, bool final) =>
+        _accounting.Report(sequence, final, InFlight, Clock.Elapsed.TotalSeconds, Schedule);
 
     /// <summary>Stops starting requests and cancels those in flight (Ctrl+C). Safe from any thread.</summary>
     public void Cancel()

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Engine.Schedule;
 using LoadTest.Wire;
 
 namespace LoadTest.Engine;
@@ -31,13 +32,15 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
     private readonly long _count;
     private readonly HttpMethod _method;
     private readonly RequestPayload _payload;
+    private readonly ExecutionSegment _segment;
 
     /// <param name="template">The URI template, parsed; each URI it makes was checked to be absolute before the run.</param>
     /// <param name="startIndex">The first index.</param>
-    /// <param name="count">How many requests.</param>
+    /// <param name="count">How many requests the run has (this share makes its part of them).</param>
     /// <param name="method">The method of every request.</param>
     /// <param name="payload">Headers and body; a body template is filled in per index.</param>
-    public UriTemplateSource(IndexTemplate template, long startIndex, long count, HttpMethod method, RequestPayload payload)
+    /// <param name="segment">The share of the indexes to make: its request n has the index startIndex + segment.Global(n).</param>
+    public UriTemplateSource(IndexTemplate template, long startIndex, long count, HttpMethod method, RequestPayload payload, ExecutionSegment segment = default)
     {
         _template = template;
         _fixedUri = template.HasIndex ? null : new Uri(template.Format(0), UriKind.Absolute);
@@ -52,9 +55,10 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
         }
 
         _startIndex = startIndex;
-        _count = count;
         _method = method;
         _payload = payload;
+        _segment = segment;
+        _count = segment.ShareOf(count);
     }
 
     /// <summary>The URI for one index, parsed.</summary>
@@ -126,19 +130,18 @@ internal sealed class UriTemplateSource : IAsyncEnumerable<RequestSpec>
         public Enumerator(UriTemplateSource source)
         {
             _source = source;
-            _next = source._startIndex;
         }
 
         public RequestSpec Current => _current ?? throw new InvalidOperationException();
 
         public ValueTask<bool> MoveNextAsync()
         {
-            if (_next - _source._startIndex >= _source._count)
+            if (_next >= _source._count)
             {
                 return new ValueTask<bool>(false);
             }
 
-            _current = _source.SpecFor(_next++);
+            _current = _source.SpecFor(_source._startIndex + _source._segment.Global(_next++));
             return new ValueTask<bool>(true);
         }
 

@@ -27,6 +27,11 @@ internal static class ErrorIds
     public const string NoThresholds = "NoThresholds";
     public const string InvalidSummary = "InvalidSummary";
     public const string RemoteRunFailed = "RemoteRunFailed";
+    public const string RemoteModuleVersionMismatch = "RemoteModuleVersionMismatch";
+    public const string RemoteModuleNotImported = "RemoteModuleNotImported";
+    public const string RemoteSessionNotResponding = "RemoteSessionNotResponding";
+    public const string RemoteSessionLost = "RemoteSessionLost";
+    public const string InvalidExecutionSegment = "InvalidExecutionSegment";
     public const string EngineFailed = "EngineFailed";
     public const string PortInUse = "PortInUse";
     public const string InvalidDelayRange = "InvalidDelayRange";

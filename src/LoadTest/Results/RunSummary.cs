@@ -30,6 +30,7 @@ public sealed class RunSummary
         Planned = builder.Planned;
         Late = builder.Late;
         Dropped = builder.Dropped;
+        Unreported = builder.Unreported;
         StartTime = builder.StartTime;
         StopReason = builder.StopReason;
         IsPartial = StopReason is not null;
@@ -127,6 +128,13 @@ public sealed class RunSummary
     /// <summary>Requests of the schedule never sent because the run's end came while they were behind their time (waiting for a slot, or for a slow input).</summary>
     public long Dropped { get; }
 
+    /// <summary>
+    /// Requests that may have been sent and are not in Count: those of -Session sessions lost (or stopped) after their
+    /// last report, whose results never came back. With a rate schedule it is at most this many (no request starts
+    /// before it is due); without one, a guess from the session's last rate. 0 when no session was lost.
+    /// </summary>
+    public long Unreported { get; }
+
     /// <summary>Local time the run started.</summary>
     public DateTime StartTime { get; }
 
@@ -213,6 +221,11 @@ public sealed class RunSummary
         if (Planned > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Schedule: {Planned} planned, {Sent} sent, {Late} late, {Dropped} dropped").AppendLine();
+        }
+
+        if (Unreported > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Unreported: up to {Unreported} more requests may have been sent by lost sessions").AppendLine();
         }
 
         if (Stages is not null)

@@ -51,6 +51,15 @@ internal sealed record RunParameters
 
     public bool Summary { get; init; }
 
+    /// <summary>-ExecutionSegment when given ("1/3:2/3"): this process's share of a run several make together; null for the whole.</summary>
+    public string? ExecutionSegment { get; init; }
+
+    /// <summary>-ReportInterval: how often to report the run so far on the information stream; zero for never.</summary>
+    public TimeSpan ReportInterval { get; init; }
+
+    /// <summary>-StartAt when given: the run waits until then to start; null to start at once.</summary>
+    public DateTime? StartAt { get; init; }
+
     public string? SummaryVariable { get; init; }
 
     /// <summary>-Output when given; null for the default.</summary>

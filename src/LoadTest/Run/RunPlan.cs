@@ -11,6 +11,7 @@ using LoadTest.Engine.Accounting;
 using LoadTest.Engine.Checks;
 using LoadTest.Engine.Flows;
 using LoadTest.Engine.Metrics;
+using LoadTest.Engine.Schedule;
 using LoadTest.Parameters;
 using LoadTest.Server;
 using LoadTest.Wire;
@@ -27,7 +28,11 @@ internal sealed class RunPlan
     /// <summary>Parameters that belong to the fan-out itself and are not passed on to the sessions.</summary>
     private static readonly HashSet<string> s_notForSessions = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Session", "RemoteModule", "Count", "StartIndex", "Summary", "Output",
+        "Session", "RemoteModule", "Summary", "SummaryVariable", "Output", "ExecutionSegment", "ReportInterval", "StartAt",
+
+        // The caller's own streams and variables: a share's warnings and errors come back to it, named by session.
+        "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable",
+        "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable",
     };
 
     private readonly IReadOnlyDictionary<string, object> _bound;
@@ -44,7 +49,9 @@ internal sealed class RunPlan
         // With -Session the merged summary is the answer: results only when -Output asks for them.
         Output = p.Output ?? (p.Summary || p.Sessions > 0 ? ResultOutput.None : ResultOutput.All);
         WritesSummary = p.Summary;
-        CollectsSummary = p.Summary || p.SummaryVariable is not null;
+        CollectsSummary = p.Summary || p.SummaryVariable is not null || p.ReportInterval > TimeSpan.Zero;
+        ReportInterval = p.ReportInterval;
+        StartAt = p.StartAt;
         if (p.MaxErrorCount is not null || p.MaxErrorRate is not null)
         {
             Budget = new ErrorBudget(p.MaxErrorCount ?? -1, p.MaxErrorRate ?? -1, p.ErrorRateMinimumCount);
@@ -90,8 +97,14 @@ internal sealed class RunPlan
     /// <summary>-Summary: the summary goes to the pipeline at the end.</summary>
     public bool WritesSummary { get; }
 
-    /// <summary>-Summary or -SummaryVariable: results are folded into a summary.</summary>
+    /// <summary>-Summary, -SummaryVariable or -ReportInterval: results are folded into a summary.</summary>
     public bool CollectsSummary { get; }
+
+    /// <summary>How often the run reports itself so far (-ReportInterval); zero for never.</summary>
+    public TimeSpan ReportInterval { get; }
+
+    /// <summary>When the run starts (-StartAt); null for at once.</summary>
+    public DateTime? StartAt { get; }
 
     public ErrorBudget? Budget { get; }
 
@@ -188,8 +201,14 @@ internal sealed class RunPlan
             return ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, p.HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0.");
         }
 
-        // ThrottleLimit stages set the in-flight limit over time: the run holds as many slots as their peak.
-        int throttleLimit = stages.Length > 0 && stages[0].ThrottleLimit is not null ? Math.Max(1, stages.Max(stage => stage.ThrottleLimit!.Value)) : p.ThrottleLimit;
+        ExecutionSegment segment = ExecutionSegment.Whole;
+        if (p.ExecutionSegment is not null && ExecutionSegment.TryParse(p.ExecutionSegment, out segment) is { } notASegment)
+        {
+            return ErrorRecordFactory.Create(ErrorIds.InvalidExecutionSegment, ErrorCategory.InvalidArgument, p.ExecutionSegment, $"-ExecutionSegment {notASegment}");
+        }
+
+        // ThrottleLimit stages set the in-flight limit over time: the run holds as many slots as their peak (a share, its part of it).
+        int throttleLimit = stages.Length > 0 && stages[0].ThrottleLimit is not null ? Math.Max(1, segment.ShareOf(stages.Max(stage => stage.ThrottleLimit!.Value))) : p.ThrottleLimit;
         int connections = p.MaxConnections > 0 ? Math.Min(p.MaxConnections, throttleLimit) : throttleLimit;
         string first = flow?.BaseUri?.AbsoluteUri ?? (IndexTemplate.TryParse(p.Uri, out IndexTemplate? template) is null ? template!.Format(p.StartIndex) : p.Uri);
         bool serverHere = System.Uri.TryCreate(first, UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
@@ -227,6 +246,7 @@ internal sealed class RunPlan
             RequestsPerSecond = p.RequestsPerSecond,
             Duration = p.Duration ?? (stages.Length > 0 ? TimeSpan.FromTicks(stages.Sum(stage => stage.Duration.Ticks)) : null),
             Stages = stages,
+            Segment = segment,
             Target = flow is not null ? FlowTarget(flow) : string.IsNullOrEmpty(p.Uri) ? "pipeline input" : p.Uri,
             Flow = flow,
 
@@ -272,7 +292,7 @@ internal sealed class RunPlan
 
         if (error is null)
         {
-            source = new UriTemplateSource(template, StartIndex, Count, Converter.Method, Converter.Payload);
+            source = new UriTemplateSource(template, StartIndex, Count, Converter.Method, Converter.Payload, Options.Segment);
         }
 
         return error;
@@ -339,8 +359,12 @@ internal sealed class RunPlan
         return null;
     }
 
-    /// <summary>The parameters of one session's share: this run's own, with its index range, always with -Summary.</summary>
-    public Hashtable ForSession(long count, long startIndex)
+    /// <summary>
+    /// The parameters of one session's share: this run's own (its -Count, -StartIndex, rate, -Duration and -Stage are
+    /// the whole run's), with the share's execution segment, reporting every <paramref name="reportInterval"/>, and
+    /// starting at <paramref name="startAt"/> with the other shares.
+    /// </summary>
+    public Hashtable ForSession(ExecutionSegment segment, TimeSpan reportInterval, DateTime startAt)
     {
         var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, object> entry in _bound)
@@ -359,9 +383,11 @@ internal sealed class RunPlan
             parameters["Body"] = Converter.Payload.Body;
         }
 
-        parameters["Count"] = count;
-        parameters["StartIndex"] = startIndex;
-        // Each session's summary comes back last, by -SummaryVariable: never mixed into its results.
+        parameters["ExecutionSegment"] = segment.ToString();
+        parameters["StartAt"] = startAt;
+
+        // The share's summary comes back in its reports, the last one final: never mixed into its results.
+        parameters["ReportInterval"] = reportInterval;
         parameters["Summary"] = false;
 
         // Remote results come back only when asked for: the merged summary is the answer.
@@ -393,7 +419,11 @@ internal sealed class RunPlan
             : (Total > 0 ? string.Create(CultureInfo.InvariantCulture, $"{Total} requests to {Uri}") : $"requests to {Uri}");
         if (sessions > 0)
         {
-            what += string.Create(CultureInfo.InvariantCulture, $" on {sessions} sessions (ThrottleLimit for each)");
+            what += string.Create(CultureInfo.InvariantCulture, $" on {sessions} sessions (one schedule shared out; ThrottleLimit for each)");
+        }
+        else if (!o.Segment.IsWhole)
+        {
+            what += $" (execution segment {o.Segment} of the run)";
         }
 
         return string.Create(

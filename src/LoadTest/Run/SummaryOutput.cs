@@ -36,9 +36,26 @@ internal sealed class SummaryOutput
             _command.SessionState.PSVariable.Set(_variable, summary);
         }
 
-        if (stopped)
+        // A run that reports (a session's share) is followed by its caller, who shows the whole run instead.
+        if (stopped && _plan.ReportInterval == TimeSpan.Zero)
         {
             _command.Host.UI.WriteLine(summary?.ToText() ?? RunWording.Finished(run.Completed, run.Failed, run.Clock.Elapsed.TotalSeconds));
+        }
+    }
+
+    /// <summary>Publishes a merged summary (of a run over sessions): -SummaryVariable, and after Ctrl+C the host.</summary>
+    public void Publish(RunSummary merged, bool stopped)
+    {
+        IsPublished = true;
+        _summary = merged;
+        if (_variable is not null)
+        {
+            _command.SessionState.PSVariable.Set(_variable, merged);
+        }
+
+        if (stopped)
+        {
+            _command.Host.UI.WriteLine(merged.ToText());
         }
     }
 

@@ -168,6 +168,24 @@ internal sealed class RunAccounting
         }
     }
 
+    /// <summary>The run so far as a report (see <see cref="RunReport"/>); the rows changed since the last one are taken.</summary>
+    public string Report(long sequence, bool final, int inFlight, double runSeconds, ScheduleCounters schedule)
+    {
+        SummaryBuilder summary = _summary ?? throw new InvalidOperationException("The run collects no summary.");
+        lock (_lock)
+        {
+            summary.Planned = schedule.Planned;
+            summary.Late = schedule.Late;
+            summary.Dropped = schedule.Dropped;
+            if (StopReason is { } reason)
+            {
+                summary.AddStopReason(reason);
+            }
+
+            return RunReport.Write(summary, sequence, final, inFlight, runSeconds);
+        }
+    }
+
     private void Charge(RequestResult result)
     {
         long completed = Interlocked.Increment(ref _budgetCompleted);

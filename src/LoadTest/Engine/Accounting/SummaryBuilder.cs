@@ -47,6 +47,9 @@ internal sealed class SummaryBuilder
     /// <summary>The rows of the time series; empty when nothing was added.</summary>
     public List<TimeSeriesRow> TimeSeries() => _series?.ToRows() ?? new List<TimeSeriesRow>();
 
+    /// <summary>The rows of the time series changed since the last call (all of them the first time), for a report of a run in progress.</summary>
+    public List<TimeSeriesRow> TimeSeriesChanges() => _series?.ChangedRows() ?? new List<TimeSeriesRow>();
+
     /// <summary>Results and summaries added.</summary>
     public long Inputs { get; private set; }
 
@@ -78,6 +81,9 @@ internal sealed class SummaryBuilder
 
     /// <summary>Requests of the schedule that were never sent because the run ended first.</summary>
     public long Dropped { get; set; }
+
+    /// <summary>Requests that may have been sent beyond Count: by parts of a run lost after their last report.</summary>
+    public long Unreported { get; set; }
 
     /// <summary>P50 and P99 (ms) of the last ended interval of the time series; null without one.</summary>
     public (double P50Ms, double P99Ms)? LastInterval() => _series?.LastInterval(DateTime.UtcNow.Ticks);
@@ -217,6 +223,7 @@ internal sealed class SummaryBuilder
         Describe(summary.Text("Target"), summary.Text("Stages"));
         Late += (long)summary.Number("Late");
         Dropped += (long)summary.Number("Dropped");
+        Unreported += (long)summary.Number("Unreported");
         foreach (KeyValuePair<string, long> status in summary.Counts("StatusCodeCounts"))
         {
             AddStatus(int.Parse(status.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), status.Value);

@@ -39,6 +39,9 @@ internal sealed class TimeSeriesBuilder
     private Func<double, double>? _plannedBefore;
     private long _planStartTicks;
 
+    // The first row changed since the rows were last taken by ChangedRows: all of them before the first time.
+    private long _changedFrom = long.MinValue;
+
     private readonly bool _scheduled;
 
     /// <param name="interval">The first interval of the rows.</param>
@@ -149,9 +152,29 @@ internal sealed class TimeSeriesBuilder
     /// row (of zeros, and its share of the plan), so that charts show the pause and the plan adds up; a
     /// series whose span holds more than <see cref="MaxRows"/> intervals (merged runs far apart) keeps its gaps.
     /// </summary>
-    public List<TimeSeriesRow> ToRows()
+    public List<TimeSeriesRow> ToRows() => ToRows(long.MinValue);
+
+    /// <summary>
+    /// The rows changed since the last call (every row the first time, or after the interval doubled), for a
+    /// report of a run in progress: a reader that replaces its rows of the same start with these has the series.
+    /// </summary>
+    public List<TimeSeriesRow> ChangedRows()
     {
-        var rows = new List<TimeSeriesRow>(_rows.Count);
+        if (_rows.Count == 0 || _changedFrom == long.MaxValue)
+        {
+            // Before the first row nothing is taken: the rows from the plan's start come with it.
+            return new List<TimeSeriesRow>();
+        }
+
+        List<TimeSeriesRow> rows = ToRows(_changedFrom);
+        _changedFrom = long.MaxValue;
+        return rows;
+    }
+
+    // The rows from the one that starts at these UTC ticks on; the rows before still count towards each row's in-flight.
+    private List<TimeSeriesRow> ToRows(long from)
+    {
+        var rows = new List<TimeSeriesRow>(from == long.MinValue ? _rows.Count : 4);
         long started = 0;
         long completed = 0;
         long? previous = null;
@@ -172,14 +195,20 @@ internal sealed class TimeSeriesBuilder
         {
             for (long gap = (previous ?? pair.Key) + _intervalTicks; dense && gap < pair.Key; gap += _intervalTicks)
             {
-                rows.Add(ToRow(gap, s_empty, pair.Value.FromOtherSeries ? 0 : started - completed));
+                if (gap >= from)
+                {
+                    rows.Add(ToRow(gap, s_empty, pair.Value.FromOtherSeries ? 0 : started - completed));
+                }
             }
 
             previous = pair.Key;
             Row row = pair.Value;
             started += row.Started;
             completed += row.Completed;
-            rows.Add(ToRow(pair.Key, row, row.FromOtherSeries ? row.InFlightSeen : started - completed));
+            if (pair.Key >= from)
+            {
+                rows.Add(ToRow(pair.Key, row, row.FromOtherSeries ? row.InFlightSeen : started - completed));
+            }
         }
 
         return rows;
@@ -240,6 +269,11 @@ internal sealed class TimeSeriesBuilder
     private Row RowAt(long utcTicks)
     {
         long key = utcTicks - (utcTicks % _intervalTicks);
+        if (key < _changedFrom)
+        {
+            _changedFrom = key;
+        }
+
         if (key == _lastKey)
         {
             return _lastRow!;
@@ -249,6 +283,11 @@ internal sealed class TimeSeriesBuilder
         {
             row = new Row();
             _rows.Add(key, row);
+            if (key > _newest && _newest != long.MinValue)
+            {
+                // The empty rows between the newest and this one are new too.
+                _changedFrom = Math.Min(_changedFrom, _newest + _intervalTicks);
+            }
         }
 
         if (key > _newest)
@@ -302,6 +341,7 @@ internal sealed class TimeSeriesBuilder
     private void Double()
     {
         _intervalTicks *= 2;
+        _changedFrom = long.MinValue;
         _lastKey = long.MinValue;
         _lastRow = null;
         var old = new List<KeyValuePair<long, Row>>(_rows);

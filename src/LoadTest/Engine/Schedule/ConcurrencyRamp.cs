@@ -19,13 +19,16 @@ internal sealed class ConcurrencyRamp : IAsyncEnumerable<RequestSpec>
     private readonly IAsyncEnumerable<RequestSpec> _inner;
     private readonly StageLine _limit;
     private readonly RunClock _clock;
+    private readonly ExecutionSegment _segment;
     private readonly SemaphoreSlim _released = new(0);
     private int _active;
     private int _waiting;
 
-    public ConcurrencyRamp(IAsyncEnumerable<RequestSpec> inner, StageLine limit, RunClock clock)
+    // segment: the share of the limit this process holds; the shares' limits add up to the stages'.
+    public ConcurrencyRamp(IAsyncEnumerable<RequestSpec> inner, StageLine limit, RunClock clock, ExecutionSegment segment = default)
     {
         _inner = inner;
+        _segment = segment;
         _limit = limit;
         _clock = clock;
     }
@@ -73,7 +76,7 @@ internal sealed class ConcurrencyRamp : IAsyncEnumerable<RequestSpec>
                 }
 
                 Volatile.Write(ref ramp._waiting, 1);
-                if (Volatile.Read(ref ramp._active) < LimitAt(ramp._limit, now))
+                if (Volatile.Read(ref ramp._active) < ramp._segment.ShareOf(LimitAt(ramp._limit, now)))
                 {
                     Volatile.Write(ref ramp._waiting, 0);
                     break;

@@ -32,9 +32,11 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
     private readonly long _deadline;
     private readonly ScheduleCounters _counters;
     private readonly Func<bool> _slotsFull;
+    private readonly ExecutionSegment _segment;
 
-    // count: requests the source holds, long.MaxValue when it is open-ended; slotsFull: whether every other slot is busy.
-    public ScheduledSource(IAsyncEnumerable<RequestSpec> inner, RunClock clock, LoadSchedule schedule, long count, ScheduleCounters counters, Func<bool> slotsFull)
+    // count: requests the source holds, long.MaxValue when it is open-ended; slotsFull: whether every other slot is busy;
+    // segment: the share of the schedule this source keeps (its request n is the schedule's request segment.Global(n)).
+    public ScheduledSource(IAsyncEnumerable<RequestSpec> inner, RunClock clock, LoadSchedule schedule, long count, ScheduleCounters counters, Func<bool> slotsFull, ExecutionSegment segment = default)
     {
         _inner = inner;
         _clock = clock;
@@ -42,7 +44,8 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
         _deadline = schedule.EndTimestamp(clock);
         _counters = counters;
         _slotsFull = slotsFull;
-        counters.Plan(schedule.Planned(count));
+        _segment = segment;
+        counters.Plan(segment.Planned(schedule, count));
     }
 
     /// <summary>Requests due before the end that were never handed out.</summary>
@@ -77,7 +80,7 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
                     && Stopwatch.GetTimestamp() < _source._deadline;
             }
 
-            double dueSeconds = rate.TimeOfArea(_issued);
+            double dueSeconds = rate.TimeOfArea(_source._segment.Global(_issued));
             if (double.IsInfinity(dueSeconds) || _dropped)
             {
                 return false;
