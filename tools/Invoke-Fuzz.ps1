@@ -1,0 +1,135 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Fuzzes LoadTest's wire code with afl++ and SharpFuzz: the HTTP/1.1 head parser and chunked decoder (http1), the
+    HPACK decoder (hpack), and the HTTP/2 read loop with its frame dispatch (http2).
+.DESCRIPTION
+    Publishes tests/LoadTest.Fuzz, instruments the LoadTest.Wire namespaces of its LoadTest.dll with SharpFuzz (the
+    repository's dotnet tool), and runs afl-fuzz (Debian's afl++, installed when missing) on each target in turn for
+    -Duration, at the lowest priority (nice 19), starting from the seed corpus in tests/LoadTest.Fuzz/corpus/<target>.
+    afl-fuzz writes to <Output>/<target> (its queue, crashes, hangs and fuzzer_stats). Each finding is replayed
+    through the harness, which prints the exception. The last line per target is its summary; the script's output
+    is one object per target (Target, Seconds, Executions, ExecsPerSecond, Paths, Crashes, Hangs, Findings).
+    A finding becomes a unit test: copy the input into tests/LoadTest.Fuzz/corpus/<target>, which the unit tests
+    replay (CorpusTests), and fix the parser or report it (bench/FUZZ.md).
+.PARAMETER Target
+    The targets to run, one after the other; all three by default.
+.PARAMETER Duration
+    How long afl-fuzz runs each target.
+.PARAMETER Output
+    Where afl-fuzz writes; output/fuzz by default.
+.PARAMETER Resume
+    Goes on from the queue a previous run left in Output instead of the seed corpus.
+.EXAMPLE
+    dotnet pwsh tools/Invoke-Fuzz.ps1 -Target hpack -Duration 01:00:00
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('http1', 'hpack', 'http2')]
+    [string[]] $Target = @('http1', 'hpack', 'http2'),
+
+    [TimeSpan] $Duration = [TimeSpan]::FromMinutes(10),
+
+    [string] $Output = (Join-Path $PSScriptRoot '../output/fuzz'),
+
+    [switch] $Resume
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+$harness = Join-Path $root 'tests/LoadTest.Fuzz'
+New-Item -ItemType Directory -Path $Output -Force | Out-Null
+$Output = (Resolve-Path $Output).Path
+$bin = Join-Path $Output 'bin'
+
+function Invoke-Checked([string] $FilePath, [string[]] $ArgumentList) {
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+# afl-fuzz's fuzzer_stats: "name : value" lines.
+function Read-FuzzerStat([string] $Path) {
+    $stats = @{}
+    foreach ($line in Get-Content $Path) {
+        if ($line -match '^\s*(\w+)\s*:\s*(.*?)\s*$') {
+            $stats[$Matches[1]] = $Matches[2]
+        }
+    }
+    return $stats
+}
+
+if (-not (Get-Command afl-fuzz -ErrorAction Ignore)) {
+    Write-Host 'Installing afl++ (Debian)'
+    Invoke-Checked apt-get @('update', '-qq')
+    Invoke-Checked apt-get @('install', '-y', '-qq', 'afl++')
+}
+
+# LoadTest.csproj embeds uPlot, which the build fetches.
+if (-not (Test-Path (Join-Path $root 'src/LoadTest/obj/uplot/uPlot.iife.min.js'))) {
+    Invoke-Checked dotnet @('pwsh', '-NoProfile', (Join-Path $root 'build.ps1'), 'Build')
+}
+Invoke-Checked dotnet @('publish', (Join-Path $harness 'LoadTest.Fuzz.csproj'), '-c', 'Release', '-o', $bin, '--nologo', '-v', 'quiet')
+Push-Location $root
+try {
+    Invoke-Checked dotnet @('tool', 'restore')
+    # Only the wire code is instrumented: coverage of the rest would be noise to afl.
+    Invoke-Checked dotnet @('tool', 'run', 'sharpfuzz', (Join-Path $bin 'LoadTest.dll'), 'LoadTest.Wire')
+}
+finally {
+    Pop-Location
+}
+
+# SharpFuzz's binary is dotnet, which afl cannot check for instrumentation; the machine is shared, so afl binds to
+# no core of its own, and the kernel's core pattern and CPU governor are left as they are.
+$env:AFL_SKIP_BIN_CHECK = '1'
+$env:AFL_NO_AFFINITY = '1'
+$env:AFL_SKIP_CPUFREQ = '1'
+$env:AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES = '1'
+$env:AFL_NO_UI = '1'
+$env:AFL_AUTORESUME = if ($Resume) { '1' } else { $null }
+$env:DOTNET_TieredPGO = '0'
+
+foreach ($name in $Target) {
+    $findings = Join-Path $Output $name
+    if (-not $Resume -and (Test-Path $findings)) {
+        Remove-Item $findings -Recurse -Force
+    }
+    $seeds = if ($Resume -and (Test-Path $findings)) { '-' } else { Join-Path $harness "corpus/$name" }
+    $log = Join-Path $Output "$name.log"
+    $seconds = [int][Math]::Ceiling($Duration.TotalSeconds)
+    Write-Host "Fuzzing $name for $Duration (afl-fuzz log: $log)"
+    & nice -n 19 afl-fuzz -i $seeds -o $findings -t 5000 -m none -V $seconds -- dotnet (Join-Path $bin 'LoadTest.Fuzz.dll') $name *> $log
+    $statsFile = Join-Path $findings 'default/fuzzer_stats'
+    if (-not (Test-Path $statsFile)) {
+        Get-Content $log -Tail 30 | Write-Host
+        throw "afl-fuzz wrote no statistics for $name (exit code $LASTEXITCODE); see $log."
+    }
+
+    $stats = Read-FuzzerStat $statsFile
+    $crashes = @(Get-ChildItem (Join-Path $findings 'default/crashes') -File -ErrorAction Ignore | Where-Object Name -NE 'README.txt')
+    $hangs = @(Get-ChildItem (Join-Path $findings 'default/hangs') -File -ErrorAction Ignore)
+    $replayed = @()
+    if ($crashes.Count + $hangs.Count -gt 0) {
+        # The harness's replay mode prints each input's outcome or the exception it escaped with.
+        $replayed = & dotnet (Join-Path $bin 'LoadTest.Fuzz.dll') $name @($crashes.FullName + $hangs.FullName)
+        $replayed | Write-Host
+    }
+
+    $summary = [pscustomobject]@{
+        Target         = $name
+        Seconds        = [int]$stats['run_time']
+        Executions     = [long]$stats['execs_done']
+        ExecsPerSecond = [double]$stats['execs_per_sec']
+        Paths          = [int]$stats['corpus_count']
+        Crashes        = $crashes.Count
+        Hangs          = $hangs.Count
+        Findings       = $findings
+    }
+    Write-Host ("{0}: {1:N0} executions in {2} s ({3:N0}/s), {4} paths, {5} crashes, {6} hangs" -f $name, $summary.Executions,
+        $summary.Seconds, $summary.ExecsPerSecond, $summary.Paths, $summary.Crashes, $summary.Hangs)
+    $summary
+}
