@@ -21,7 +21,7 @@ namespace LoadTest.Fuzz;
 internal static class FuzzTargets
 {
     /// <summary>The targets by name, as the harness's first argument and the corpus's folders name them.</summary>
-    public static readonly IReadOnlyList<string> Names = ["http1", "hpack", "http2"];
+    public static readonly IReadOnlyList<string> Names = ["http1", "hpack", "http2", "canary"];
 
     // A request that has not completed this long after its connection ended is a hang.
     private static readonly TimeSpan s_hangBound = TimeSpan.FromSeconds(10);
@@ -31,8 +31,16 @@ internal static class FuzzTargets
         "http1" => Http1(input),
         "hpack" => HPack(input),
         "http2" => Http2(input),
+        "canary" => Canary(input),
         _ => throw new ArgumentException($"Unknown fuzz target '{target}'; the targets are {string.Join(", ", Names)}.", nameof(target)),
     };
+
+    /// <summary>
+    /// Fails on purpose for an input that starts with "crash" (its seed is one byte away): the test of
+    /// tools/Invoke-Fuzz.ps1 runs it to show that afl finds a finding through SharpFuzz and the script reports it.
+    /// </summary>
+    public static string Canary(byte[] input) =>
+        input.AsSpan().StartsWith("crash"u8) ? throw new InvalidOperationException("The canary's planted finding.") : "no finding";
 
     /// <summary>
     /// The bytes are a server's answer on an HTTP/1.1 connection: the head parser, then the body by its framing
