@@ -36,11 +36,22 @@ internal static class FuzzTargets
     };
 
     /// <summary>
-    /// Fails on purpose for an input that starts with "crash" (its seed is one byte away): the test of
-    /// tools/Invoke-Fuzz.ps1 runs it to show that afl finds a finding through SharpFuzz and the script reports it.
+    /// Fails on purpose for a chunk-size line of more than 0xffff (its seed, "1336", is one inserted digit away), read by
+    /// the instrumented chunk-size parser: the test of tools/Invoke-Fuzz.ps1 runs it to show that afl, through SharpFuzz,
+    /// finds such a finding within seconds and that the script reports it.
     /// </summary>
-    public static string Canary(byte[] input) =>
-        input.AsSpan().StartsWith("crash"u8) ? throw new InvalidOperationException("The canary's planted finding.") : "no finding";
+    public static string Canary(byte[] input)
+    {
+        try
+        {
+            long size = Http1HeadParser.ParseChunkSize(input);
+            return size > 0xffff ? throw new InvalidOperationException("The canary's planted finding.") : $"chunk of {size} bytes";
+        }
+        catch (HttpIOException ex)
+        {
+            return Describe(ex);
+        }
+    }
 
     /// <summary>
     /// The bytes are a server's answer on an HTTP/1.1 connection: the head parser, then the body by its framing

@@ -48,8 +48,10 @@ public sealed class CorpusTests
     }
 
     [Theory]
-    [InlineData("crasX", "no finding")]
-    [InlineData("crash", null)]
+    [InlineData("1336", "chunk of 4918 bytes")]
+    [InlineData("x", "InvalidResponse: The server sent an invalid chunk size. (InvalidResponse)")]
+    [InlineData("ffff", "chunk of 65535 bytes")]
+    [InlineData("10000", null)]
     public void TheCanary_FailsOnlyOnItsPlantedInput(string input, string? outcome)
     {
         Func<string> run = () => FuzzTargets.Run("canary", System.Text.Encoding.ASCII.GetBytes(input));
