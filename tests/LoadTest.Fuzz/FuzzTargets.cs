@@ -127,7 +127,7 @@ internal static class FuzzTargets
             Task<ResponseHead>? response = null;
             if (connection.TryReserve())
             {
-                response = connection.SendAsync(spec, RedirectHop.First(spec), new AttemptProgress(-1), CancellationToken.None).AsTask();
+                response = connection.SendAsync(spec, RedirectHop.First(spec), new AttemptProgress(false, -1), CancellationToken.None).AsTask();
             }
 
             requests.Add((method.Method, response));
@@ -183,7 +183,7 @@ internal static class FuzzTargets
     private static string ReadHttp1(byte[] input, int chunk)
     {
         using var connection = new Http1Connection(new ScriptedStream(input, chunk, gated: false));
-        var progress = new AttemptProgress(64);
+        var progress = new AttemptProgress(true, 64);
         try
         {
             (ResponseHead head, _) = connection.ReceiveAsync(headRequest: false, includeHeaders: true, progress, CancellationToken.None).AsTask().GetAwaiter().GetResult();

@@ -126,7 +126,7 @@ public sealed class Http1ConformanceTests
     private static async Task<Outcome> ReadAsync(Stream stream, bool head)
     {
         using var connection = new Http1Connection(stream);
-        var progress = new AttemptProgress(1024);
+        var progress = new AttemptProgress(true, 1024);
         try
         {
             (ResponseHead response, bool reusable) = await connection.ReceiveAsync(head, includeHeaders: false, progress, CancellationToken.None);

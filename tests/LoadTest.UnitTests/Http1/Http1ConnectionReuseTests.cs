@@ -23,7 +23,7 @@ public sealed class Http1ConnectionReuseTests
     {
         var stream = new PiecesStream([Encoding.ASCII.GetBytes(stray)], idle: true);
         using var connection = new Http1Connection(stream) { Reused = true };
-        var progress = new AttemptProgress(-1);
+        var progress = new AttemptProgress(false, -1);
         Assert.False(await SendAsync(connection, progress));
         Assert.Equal(0, stream.Sent.Length);
         Assert.Equal(0, progress.Replays);
@@ -34,7 +34,7 @@ public sealed class Http1ConnectionReuseTests
     {
         var stream = new PiecesStream([]);
         using var connection = new Http1Connection(stream) { Reused = true };
-        Assert.False(await SendAsync(connection, new AttemptProgress(-1)));
+        Assert.False(await SendAsync(connection, new AttemptProgress(false, -1)));
         Assert.Equal(0, stream.Sent.Length);
     }
 
@@ -43,7 +43,7 @@ public sealed class Http1ConnectionReuseTests
     {
         var stream = new PiecesStream([], idle: true);
         using var connection = new Http1Connection(stream) { Reused = true };
-        Assert.True(await SendAsync(connection, new AttemptProgress(-1)));
+        Assert.True(await SendAsync(connection, new AttemptProgress(false, -1)));
         Assert.Equal(s_request, stream.Sent.ToArray());
     }
 
@@ -52,7 +52,7 @@ public sealed class Http1ConnectionReuseTests
     {
         var stream = new PiecesStream([Encoding.ASCII.GetBytes("HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nabc")]);
         using var connection = new Http1Connection(stream);
-        var progress = new AttemptProgress(16);
+        var progress = new AttemptProgress(true, 16);
         s_request.CopyTo(connection.SendBuffer(s_request.Length), 0);
         Assert.True(await connection.SendAsync(s_request.Length, "body"u8.ToArray(), progress, CancellationToken.None));
         (ResponseHead response, bool reusable) = await connection.ReceiveAsync(false, false, progress, CancellationToken.None);

@@ -112,7 +112,7 @@ public sealed class Http2FlowControlTests
         // 6.9.1), so the client gives back exactly 8,388,608, though it counted 512 x 16,128 bytes of body.
         using var stream = new TestDuplexStream();
         using Http2Connection connection = await StartAsync(stream, settings: true);
-        var progress = new AttemptProgress(-1);
+        var progress = new AttemptProgress(false, -1);
         Task<ResponseHead> response = Send(connection, HttpMethod.Get, null, progress);
         stream.Feed(Http2Frame.Headers, Http2Frame.EndHeaders, 1, s_status200);
         byte[] padded = new byte[16_384];
@@ -207,7 +207,7 @@ public sealed class Http2FlowControlTests
         var payload = new RequestPayload([], body, body is null ? null : "application/octet-stream");
         var spec = new RequestSpec(0, method, new Uri("http://h/"), payload);
         Assert.True(connection.TryReserve());
-        return connection.SendAsync(spec, RedirectHop.First(spec), progress ?? new AttemptProgress(-1), CancellationToken.None).AsTask();
+        return connection.SendAsync(spec, RedirectHop.First(spec), progress ?? new AttemptProgress(false, -1), CancellationToken.None).AsTask();
     }
 
     private static int DataBytes(System.Collections.Generic.List<(byte Type, byte Flags, int Stream, byte[] Payload)> frames, int streamId) =>

@@ -130,7 +130,7 @@ public sealed class Http2FrameTests
     }
 
     private static Http2Stream Stream(int id, long sendWindow) =>
-        new(null!, new AttemptProgress(-1), headRequest: false, includeHeaders: false) { Id = id, SendWindow = sendWindow };
+        new(null!, new AttemptProgress(false, -1), headRequest: false, includeHeaders: false) { Id = id, SendWindow = sendWindow };
 
     private static List<(int, byte, byte, int)> Frames(ReadOnlySpan<byte> bytes)
     {
