@@ -110,28 +110,13 @@ internal static class FuzzTargets
         Http2Frame.WriteHeader(served, 0, Http2Frame.Settings, 0, 0);
         input.CopyTo(served, Http2Frame.HeaderSize);
         using var stream = new ScriptedStream(served);
-        var settings = new Http2ConnectionSettings(Connector.Direct, "fuzz.test", 80, "fuzz.test", null, IncludeHeaders: true, SingleUse: false, Closed: static _ => { });
-        Http2Connection connection = Http2Connection.StartAsync(stream, settings, CancellationToken.None).GetAwaiter().GetResult();
-
-        var origin = new Uri("http://fuzz.test/");
-        var requests = new List<(string Name, Task<ResponseHead>? Response)>();
-        foreach ((HttpMethod method, string path, byte[]? body) in new (HttpMethod, string, byte[]?)[]
+        Http2Connection connection = Http2Driver.StartAsync(stream).GetAwaiter().GetResult();
+        var requests = new List<(string Name, Task<ResponseHead>? Response)>
         {
-            (HttpMethod.Get, "/", null),
-            (HttpMethod.Post, "/upload", new byte[70_000]),
-            (HttpMethod.Head, "/head", null),
-        })
-        {
-            var payload = new RequestPayload([], body, body is null ? null : "application/octet-stream");
-            var spec = new RequestSpec(requests.Count, method, new Uri(origin, path), payload);
-            Task<ResponseHead>? response = null;
-            if (connection.TryReserve())
-            {
-                response = connection.SendAsync(spec, RedirectHop.First(spec), new AttemptProgress(false, -1), CancellationToken.None).AsTask();
-            }
-
-            requests.Add((method.Method, response));
-        }
+            ("GET", Http2Driver.Send(connection, HttpMethod.Get, "/", null, new AttemptProgress(false, -1))),
+            ("POST", Http2Driver.Send(connection, HttpMethod.Post, "/upload", new byte[70_000], new AttemptProgress(false, -1))),
+            ("HEAD", Http2Driver.Send(connection, HttpMethod.Head, "/head", null, new AttemptProgress(false, -1))),
+        };
 
         stream.Serve();
         if (!stream.Disposed.Wait(s_hangBound))

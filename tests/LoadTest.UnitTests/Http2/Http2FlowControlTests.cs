@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Fuzz;
 using LoadTest.Wire;
 using LoadTest.Wire.Http2;
 using Xunit;
@@ -191,8 +192,7 @@ public sealed class Http2FlowControlTests
 
     private static async Task<Http2Connection> StartAsync(TestDuplexStream stream, bool settings)
     {
-        var options = new Http2ConnectionSettings(Connector.Direct, "h", 80, "h", null, IncludeHeaders: false, SingleUse: false, Closed: static _ => { });
-        Http2Connection connection = await Http2Connection.StartAsync(stream, options, CancellationToken.None);
+        Http2Connection connection = await Http2Driver.StartAsync(stream);
         if (settings)
         {
             stream.Feed(Http2Frame.Settings, 0, 0, []);
@@ -202,13 +202,8 @@ public sealed class Http2FlowControlTests
         return connection;
     }
 
-    private static Task<ResponseHead> Send(Http2Connection connection, HttpMethod method, byte[]? body, AttemptProgress? progress = null)
-    {
-        var payload = new RequestPayload([], body, body is null ? null : "application/octet-stream");
-        var spec = new RequestSpec(0, method, new Uri("http://h/"), payload);
-        Assert.True(connection.TryReserve());
-        return connection.SendAsync(spec, RedirectHop.First(spec), progress ?? new AttemptProgress(false, -1), CancellationToken.None).AsTask();
-    }
+    private static Task<ResponseHead> Send(Http2Connection connection, HttpMethod method, byte[]? body, AttemptProgress? progress = null) =>
+        Http2Driver.Send(connection, method, "/", body, progress ?? new AttemptProgress(false, -1)) ?? throw new InvalidOperationException("The connection took no stream.");
 
     private static int DataBytes(System.Collections.Generic.List<(byte Type, byte Flags, int Stream, byte[] Payload)> frames, int streamId) =>
         frames.Where(f => f.Type == Http2Frame.Data && f.Stream == streamId).Sum(f => f.Payload.Length);
