@@ -21,6 +21,9 @@
     Where afl-fuzz writes; output/fuzz by default.
 .PARAMETER Resume
     Goes on from the queue a previous run left in Output instead of the seed corpus.
+.PARAMETER Configuration
+    Release by default. Debug compiles LoadTest's Debug.Assert lines in: a failed one ends the process, which afl
+    counts as a crash (slower, and a check of the asserts under hostile input).
 .EXAMPLE
     dotnet pwsh tools/Invoke-Fuzz.ps1 -Target hpack -Duration 01:00:00
 #>
@@ -33,7 +36,10 @@ param(
 
     [string] $Output = (Join-Path $PSScriptRoot '../output/fuzz'),
 
-    [switch] $Resume
+    [switch] $Resume,
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -81,7 +87,7 @@ foreach ($folder in $bin, $replay) {
         Remove-Item $folder -Recurse -Force
     }
 }
-Invoke-Checked dotnet @('publish', (Join-Path $harness 'LoadTest.Fuzz.csproj'), '-c', 'Release', '-o', $bin, '--nologo', '-v', 'quiet')
+Invoke-Checked dotnet @('publish', (Join-Path $harness 'LoadTest.Fuzz.csproj'), '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'quiet')
 Copy-Item $bin $replay -Recurse
 Push-Location $root
 try {
