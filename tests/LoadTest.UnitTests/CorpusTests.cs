@@ -74,6 +74,14 @@ public sealed class CorpusTests
         Assert.Equal(outcome, FuzzTargets.Run("http1", File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "corpus", "http1", file))));
     }
 
+    [Theory]
+    [InlineData("rfc7541-c2", "4 blocks: 4 fields\ncustom-key: custom-header\n:path: /sample/path\npassword: secret\n:method: GET\n")]
+    [InlineData("size-updates", "error COMPRESSION_ERROR after 1 blocks: A dynamic table size update came after a header field. (HttpProtocolError)")]
+    public void TheHPackTarget_DescribesTheFields(string file, string outcome)
+    {
+        Assert.Equal(outcome, FuzzTargets.Run("hpack", File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "corpus", "hpack", file))));
+    }
+
     [Fact]
     public void TheHttp2Target_DispatchesFramesToItsThreeStreams()
     {

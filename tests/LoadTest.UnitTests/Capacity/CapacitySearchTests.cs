@@ -19,6 +19,15 @@ public sealed class CapacitySearchTests
     }
 
     [Fact]
+    public void APrecisionMetExactly_EndsTheSearch()
+    {
+        // 105 failed and 100 passed: 5 % apart, which a precision of 0.05 accepts.
+        var search = new CapacitySearch(100, 105, 0.05, 20);
+        Assert.Equal([100, 105], Run(search, rate => rate <= 100));
+        Assert.Equal("the answer is within the precision asked for", search.EndReason);
+    }
+
+    [Fact]
     public void PassingTheMaximumRate_EndsTheSearch()
     {
         var search = new CapacitySearch(100, 300, 0.05, 20);
