@@ -214,7 +214,7 @@ function Invoke-UnitTest([string] $ResultsDir) {
     Remove-Item $trx -ErrorAction Ignore
     Write-Host 'Running the unit tests (Debug)'
     & dotnet test (Join-Path $Root 'tests/LoadTest.UnitTests/LoadTest.UnitTests.csproj') -c Debug --nologo -v quiet `
-        --logger 'console;verbosity=minimal' --logger 'trx;LogFileName=unit.trx' --results-directory $ResultsDir
+        --logger 'console;verbosity=minimal' --logger 'trx;LogFileName=unit.trx' --results-directory $ResultsDir | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $trx)) {
         Write-Host "The unit tests did not report results (dotnet test exit code $exitCode)."
