@@ -5,7 +5,9 @@
 .DESCRIPTION
     Build  compiles src/LoadTest, writes an importable module to output/LoadTest, and its help (Docs).
     Docs   turns docs/en-US (PlatyPS markdown) into MAML help and the about topic in output/LoadTest/en-US.
-    Test   builds, then runs the Pester tests in a child pwsh; the last line is "N passed, N failed". With $env:CI
+    Test   builds, runs the unit tests (tests/LoadTest.UnitTests, xUnit, always in Debug so that Debug.Assert is
+           checked; seconds, no sockets), then the Pester tests in a child pwsh against the module built with
+           -Configuration (Release by default); the last line, "N passed, N failed", adds up both. With $env:CI
            'true', a skipped test counts as failed unless its reason starts with "Platform:" (Skip-UnlessPlatform).
     Demo   builds, then reproduces the seed experiment (10,000 requests, 1000 in flight, 0-3 s server).
     Bench  builds, then runs the benchmark suite side by side with wrk, nginx and other clients (-Quick: a smoke run).
@@ -205,6 +207,29 @@ function Write-SkippedTest([object[]] $Skipped) {
     return $failing
 }
 
+# Runs the unit tests in Debug (LoadTest's Debug.Assert lines are compiled in, and a failed one fails its test: see
+# tests/LoadTest.UnitTests/DebugAssertions.cs) and returns their passed and failed counts, read from the TRX log.
+function Invoke-UnitTest([string] $ResultsDir) {
+    $trx = Join-Path $ResultsDir 'unit.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    Write-Host 'Running the unit tests (Debug)'
+    & dotnet test (Join-Path $Root 'tests/LoadTest.UnitTests/LoadTest.UnitTests.csproj') -c Debug --nologo -v quiet `
+        --logger 'console;verbosity=minimal' --logger 'trx;LogFileName=unit.trx' --results-directory $ResultsDir | Out-Host
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $trx)) {
+        Write-Host "The unit tests did not report results (dotnet test exit code $exitCode)."
+        return @{ Passed = 0; Failed = 1 }
+    }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted + [int]$counters.notExecuted
+    # A crash of the test host leaves the counts short: the exit code still fails the run.
+    if ($exitCode -ne 0 -and $failed -eq 0) {
+        $failed = 1
+    }
+    Write-Host "Unit tests: $([int]$counters.passed) passed, $failed failed"
+    return @{ Passed = [int]$counters.passed; Failed = $failed }
+}
+
 function Invoke-TestTask {
     Invoke-BuildTask
     $pester = Get-PesterManifest
@@ -212,6 +237,7 @@ function Invoke-TestTask {
     New-Item -ItemType Directory -Path $resultsDir -Force | Out-Null
     $totalsFile = Join-Path $resultsDir 'totals.json'
     Remove-Item $totalsFile -ErrorAction Ignore
+    $unit = Invoke-UnitTest $resultsDir
 
     # Pester runs in a child pwsh, so this process never loads (and locks) the module it just built.
     $runner = {
@@ -245,6 +271,8 @@ function Invoke-TestTask {
     else {
         Write-Host "Pester did not report totals (child pwsh exit code $exitCode)."
     }
+    $passed += $unit.Passed
+    $failed += $unit.Failed
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) {
         exit 1
@@ -291,7 +319,9 @@ function Invoke-PackageTask {
 
 function Invoke-CleanTask {
     foreach ($path in @($Output, (Join-Path $Root 'src/LoadTest/bin'), (Join-Path $Root 'src/LoadTest/obj'),
-            (Join-Path $Root 'tests/bin'), (Join-Path $Root 'tests/obj'))) {
+            (Join-Path $Root 'tests/bin'), (Join-Path $Root 'tests/obj'),
+            (Join-Path $Root 'tests/LoadTest.UnitTests/bin'), (Join-Path $Root 'tests/LoadTest.UnitTests/obj'),
+            (Join-Path $Root 'tests/LoadTest.Fuzz/bin'), (Join-Path $Root 'tests/LoadTest.Fuzz/obj'))) {
         if (Test-Path $path) {
             Remove-Item $path -Recurse -Force
         }

@@ -30,7 +30,8 @@ internal sealed class Http1Connection : IDisposable
     private ValueTask<int> _readAhead;
     private bool _readingAhead;
 
-    private Http1Connection(Stream stream)
+    /// <summary>A connection over a stream already open (TLS or not); the unit tests and the fuzzer give one of their own.</summary>
+    internal Http1Connection(Stream stream)
     {
         _stream = stream;
     }

@@ -19,6 +19,9 @@ internal sealed class HPackDecoder
     private readonly HPackDynamicTable _table = new(TableSize);
     private byte[] _scratch = new byte[512];
 
+    /// <summary>The dynamic table, for the unit tests that check it against RFC 7541's examples.</summary>
+    internal HPackDynamicTable Table => _table;
+
     /// <summary>Decodes <paramref name="block"/>, handing each field to <paramref name="sink"/>.</summary>
     public void Decode(ReadOnlySpan<byte> block, IHPackSink sink)
     {

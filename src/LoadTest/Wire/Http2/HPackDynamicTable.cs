@@ -22,6 +22,9 @@ internal sealed class HPackDynamicTable
 
     public int MaxSize { get; private set; }
 
+    /// <summary>The entries' sizes added up (RFC 7541 4.1).</summary>
+    public int Size => _size;
+
     /// <summary>The entry at <paramref name="index"/>: 0 is the newest.</summary>
     public (string Name, byte[] Value) Get(int index)
     {

@@ -88,10 +88,7 @@ internal sealed class Http2Connection : IDisposable
                 }
             }
 
-            var connection = new Http2Connection(secure ?? plain, settings);
-            await connection.WriteAsync(connection.Preface(), token).ConfigureAwait(false);
-            _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
-            return connection;
+            return await StartAsync(secure ?? plain, settings, token).ConfigureAwait(false);
         }
         catch
         {
@@ -99,6 +96,18 @@ internal sealed class Http2Connection : IDisposable
             plain.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Speaks HTTP/2 over a stream already open: sends the preface and this client's settings, and starts the
+    /// read loop. The unit tests and the fuzzer give a stream of their own.
+    /// </summary>
+    internal static async Task<Http2Connection> StartAsync(Stream stream, Http2ConnectionSettings settings, CancellationToken token)
+    {
+        var connection = new Http2Connection(stream, settings);
+        await connection.WriteAsync(connection.Preface(), token).ConfigureAwait(false);
+        _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
+        return connection;
     }
 
     /// <summary>False once the connection has failed or the server is closing it.</summary>
