@@ -3,12 +3,15 @@ using System.Collections.Generic;
 using LoadTest.Engine.Checks;
 using LoadTest.Engine.Schedule;
 using LoadTest.Wire;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Engine;
 
 /// <summary>Settings of one run, fixed before it starts.</summary>
 internal sealed class RequestEngineOptions
 {
+    private WireOptions? _wire;
+
     public int ThrottleLimit { get; init; } = RunDefaults.ThrottleLimit;
 
     /// <summary>Connections per server; defaults to the throttle limit.</summary>
@@ -31,8 +34,11 @@ internal sealed class RequestEngineOptions
 
     public bool DisableKeepAlive { get; init; }
 
-    /// <summary>Which HTTP client sends the requests; Auto lets the HTTP/1.1 client take what it serves.</summary>
+    /// <summary>Which HTTP client sends the requests; Auto lets LoadTest's own clients take what they serve.</summary>
     public TransportKind Transport { get; init; }
+
+    /// <summary>Which sockets LoadTest's own clients run on.</summary>
+    public SocketEngine SocketEngine { get; init; }
 
     /// <summary>Keep the cookies servers set, in one container shared by the whole run.</summary>
     public bool KeepCookies { get; init; }
@@ -78,4 +84,21 @@ internal sealed class RequestEngineOptions
 
     /// <summary>How many finished results may wait for the consumer before workers pause.</summary>
     public int ResultBufferSize => Math.Max(256, ThrottleLimit);
+
+    /// <summary>What the wire needs of these settings, made once.</summary>
+    public WireOptions Wire => _wire ??= new WireOptions
+    {
+        ThrottleLimit = ThrottleLimit,
+        MaxConnections = MaxConnections,
+        Timeout = Timeout,
+        SkipCertificateCheck = SkipCertificateCheck,
+        ClientCertificate = ClientCertificate,
+        Connector = Connector,
+        HttpVersion = HttpVersion,
+        DisableKeepAlive = DisableKeepAlive,
+        KeepCookies = KeepCookies,
+        CaptureHeaders = CaptureHeaders,
+        Transport = Transport,
+        SocketEngine = SocketEngine,
+    };
 }

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using LoadTest.Engine.Checks;
 using LoadTest.Engine.Flows;
 using LoadTest.Wire;
+using LoadTest.Wire.Transports;
 
 namespace LoadTest.Engine;
 
@@ -34,7 +35,7 @@ internal sealed class RequestExecutor : IDisposable
         _clock = clock;
         _end = end;
         _attemptTokens = new AttemptTokens(options.Timeout);
-        _transports = new TransportSelector(options);
+        _transports = new TransportSelector(options.Wire);
         _checks = options.Checks is { Count: > 0 } checks ? checks : null;
         _captureBytes = options.IncludeContent || (_checks?.NeedsBody ?? false) ? options.MaximumContentBytes : -1;
         ErrorClassifier.Prepare();

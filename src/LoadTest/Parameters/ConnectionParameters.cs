@@ -3,7 +3,7 @@ using System.Collections;
 using System.IO;
 using System.Management.Automation;
 using System.Net;
-using LoadTest.Wire;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Parameters;
 

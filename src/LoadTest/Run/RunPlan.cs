@@ -15,6 +15,7 @@ using LoadTest.Engine.Schedule;
 using LoadTest.Parameters;
 using LoadTest.Server;
 using LoadTest.Wire;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Run;
 

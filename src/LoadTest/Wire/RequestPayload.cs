@@ -1,20 +1,21 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Http;
+using System.Threading;
 
 namespace LoadTest.Wire;
 
 /// <summary>
 /// Headers and body of a request, validated once and reused by every request that carries them. A body
 /// template (-Body with {0}) gives each request a payload of its own that shares everything but the body,
-/// so the HTTP/1.1 header block is still encoded once per run.
+/// so the header block each client writes is still encoded once per run.
 /// </summary>
 internal sealed class RequestPayload
 {
     public static readonly RequestPayload Empty = new(Array.Empty<KeyValuePair<string, string>>(), null, null);
 
-    private readonly Lazy<byte[]?> _http1HeaderBlock;
-    private readonly Lazy<byte[]?> _http2HeaderBlock;
+    // Shared by the payloads of one template.
+    private readonly HeaderBlocks _blocks;
 
     /// <param name="headers">The headers, validated.</param>
     /// <param name="body">The body; ignored when <paramref name="bodyTemplate"/> is given.</param>
@@ -26,8 +27,7 @@ internal sealed class RequestPayload
         BodyTemplate = bodyTemplate is { HasIndex: true } ? bodyTemplate : null;
         Body = bodyTemplate is null ? body : (BodyTemplate is null ? bodyTemplate.FormatUtf8(0) : null);
         ContentType = contentType;
-        _http1HeaderBlock = new Lazy<byte[]?>(EncodeHttp1HeaderBlock, System.Threading.LazyThreadSafetyMode.PublicationOnly);
-        _http2HeaderBlock = new Lazy<byte[]?>(() => Http2.HPackRequestEncoder.EncodeFields(Headers, ContentType), System.Threading.LazyThreadSafetyMode.PublicationOnly);
+        _blocks = new HeaderBlocks();
     }
 
     /// <summary>One request's payload from a template payload: its own body, everything else shared.</summary>
@@ -36,8 +36,7 @@ internal sealed class RequestPayload
         Headers = template.Headers;
         Body = body;
         ContentType = template.ContentType;
-        _http1HeaderBlock = template._http1HeaderBlock;
-        _http2HeaderBlock = template._http2HeaderBlock;
+        _blocks = template._blocks;
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
@@ -51,17 +50,10 @@ internal sealed class RequestPayload
     public IndexTemplate? BodyTemplate { get; }
 
     /// <summary>
-    /// The headers and Content-Type as HTTP/1.1 text, written once for every request that carries this
-    /// payload (Content-Length is each request's own); null when a header needs HttpClient (Host, framing,
-    /// non-ASCII values).
+    /// The headers and Content-Type as <paramref name="encoding"/> writes them, encoded once for every request
+    /// that carries this payload; null when that client cannot send them as they are.
     /// </summary>
-    public byte[]? Http1HeaderBlock => _http1HeaderBlock.Value;
-
-    /// <summary>
-    /// The headers and Content-Type as an HPACK block, written once for every request that carries this
-    /// payload; null when a header cannot go over HTTP/2 as it is (see HPackRequestEncoder).
-    /// </summary>
-    public byte[]? Http2HeaderBlock => _http2HeaderBlock.Value;
+    public byte[]? HeaderBlock(IHeaderBlockEncoding encoding) => _blocks.Get(encoding, this);
 
     /// <summary>True when a request with this payload has a body, perhaps empty, and so a Content-Length.</summary>
     public bool HasContent => Body is not null || ContentType is not null;
@@ -106,42 +98,6 @@ internal sealed class RequestPayload
         return message;
     }
 
-    private byte[]? EncodeHttp1HeaderBlock()
-    {
-        var text = new System.Text.StringBuilder();
-        bool hasContentType = false;
-        for (int i = 0; i < Headers.Count; i++)
-        {
-            string name = Headers[i].Key;
-            string value = Headers[i].Value;
-            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
-                || !System.Text.Ascii.IsValid(name)
-                || !System.Text.Ascii.IsValid(value))
-            {
-                return null;
-            }
-
-            hasContentType |= name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase);
-            text.Append(name).Append(": ").Append(value).Append("\r\n");
-        }
-
-        if (ContentType is not null && !hasContentType)
-        {
-            if (!System.Text.Ascii.IsValid(ContentType))
-            {
-                return null;
-            }
-
-            text.Append("Content-Type: ").Append(ContentType).Append("\r\n");
-        }
-
-        return System.Text.Encoding.ASCII.GetBytes(text.ToString());
-    }
-
     /// <summary>Headers that carry secrets; they are never sent to an origin the user did not name.</summary>
     public static bool IsCredential(string name) =>
         name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
@@ -179,5 +135,35 @@ internal sealed class RequestPayload
         }
 
         return null;
+    }
+
+    /// <summary>The header blocks of one payload (or template), one per client that asked: a run has one, rarely two.</summary>
+    private sealed class HeaderBlocks
+    {
+        private Entry? _first;
+
+        public byte[]? Get(IHeaderBlockEncoding encoding, RequestPayload payload)
+        {
+            for (Entry? entry = Volatile.Read(ref _first); entry is not null; entry = entry.Next)
+            {
+                if (ReferenceEquals(entry.Encoding, encoding))
+                {
+                    return entry.Block;
+                }
+            }
+
+            // Encoded again by a thread that races this one: the same bytes, and either entry serves.
+            byte[]? block = encoding.Encode(payload.Headers, payload.ContentType);
+            Entry? first;
+            do
+            {
+                first = Volatile.Read(ref _first);
+            }
+            while (Interlocked.CompareExchange(ref _first, new Entry(encoding, block, first), first) != first);
+
+            return block;
+        }
+
+        private sealed record Entry(IHeaderBlockEncoding Encoding, byte[]? Block, Entry? Next);
     }
 }

@@ -5,8 +5,9 @@ using System.Net.Http.Headers;
 namespace LoadTest.Wire;
 
 /// <summary>
-/// What either transport read from one response: its status and the headers the engine acts on. The body
-/// itself is only counted (and kept with -IncludeContent) in the attempt's <see cref="AttemptProgress"/>.
+/// What a client (LoadTest's HTTP/1.1 or HTTP/2 client, or HttpClient) read from one response: its status and
+/// the headers the engine acts on. The body itself is only counted (and kept with -IncludeContent) in the
+/// attempt's <see cref="AttemptProgress"/>.
 /// </summary>
 internal sealed class ResponseHead
 {

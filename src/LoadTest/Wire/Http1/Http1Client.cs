@@ -7,15 +7,15 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using LoadTest.Engine;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Wire.Http1;
 
 /// <summary>
 /// LoadTest's own HTTP/1.1 client for the common case (http or https, HTTP/1.1, no proxy): keep-alive
 /// connections pooled per server, requests written straight into a reused buffer, responses parsed in
-/// place. It does roughly half the work of HttpClient per request; <see cref="TransportSelector"/>
-/// sends everything else to HttpClient.
+/// place. It does roughly half the work of HttpClient per request; what it cannot send (see
+/// <see cref="CanSend"/>) goes to HttpClient.
 /// </summary>
 internal sealed class Http1Client : IHttpTransport
 {
@@ -26,16 +26,27 @@ internal sealed class Http1Client : IHttpTransport
     // Per scheme: http://host and https://host share an authority, never a connection.
     private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idle = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentStack<Http1Connection>> _idleTls = new(StringComparer.Ordinal);
-    private readonly RequestEngineOptions _options;
+    private readonly WireOptions _options;
+    private readonly ConnectionOpener _sockets;
     private readonly TlsClientSettings _tls;
+    private readonly DirectOrigins _direct;
     private Endpoint? _last;
     private int _disposed;
 
-    public Http1Client(RequestEngineOptions options)
+    public Http1Client(WireOptions options, ConnectionOpener sockets)
     {
         _options = options;
+        _sockets = sockets;
         _tls = new TlsClientSettings(options);
+        _direct = new DirectOrigins(options.Connector);
     }
+
+    /// <summary>
+    /// True for http and https to an ASCII host without a proxy, when the hop sends the request as given and
+    /// its headers can be written as they are.
+    /// </summary>
+    public bool CanSend(RequestSpec spec, in RedirectHop hop) =>
+        hop.IsAsGiven(spec) && spec.Payload.HeaderBlock(Http1HeaderBlock.Encoding) is not null && _direct.IsDirect(hop.Origin);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress counter, CancellationToken token)
@@ -45,7 +56,7 @@ internal sealed class Http1Client : IHttpTransport
         while (true)
         {
             bool pooled = idle.TryPop(out Http1Connection? connection);
-            connection ??= await Http1Connection.ConnectAsync(_options.Connector, endpoint.Host, endpoint.Port, endpoint.Tls, token).ConfigureAwait(false);
+            connection ??= await Http1Connection.ConnectAsync(_sockets, endpoint.Host, endpoint.Port, endpoint.Tls, token).ConfigureAwait(false);
             try
             {
                 int headLength = WriteHead(connection, spec, hop.PathAndQuery, endpoint.Authority);
@@ -147,7 +158,7 @@ internal sealed class Http1Client : IHttpTransport
     {
         string method = spec.Method.Method;
         RequestPayload payload = spec.Payload;
-        byte[] block = payload.Http1HeaderBlock!;
+        byte[] block = payload.HeaderBlock(Http1HeaderBlock.Encoding)!;
 
         // Content-Length is written per request (a body template gives each request its own body); a POST,
         // PUT or PATCH without a body still says 0, as HttpClient does.

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Wire.Http1;
 
@@ -43,9 +44,9 @@ internal sealed class Http1Connection : IDisposable
     public bool ReceivedAny { get; private set; }
 
     /// <summary>Connects to <paramref name="host"/> (where the connector sends it), and with <paramref name="tls"/> speaks TLS to it by that name.</summary>
-    public static async ValueTask<Http1Connection> ConnectAsync(Connector connector, string host, int port, TlsClientSettings? tls, CancellationToken token)
+    public static async ValueTask<Http1Connection> ConnectAsync(ConnectionOpener sockets, string host, int port, TlsClientSettings? tls, CancellationToken token)
     {
-        Stream plain = await connector.OpenAsync(host, port, token).ConfigureAwait(false);
+        Stream plain = await sockets.OpenAsync(host, port, token).ConfigureAwait(false);
         try
         {
             return new Http1Connection(tls is null ? plain : await tls.AuthenticateAsync(plain, host, null, token).ConfigureAwait(false));

@@ -5,14 +5,14 @@ using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using LoadTest.Engine;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Wire.Http2;
 
 /// <summary>
 /// LoadTest's own HTTP/2 client for -HttpVersion 2.0 (https with ALPN h2, or http with prior knowledge, as
 /// HttpClient does), without a proxy: per server, as few connections as the server's stream limit allows,
-/// each carrying many requests at once. <see cref="TransportSelector"/> sends everything else to HttpClient.
+/// each carrying many requests at once. What it cannot send (see <see cref="CanSend"/>) goes to HttpClient.
 /// </summary>
 internal sealed class Http2Client : IHttpTransport
 {
@@ -20,16 +20,27 @@ internal sealed class Http2Client : IHttpTransport
     private const int MaxReplays = 3;
 
     private readonly ConcurrentDictionary<string, Pool> _pools = new(StringComparer.Ordinal);
-    private readonly RequestEngineOptions _options;
+    private readonly WireOptions _options;
+    private readonly ConnectionOpener _sockets;
     private readonly TlsClientSettings _tls;
+    private readonly DirectOrigins _direct;
     private readonly CancellationTokenSource _disposing = new();
     private Pool? _last;
 
-    public Http2Client(RequestEngineOptions options)
+    public Http2Client(WireOptions options, ConnectionOpener sockets)
     {
         _options = options;
+        _sockets = sockets;
         _tls = new TlsClientSettings(options);
+        _direct = new DirectOrigins(options.Connector);
     }
+
+    /// <summary>
+    /// True for http and https to an ASCII host without a proxy, when the hop sends the request as given and
+    /// its headers can go over HTTP/2 as they are.
+    /// </summary>
+    public bool CanSend(RequestSpec spec, in RedirectHop hop) =>
+        hop.IsAsGiven(spec) && spec.Payload.HeaderBlock(Http2HeaderBlock.Encoding) is not null && _direct.IsDirect(hop.Origin);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress progress, CancellationToken token)
@@ -95,9 +106,9 @@ internal sealed class Http2Client : IHttpTransport
             _client = client;
             Origin = origin;
             Key = key;
-            RequestEngineOptions options = client._options;
+            WireOptions options = client._options;
             _settings = new Http2ConnectionSettings(
-                options.Connector, origin.IdnHost, origin.Port, origin.Authority, origin.Scheme == Uri.UriSchemeHttps ? client._tls : null,
+                client._sockets, origin.IdnHost, origin.Port, origin.Authority, origin.Scheme == Uri.UriSchemeHttps ? client._tls : null,
                 options.CaptureHeaders, options.DisableKeepAlive, Remove);
         }
 

@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Wire.Http2;
 
@@ -75,7 +76,7 @@ internal sealed class Http2Connection : IDisposable
     /// </summary>
     public static async Task<Http2Connection> ConnectAsync(Http2ConnectionSettings settings, CancellationToken token)
     {
-        Stream plain = await settings.Connector.OpenAsync(settings.Host, settings.Port, token).ConfigureAwait(false);
+        Stream plain = await settings.Sockets.OpenAsync(settings.Host, settings.Port, token).ConfigureAwait(false);
         SslStream? secure = null;
         try
         {
@@ -179,7 +180,7 @@ internal sealed class Http2Connection : IDisposable
 
             stream.SendWindow = _peerInitialWindow;
             _streams.Add(stream.Id, stream);
-            _frames.AppendHeaders(stream.Id, method.Method, hop.PathAndQuery, payload.Http2HeaderBlock!, contentLength, endStream: body.Length == 0);
+            _frames.AppendHeaders(stream.Id, method.Method, hop.PathAndQuery, payload.HeaderBlock(Http2HeaderBlock.Encoding)!, contentLength, endStream: body.Length == 0);
             progress.Sent();
             if (body.Length > 0)
             {

@@ -1,9 +1,10 @@
 using System;
+using LoadTest.Wire.Connections;
 
 namespace LoadTest.Wire.Http2;
 
 /// <summary>What every connection to one server is opened with.</summary>
-/// <param name="Connector">Where connections go (-ConnectTo, -UnixSocket).</param>
+/// <param name="Sockets">Opens the connections where they go (-ConnectTo, -UnixSocket), on the run's socket engine.</param>
 /// <param name="Host">The host as Uri.IdnHost writes it: where to connect, and the TLS server name.</param>
 /// <param name="Port">The port.</param>
 /// <param name="Authority">The :authority of every request.</param>
@@ -12,4 +13,4 @@ namespace LoadTest.Wire.Http2;
 /// <param name="SingleUse">One request per connection (-DisableKeepAlive).</param>
 /// <param name="Closed">Called once when a connection stops taking requests.</param>
 internal sealed record Http2ConnectionSettings(
-    Connector Connector, string Host, int Port, string Authority, TlsClientSettings? Tls, bool IncludeHeaders, bool SingleUse, Action<Http2Connection> Closed);
+    ConnectionOpener Sockets, string Host, int Port, string Authority, TlsClientSettings? Tls, bool IncludeHeaders, bool SingleUse, Action<Http2Connection> Closed);

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -7,13 +6,13 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace LoadTest.Wire;
+namespace LoadTest.Wire.Connections;
 
 /// <summary>
-/// Where a run's connections go, for both transports: every one over -UnixSocket when it is given,
+/// Where a run's connections go, for every client: every one over -UnixSocket when it is given,
 /// otherwise to the node -ConnectTo maps the host and port to, or to the host and port themselves. Also
 /// whether a request goes through a proxy (-Proxy, the environment's, or none with -NoProxy): proxies
-/// are HttpClient's, so the HTTP/1.1 client never gets a proxied request.
+/// are HttpClient's, so LoadTest's own HTTP/1.1 and HTTP/2 clients never get a proxied request.
 /// </summary>
 internal sealed class Connector
 {
@@ -99,54 +98,8 @@ internal sealed class Connector
         }
     }
 
-    /// <summary>
-    /// Opens a connection for LoadTest's own clients: on a <see cref="SocketLoop"/> where there are loops,
-    /// otherwise on .NET's socket engine.
-    /// </summary>
-    public async ValueTask<Stream> OpenAsync(string host, int port, CancellationToken token) =>
-        SocketLoop.IsSupported
-            ? await ConnectOnLoopAsync(host, port, token).ConfigureAwait(false)
-            : new NetworkStream(await ConnectAsync(host, port, token).ConfigureAwait(false), ownsSocket: true);
-
-    private async ValueTask<LoopSocket> ConnectOnLoopAsync(string host, int port, CancellationToken token)
-    {
-        IPAddress[] addresses;
-        switch (Target(host, port))
-        {
-            case UnixDomainSocketEndPoint unix:
-                return await LoopSocket.ConnectAsync(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), unix, token).ConfigureAwait(false);
-            case IPEndPoint ip:
-                addresses = [ip.Address];
-                port = ip.Port;
-                break;
-            case DnsEndPoint name:
-                addresses = await Dns.GetHostAddressesAsync(name.Host, token).ConfigureAwait(false);
-                port = name.Port;
-                break;
-            default:
-                throw new InvalidOperationException("A connection goes to a Unix socket, an IP address or a name.");
-        }
-
-        SocketException? failed = null;
-        foreach (IPAddress candidate in addresses)
-        {
-            // Each address in turn, as Socket.ConnectAsync does with a name.
-            var socket = new Socket(candidate.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                return await LoopSocket.ConnectAsync(socket, new IPEndPoint(candidate, port), token).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                failed = ex;
-            }
-        }
-
-        throw failed ?? new SocketException((int)SocketError.HostNotFound);
-    }
-
     /// <summary>Where a connection for <paramref name="host"/> and <paramref name="port"/> goes: -UnixSocket, the -ConnectTo node, or the host itself.</summary>
-    private EndPoint Target(string host, int port)
+    public EndPoint Target(string host, int port)
     {
         if (_unixSocket is not null)
         {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LoadTest.Wire;
+namespace LoadTest.Wire.Connections;
 
 /// <summary>Linux's epoll, for <see cref="SocketLoop"/>.</summary>
 internal static partial class Epoll

@@ -3,7 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace LoadTest.Wire;
+namespace LoadTest.Wire.Transports;
 
 /// <summary>
 /// A connection's stream under HttpClient that tells the attempt being sent when its request goes on the

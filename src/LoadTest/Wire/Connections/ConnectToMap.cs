@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace LoadTest.Wire;
+namespace LoadTest.Wire.Connections;
 
 /// <summary>
 /// -ConnectTo: which node a host and port are sent to instead of their own address (as oha and vegeta

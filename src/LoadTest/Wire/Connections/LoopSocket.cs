@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
-namespace LoadTest.Wire;
+namespace LoadTest.Wire.Connections;
 
 /// <summary>
 /// A non-blocking socket on a <see cref="SocketLoop"/>, as a stream: each operation is tried at once, and

@@ -8,23 +8,23 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using LoadTest.Engine;
+using LoadTest.Wire.Connections;
 
-namespace LoadTest.Wire;
+namespace LoadTest.Wire.Transports;
 
 /// <summary>
-/// Sends through one pooled .NET HttpClient: https, HTTP/2 and 3, proxies, cookies, and every request the
-/// HTTP/1.1 client does not serve. Redirects are not followed here, so that the engine follows them
-/// the same way for both transports.
+/// Sends through one pooled .NET HttpClient: HTTP/1.0 and 3, proxies, cookies, -Transport HttpClient, and
+/// every request LoadTest's own HTTP/1.1 and HTTP/2 clients do not serve. Redirects are not followed
+/// here, so that the engine follows them the same way for every client.
 /// </summary>
 internal sealed class HttpClientTransport : IHttpTransport
 {
     private const int DrainBufferSize = 16 * 1024;
 
     private readonly HttpClient _client;
-    private readonly RequestEngineOptions _options;
+    private readonly WireOptions _options;
 
-    public HttpClientTransport(RequestEngineOptions options)
+    public HttpClientTransport(WireOptions options)
     {
         _options = options;
         var handler = new SocketsHttpHandler
@@ -52,6 +52,9 @@ internal sealed class HttpClientTransport : IHttpTransport
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
+
+    /// <summary>HttpClient sends whatever the others do not.</summary>
+    public bool CanSend(RequestSpec spec, in RedirectHop hop) => true;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress progress, CancellationToken token)

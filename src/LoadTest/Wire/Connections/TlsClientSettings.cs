@@ -4,12 +4,11 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using LoadTest.Engine;
 
-namespace LoadTest.Wire;
+namespace LoadTest.Wire.Connections;
 
 /// <summary>
-/// How a run's connections speak TLS, the same for both transports: the server's certificate verified
+/// How a run's connections speak TLS, the same for every client: the server's certificate verified
 /// unless -SkipCertificateCheck, and the client certificate sent whenever the server asks for one.
 /// </summary>
 internal sealed class TlsClientSettings
@@ -22,7 +21,7 @@ internal sealed class TlsClientSettings
     private readonly bool _skipCertificateCheck;
     private readonly X509Certificate2? _clientCertificate;
 
-    public TlsClientSettings(RequestEngineOptions options)
+    public TlsClientSettings(WireOptions options)
     {
         _skipCertificateCheck = options.SkipCertificateCheck;
         _clientCertificate = options.ClientCertificate;
