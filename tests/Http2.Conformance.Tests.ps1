@@ -268,3 +268,59 @@ Describe 'Many requests at once on one HTTP/2 connection' {
         }
     }
 }
+
+Describe 'The server''s stream limit (SETTINGS_MAX_CONCURRENT_STREAMS)' {
+    # The server refuses streams above the limit in force with REFUSED_STREAM, as nginx does, and counts among its
+    # Problems a stream the client opened beyond a limit it had acknowledged (RFC 9113 5.1.2). No request may fail
+    # for the limit: they wait for a stream, on that connection or another, and only what went on the wire counts.
+    BeforeAll {
+        $certificate = New-TestCertificate '127.0.0.1'
+    }
+
+    It '<Scenario> over <Wire>: 50 requests at 8 in flight all answered, none beyond the limit' -ForEach @(
+        foreach ($wire in 'h2c', 'TLS') {
+            @{ Scenario = 'limit-1'; Wire = $wire; Refusals = 'none' }
+            # The one stream a new connection opens before the server's SETTINGS meets a limit of 0.
+            @{ Scenario = 'limit-0-raised'; Wire = $wire; Refusals = 'first' }
+            @{ Scenario = 'limit-lowered'; Wire = $wire; Refusals = 'none' }
+            # Streams that went out before a lower limit arrived are refused, and sent again.
+            @{ Scenario = 'limit-flapping'; Wire = $wire; Refusals = 'any' }
+        }
+    ) {
+        $server = [LoadTestTests.Http2TestServer]::new($Scenario, $(if ($Wire -eq 'TLS') { $certificate } else { $null }))
+        try {
+            $results = @(Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -HttpVersion 2.0 -Count 50 -ThrottleLimit 8 -TimeoutSec 20 -SkipCertificateCheck 3>$null)
+            Wait-ClientGone $server
+
+            $kinds = ($results | Group-Object ErrorKind -NoElement | ForEach-Object { "$($_.Name): $($_.Count)" }) -join '; '
+            @($results | Where-Object { $_.Success -and $_.StatusCode -eq 200 }).Count | Should -Be 50 -Because $kinds
+            # Every send the server saw, refused ones too, is an attempt of a result, and nothing else is.
+            ($results | Measure-Object Attempts -Sum).Sum | Should -Be $server.RequestCount
+            $server.RequestCount | Should -Be (50 + $server.Refused)
+            switch ($Refusals) {
+                'none' { $server.Refused | Should -Be 0 }
+                'first' { $server.Refused | Should -BeLessOrEqual $server.Connections -Because 'only a connection''s first stream goes out before its limit is known' }
+            }
+            $server.Connections | Should -BeLessOrEqual 8
+            @($server.Problems) | Should -BeNullOrEmpty
+        }
+        finally {
+            $server.Dispose()
+        }
+    }
+
+    It 'waits on one connection for a limit of 0 to be raised, rather than opening others' {
+        $server = [LoadTestTests.Http2TestServer]::new('limit-0-raised')
+        try {
+            $results = @(Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -HttpVersion 2.0 -Count 4 -ThrottleLimit 4 -TimeoutSec 20)
+            Wait-ClientGone $server
+
+            @($results | Where-Object Success).Count | Should -Be 4
+            $server.Connections | Should -Be 1
+            @($server.Problems) | Should -BeNullOrEmpty
+        }
+        finally {
+            $server.Dispose()
+        }
+    }
+}

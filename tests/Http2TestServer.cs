@@ -6,8 +6,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Http;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,12 +17,15 @@ using System.Threading.Tasks;
 namespace LoadTestTests;
 
 /// <summary>
-/// A loopback HTTP/2 server in clear text (h2c with prior knowledge) for the conformance tests: it reads
+/// A loopback HTTP/2 server in clear text (h2c with prior knowledge), or over TLS with ALPN h2 when given a
+/// certificate, for the conformance tests: it reads
 /// the client's preface and frames, answers its SETTINGS and PINGs, gives back flow-control credit for the
 /// request bodies it reads, and answers each complete request the way its scenario says, well or badly.
 /// It records what the client did: connections, each request (connection, stream, method, path),
 /// RST_STREAM, PING ACK and GOAWAY frames, body bytes, and anything the client got wrong (Problems).
-/// One scenario per server; Dispose stops it and every connection.
+/// One scenario per server; Dispose stops it and every connection. In the limit scenarios it announces a
+/// SETTINGS_MAX_CONCURRENT_STREAMS, refuses the streams above it with REFUSED_STREAM as nginx does (Refused), and
+/// counts among its Problems a stream opened beyond a limit the client had acknowledged (RFC 9113 5.1.2).
 /// </summary>
 public sealed class Http2TestServer : IDisposable
 {
@@ -38,7 +43,15 @@ public sealed class Http2TestServer : IDisposable
         // Malformed answers (stream errors) and broken connections (connection errors).
         "short-body", "uppercase-name", "no-status", "pseudo-after-regular", "data-first", "value-crlf", "value-nul",
         "connection-field", "data-unopened", "not-settings-first", "oversized-frame",
+
+        // SETTINGS_MAX_CONCURRENT_STREAMS: 1; 0 raised to 4 half a second later; 4 lowered to 1 once four
+        // streams are open on the first connection (answered after the SETTINGS); and a limit that changes with
+        // every answer (1, 3, 0, 4, 2, ...; a 0 is raised to 2 after 50 ms).
+        "limit-1", "limit-0-raised", "limit-lowered", "limit-flapping",
     };
+
+    /// <summary>The limits of limit-flapping, announced one after another, one per answer.</summary>
+    private static readonly int[] s_flapping = { 1, 3, 0, 4, 2 };
 
     /// <summary>The payload of the PING the ping-first scenario sends: "LoadTest".</summary>
     public const string PingPayloadHex = "4c6f616454657374";
@@ -65,6 +78,7 @@ public sealed class Http2TestServer : IDisposable
     private const byte EndHeaders = 0x4;
     private const byte Padded = 0x8;
     private const byte Priority = 0x20;
+    private const ushort MaxConcurrentStreams = 0x3;
 
     private static readonly byte[] s_preface = Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
     private static readonly byte[] s_ping = Convert.FromHexString(PingPayloadHex);
@@ -75,11 +89,20 @@ public sealed class Http2TestServer : IDisposable
     private readonly ConcurrentDictionary<int, ConcurrentQueue<int>> _streamIds = new();
     private readonly ConcurrentBag<Task> _tasks = new();
     private readonly Task _accepting;
+    private readonly X509Certificate2? _certificate;
     private int _connections;
     private int _requests;
+    private int _refused;
     private long _bodyBytes;
 
     public Http2TestServer(string scenario)
+        : this(scenario, null)
+    {
+    }
+
+    /// <param name="scenario">What the server does (see <see cref="Scenarios"/>).</param>
+    /// <param name="certificate">The server's certificate for TLS with ALPN h2; null for h2c.</param>
+    public Http2TestServer(string scenario, X509Certificate2? certificate)
     {
         if (Array.IndexOf(Scenarios, scenario) < 0)
         {
@@ -87,6 +110,7 @@ public sealed class Http2TestServer : IDisposable
         }
 
         Scenario = scenario;
+        _certificate = certificate;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = Task.Run(AcceptAsync);
@@ -96,7 +120,7 @@ public sealed class Http2TestServer : IDisposable
 
     public int Port { get; }
 
-    public string Uri => "http://127.0.0.1:" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
+    public string Uri => (_certificate is null ? "http" : "https") + "://127.0.0.1:" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
 
     /// <summary>TCP connections accepted.</summary>
     public int Connections => Volatile.Read(ref _connections);
@@ -104,8 +128,11 @@ public sealed class Http2TestServer : IDisposable
     /// <summary>Connections still being served (not yet closed by either side).</summary>
     public int OpenConnections => _open.Count;
 
-    /// <summary>Request header blocks read, on all connections.</summary>
+    /// <summary>Request header blocks read, on all connections (refused ones too).</summary>
     public int RequestCount => Volatile.Read(ref _requests);
+
+    /// <summary>Streams refused with REFUSED_STREAM for being above the limit in force (the limit scenarios).</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     /// <summary>Request body bytes read in DATA frames (padding not counted), on all connections.</summary>
     public long RequestBodyBytes => Interlocked.Read(ref _bodyBytes);
@@ -198,6 +225,19 @@ public sealed class Http2TestServer : IDisposable
         CancellationToken token = life.Token;
         try
         {
+            if (_certificate is not null)
+            {
+                var tls = new SslStream(c.Stream);
+                c.Stream = tls;
+                await tls.AuthenticateAsServerAsync(
+                    new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = _certificate,
+                        ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http2 },
+                    },
+                    token).ConfigureAwait(false);
+            }
+
             byte[] preface = new byte[s_preface.Length];
             if (!await ReadExactAsync(c.Stream, preface, token).ConfigureAwait(false))
             {
@@ -229,8 +269,29 @@ public sealed class Http2TestServer : IDisposable
                     c.AdvertisedWindow = SmallWindow;
                 }
 
-                c.Frame(Settings, 0, 0, settings);
+                int? limit = Scenario switch
+                {
+                    "limit-1" => 1,
+                    "limit-0-raised" => 0,
+                    "limit-lowered" => 4,
+                    "limit-flapping" => 2,
+                    _ => null,
+                };
+                if (limit is int announced)
+                {
+                    c.AnnounceLimit(announced);
+                }
+                else
+                {
+                    c.Frame(Settings, 0, 0, settings);
+                    c.SentSettings.Enqueue(null);
+                }
+
                 await c.FlushAsync(token).ConfigureAwait(false);
+                if (Scenario == "limit-0-raised")
+                {
+                    RaiseLater(c, 4, TimeSpan.FromMilliseconds(500), token);
+                }
             }
 
             byte[] header = new byte[9];
@@ -258,8 +319,16 @@ public sealed class Http2TestServer : IDisposable
                     return;
                 }
 
-                await OnFrameAsync(c, type, flags, streamId, payload, token).ConfigureAwait(false);
-                await c.FlushAsync(token).ConfigureAwait(false);
+                await c.Gate.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    await OnFrameAsync(c, type, flags, streamId, payload, token).ConfigureAwait(false);
+                    await c.FlushAsync(token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    c.Gate.Release();
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -341,10 +410,17 @@ public sealed class Http2TestServer : IDisposable
                 }
 
                 c.Streams.Remove(streamId);
+                c.OpenIds.Remove(streamId);
                 break;
             case Settings:
                 if ((flags & Ack) != 0)
                 {
+                    // ACKs come in the order the SETTINGS went out: from here on the client must keep to the limit this one set.
+                    if (c.SentSettings.TryDequeue(out int? acknowledged) && acknowledged is int limit)
+                    {
+                        c.AcknowledgedLimit = limit;
+                    }
+
                     // From here on the client sends by the server's settings: its open streams' windows move by the difference.
                     if (!c.SettingsAcknowledged)
                     {
@@ -469,6 +545,22 @@ public sealed class Http2TestServer : IDisposable
         }
 
         c.LastStreamId = Math.Max(c.LastStreamId, streamId);
+        if (c.OpenIds.Count >= c.AcknowledgedLimit)
+        {
+            Problems.Enqueue($"{c.Number}: stream {streamId} opened with {c.OpenIds.Count} open, after the client acknowledged a limit of {c.AcknowledgedLimit}");
+        }
+
+        if (c.OpenIds.Count >= c.Limit)
+        {
+            // Above the limit in force, acknowledged or not: refused, as nginx does (RFC 9113 5.1.2, 8.7).
+            Interlocked.Increment(ref _requests);
+            Interlocked.Increment(ref _refused);
+            Requests.Enqueue($"{c.Number} {streamId} refused");
+            c.Reset(streamId, 0x7);
+            return;
+        }
+
+        c.OpenIds.Add(streamId);
         string method = string.Empty;
         string path = string.Empty;
         foreach (KeyValuePair<string, string> field in fields)
@@ -714,6 +806,43 @@ public sealed class Http2TestServer : IDisposable
                 }
 
                 break;
+            case "limit-1":
+            case "limit-0-raised":
+                AnswerOpen(c, id);
+                break;
+            case "limit-lowered":
+                if (c.Number == 1 && !c.Lowered)
+                {
+                    // Held until four are open; then the limit goes down to 1, and only then come their answers.
+                    c.Held.Add(id);
+                    if (c.Held.Count == 4)
+                    {
+                        c.Lowered = true;
+                        c.AnnounceLimit(1);
+                        foreach (int held in c.Held)
+                        {
+                            AnswerOpen(c, held);
+                        }
+                    }
+
+                    return;
+                }
+
+                AnswerOpen(c, id);
+                break;
+            case "limit-flapping":
+            {
+                AnswerOpen(c, id);
+                int next = s_flapping[c.Answered % s_flapping.Length];
+                c.AnnounceLimit(next);
+                if (next == 0)
+                {
+                    RaiseLater(c, 2, TimeSpan.FromMilliseconds(50), token);
+                }
+
+                break;
+            }
+
             case "oversized-frame":
                 // One HEADERS frame of about 20,000 bytes: above the 16,384 the client allows by not raising SETTINGS_MAX_FRAME_SIZE.
                 c.Frame(Headers, EndHeaders | EndStream, id, new HPackWriter().Indexed(8).Literal("x-big", new string('a', 20000)).ToArray());
@@ -724,6 +853,40 @@ public sealed class Http2TestServer : IDisposable
         }
 
         c.Answered++;
+    }
+
+    /// <summary>Answers 200 'ok' on a stream the limit counts, which then no longer counts.</summary>
+    private static void AnswerOpen(Connection c, int id)
+    {
+        AnswerOk(c, id, "ok");
+        c.OpenIds.Remove(id);
+        c.Streams.Remove(id);
+    }
+
+    /// <summary>Announces a new limit after <paramref name="delay"/>, between two frames of the connection.</summary>
+    private void RaiseLater(Connection c, int limit, TimeSpan delay, CancellationToken token)
+    {
+        _tasks.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, token).ConfigureAwait(false);
+                await c.Gate.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    c.AnnounceLimit(limit);
+                    await c.FlushAsync(token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    c.Gate.Release();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The connection or the server ended first.
+            }
+        }));
     }
 
     /// <summary>The name of field <paramref name="i"/> of the hpack-evict scenario: x-f00 to x-f59.</summary>
@@ -815,7 +978,28 @@ public sealed class Http2TestServer : IDisposable
 
         public Socket Socket { get; }
 
-        public NetworkStream Stream { get; }
+        /// <summary>The socket's stream, or TLS over it.</summary>
+        public Stream Stream { get; set; }
+
+        /// <summary>Held by whoever reads a frame and answers it, or writes a frame of its own between two.</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        /// <summary>SETTINGS_MAX_CONCURRENT_STREAMS as last announced (unlimited until then).</summary>
+        public int Limit { get; set; } = int.MaxValue;
+
+        /// <summary>The limit of the last SETTINGS the client acknowledged (unlimited until then).</summary>
+        public int AcknowledgedLimit { get; set; } = int.MaxValue;
+
+        /// <summary>Each SETTINGS sent and not yet acknowledged, with the limit it set, if it set one.</summary>
+        public Queue<int?> SentSettings { get; } = new();
+
+        /// <summary>The streams the limit counts: requests not yet answered.</summary>
+        public HashSet<int> OpenIds { get; } = new();
+
+        /// <summary>limit-lowered: the requests held until four are open, and whether the limit went down.</summary>
+        public List<int> Held { get; } = new();
+
+        public bool Lowered { get; set; }
 
         public HPackReader Decoder { get; } = new();
 
@@ -856,6 +1040,17 @@ public sealed class Http2TestServer : IDisposable
             BinaryPrimitives.WriteInt32BigEndian(header[5..], streamId);
             _outbox.Write(header);
             _outbox.Write(payload);
+        }
+
+        /// <summary>SETTINGS with a new SETTINGS_MAX_CONCURRENT_STREAMS, in force at once for the streams that come.</summary>
+        public void AnnounceLimit(int limit)
+        {
+            byte[] payload = new byte[6];
+            BinaryPrimitives.WriteUInt16BigEndian(payload, MaxConcurrentStreams);
+            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(2), (uint)limit);
+            Frame(Settings, 0, 0, payload);
+            SentSettings.Enqueue(limit);
+            Limit = limit;
         }
 
         public void Reset(int streamId, uint code)

@@ -20,7 +20,7 @@ BeforeAll {
         $big = [byte[]]::new($bigBytes)
         [Random]::new(7).NextBytes($big)
         [IO.File]::WriteAllBytes("$dir/big.bin", $big)
-        $ports = @{ Tls = Get-FreePort; Clear = Get-FreePort; Limited = Get-FreePort; Http11Only = Get-FreePort }
+        $ports = @{ Tls = Get-FreePort; Clear = Get-FreePort; Limited = Get-FreePort; Http11Only = Get-FreePort; OneStreamTls = Get-FreePort; OneStream = Get-FreePort }
         $socket = "$dir/h2c.sock"
         @"
 worker_processes 1;
@@ -51,6 +51,16 @@ http {
         keepalive_requests 100;
         access_log $dir/limited.log line;
         location / { default_type text/plain; return 200 "Hello, World!"; }
+    }
+    server {
+        # One stream at a time per connection: nginx refuses the streams above it with REFUSED_STREAM.
+        listen 127.0.0.1:$($ports.OneStreamTls) ssl http2;
+        listen 127.0.0.1:$($ports.OneStream) http2;
+        ssl_certificate $dir/cert.pem;
+        ssl_certificate_key $dir/key.pem;
+        http2_max_concurrent_streams 1;
+        access_log $dir/one.log line;
+        location / { default_type text/plain; return 200 "one"; }
     }
     server {
         listen 127.0.0.1:$($ports.Http11Only) ssl;
@@ -158,6 +168,19 @@ Describe 'Invoke-BoundedRequest -HttpVersion 2.0 against nginx' {
         $logged = @(Get-Content "$dir/limited.log")
         $logged.Count | Should -Be 1000
         @($logged | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object -Unique).Count | Should -Be 1000
+    }
+
+    It 'keeps to nginx''s limit of one stream per connection over <Name>: none refused, none failed' -ForEach @(
+        @{ Name = 'TLS'; Scheme = 'https'; Port = 'OneStreamTls'; Case = 'tls' }
+        @{ Name = 'clear text'; Scheme = 'http'; Port = 'OneStream'; Case = 'clear' }
+    ) {
+        $results = Invoke-BoundedRequest -Uri "$($Scheme)://127.0.0.1:$($ports[$Port])/$Case/{0}" -Count 200 -ThrottleLimit 8 -HttpVersion 2.0 -TimeoutSec 30 -SkipCertificateCheck 3>$null
+        @($results | Where-Object { $_.Success -and $_.BytesReceived -eq 3 }).Count | Should -Be 200
+        # Waiting for a stream is not a send: each request went on the wire once, and nginx processed each once.
+        ($results | Measure-Object Attempts -Sum).Sum | Should -Be 200
+        $mine = { @(Get-Content "$dir/one.log" -ErrorAction Ignore | Where-Object { $_ -like "* /$Case/*" }) }
+        Wait-Until { (& $mine).Count -ge 200 } -TimeoutSec 20
+        @(& $mine | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object -Unique).Count | Should -Be 200
     }
 
     It 'opens <Expected> connection(s) for 20 requests at 5 in flight <Name>' -ForEach @(

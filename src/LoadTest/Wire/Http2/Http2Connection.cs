@@ -27,8 +27,11 @@ internal sealed class Http2Connection : IDisposable
     private const int ReadBufferSize = 64 * 1024;
     private const int MaxHeaderBlock = 256 * 1024;
 
-    // What RFC 9113 6.5.2 calls the initial limit is none, but the server's SETTINGS may say less: assume as HttpClient does.
+    // What RFC 9113 6.5.2 calls the initial limit is none: a server whose SETTINGS do not say assumes as HttpClient does.
     private const int AssumedMaxStreams = 100;
+
+    // Streams opened before the server's first SETTINGS, whose limit may be lower: one, for a server that waits for a request before it speaks.
+    private const int StreamsBeforeSettings = 1;
 
     private static readonly byte[] s_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
     private static readonly IHPackSink s_discard = new DiscardSink();
@@ -38,6 +41,7 @@ internal sealed class Http2Connection : IDisposable
     private readonly bool _includeHeaders;
     private readonly bool _singleUse;
     private readonly Action<Http2Connection> _closed;
+    private readonly Action<Http2Connection> _capacity;
     private readonly object _sync = new();
     private readonly Dictionary<int, Http2Stream> _streams = new();
     private readonly HPackDecoder _decoder = new();
@@ -45,8 +49,13 @@ internal sealed class Http2Connection : IDisposable
     private bool _flushing;
     private bool _dispatching;
     private int _nextStreamId = 1;
-    private int _reserved;
     private int _maxStreams = AssumedMaxStreams;
+    private bool _settingsReceived;
+    private bool _openedAny;
+
+    // Moves on with the server's first SETTINGS and each that lowers its stream limit: a stream opened under an
+    // earlier one may be refused for the limit the client did not know yet.
+    private int _limitEpoch;
     private int _peerInitialWindow = DefaultWindow;
     private long _sendWindow = DefaultWindow;
     private int _unacknowledged;
@@ -68,6 +77,20 @@ internal sealed class Http2Connection : IDisposable
         _includeHeaders = settings.IncludeHeaders;
         _singleUse = settings.SingleUse;
         _closed = settings.Closed;
+        _capacity = settings.Capacity;
+    }
+
+    /// <summary>What <see cref="TryOpen"/> did.</summary>
+    public enum OpenResult
+    {
+        /// <summary>The stream is open and its HEADERS queued: call <see cref="Start"/>.</summary>
+        Opened,
+
+        /// <summary>The server allows no more streams now.</summary>
+        Full,
+
+        /// <summary>The connection takes no more requests: ended, or going away.</summary>
+        Closed,
     }
 
     /// <summary>
@@ -123,88 +146,92 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
-    /// <summary>False when the connection will take no request, now or later: ended, going away, or the server allows no streams.</summary>
-    public bool CanEverTake
+    /// <summary>True once the server's limit is known and this connection is full at it (a limit of 0 is not full: the server may raise it).</summary>
+    public bool IsFullAtKnownLimit
     {
         get
         {
             lock (_sync)
             {
-                return _failure is null && !_goingAway && _maxStreams > 0;
+                return _settingsReceived && _maxStreams > 0 && _streams.Count >= _maxStreams;
             }
         }
     }
 
-    /// <summary>Takes a stream slot for a request; false when the connection is full, ending, or ended.</summary>
-    public bool TryReserve()
+    /// <summary>True once a stream has been opened on the connection.</summary>
+    public bool OpenedAny
     {
-        lock (_sync)
+        get
         {
-            if (_failure is not null || _goingAway || _reserved >= _maxStreams)
+            lock (_sync)
             {
-                return false;
+                return _openedAny;
             }
-
-            _reserved++;
-            return true;
         }
     }
 
     /// <summary>
-    /// Sends a request on a slot <see cref="TryReserve"/> took, and returns the wait for its response. A
-    /// connection that ended before the request went out throws <see cref="Http2RefusedException"/>.
+    /// Opens <paramref name="stream"/> when the server allows one more: its id, its HEADERS and as much of its
+    /// body as the windows allow are queued in one step under the lock, so that no SETTINGS the client
+    /// acknowledges can come between the count and the HEADERS (RFC 9113 5.1.2). Before the server's first
+    /// SETTINGS it allows one stream. Once opened, call <see cref="Start"/> outside any lock, with <paramref name="flush"/>.
     /// </summary>
-    public ValueTask<ResponseHead> SendAsync(RequestSpec spec, in RedirectHop hop, AttemptProgress progress, CancellationToken token)
+    public OpenResult TryOpen(Http2Stream stream, out bool flush)
     {
-        RequestPayload payload = spec.Payload;
+        RequestPayload payload = stream.Spec.Payload;
         byte[] body = payload.Body ?? Array.Empty<byte>();
-        HttpMethod method = hop.Method;
+        HttpMethod method = stream.Method;
         long contentLength = payload.HasContent || method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch ? body.Length : -1;
-        var stream = new Http2Stream(this, progress, method == HttpMethod.Head, _includeHeaders);
-        int sent = 0;
-        bool flush;
+        flush = false;
         lock (_sync)
         {
-            if (_failure is not null || _goingAway || token.IsCancellationRequested)
+            if (_failure is not null || _goingAway)
             {
-                _reserved--;
-                token.ThrowIfCancellationRequested();
-                throw new Http2RefusedException("The HTTP/2 connection ended before the request was sent.", _failure);
+                return OpenResult.Closed;
             }
 
+            if (_streams.Count >= (_settingsReceived ? _maxStreams : StreamsBeforeSettings))
+            {
+                return OpenResult.Full;
+            }
+
+            stream.Owner = this;
             stream.Id = _nextStreamId;
+            stream.LimitEpoch = _limitEpoch;
             _nextStreamId += 2;
+            _openedAny = true;
 
             // -DisableKeepAlive: one request per connection. Or stream identifiers are used up (RFC 9113 5.1.1).
             _goingAway = _singleUse || _nextStreamId < 0;
 
             stream.SendWindow = _peerInitialWindow;
             _streams.Add(stream.Id, stream);
-            _frames.AppendHeaders(stream.Id, method.Method, hop.PathAndQuery, payload.HeaderBlock(Http2HeaderBlock.Encoding)!, contentLength, endStream: body.Length == 0);
-            progress.Sent();
+            _frames.AppendHeaders(stream.Id, method.Method, stream.Path, payload.HeaderBlock(Http2HeaderBlock.Encoding)!, contentLength, endStream: body.Length == 0);
+            stream.Progress.Sent();
             if (body.Length > 0)
             {
-                sent = _frames.AppendData(stream, body, 0, ref _sendWindow);
-                stream.BodyPending = sent < body.Length;
+                stream.BodySent = _frames.AppendData(stream, body, 0, ref _sendWindow);
+                stream.BodyPending = stream.BodySent < body.Length;
             }
 
             flush = TakeFlush();
         }
 
-        // Outside the lock: a token cancelled by now runs Cancel at once, which takes the lock itself.
-        stream.Registration = token.UnsafeRegister(static (state, cancelled) => ((Http2Stream)state!).Owner.Cancel((Http2Stream)state!, cancelled), stream);
+        return OpenResult.Opened;
+    }
 
+    /// <summary>Sends what <see cref="TryOpen"/> queued (outside every lock), and the rest of the body as the windows open.</summary>
+    public void Start(Http2Stream stream, bool flush)
+    {
         if (flush)
         {
             _ = FlushAsync();
         }
 
-        if (sent < body.Length)
+        if (stream.BodyPending)
         {
-            _ = SendBodyAsync(stream, body, sent);
+            _ = SendBodyAsync(stream, stream.Spec.Payload.Body!, stream.BodySent);
         }
-
-        return stream.AsValueTask();
     }
 
     /// <summary>Closes the connection as RFC 9113 6.8 asks: the frames still queued (a reset, say) and a GOAWAY go out first.</summary>
@@ -441,6 +468,10 @@ internal sealed class Http2Connection : IDisposable
                         Dispatch(type, flags, streamId, frame.Slice(Http2Frame.HeaderSize, length));
                         start += Http2Frame.HeaderSize + length;
                     }
+
+                    // Streams that ended, or a limit that rose, may let requests waiting for a stream open one: their
+                    // HEADERS go out with this read's batch.
+                    _capacity(this);
                 }
                 finally
                 {
@@ -714,6 +745,7 @@ internal sealed class Http2Connection : IDisposable
 
         int code = BinaryPrimitives.ReadInt32BigEndian(payload);
         Http2Stream? stream;
+        bool forLimit;
         lock (_sync)
         {
             if (!_streams.TryGetValue(streamId, out stream))
@@ -723,11 +755,12 @@ internal sealed class Http2Connection : IDisposable
             }
 
             Remove(stream);
+            forLimit = stream.LimitEpoch != _limitEpoch;
         }
 
         // REFUSED_STREAM before any answer: the server did not process the request (RFC 9113 8.7).
         stream.Fail(code == Http2Errors.RefusedStream && !stream.HasHead
-            ? new Http2RefusedException("The server refused the stream (REFUSED_STREAM).")
+            ? new Http2RefusedException("The server refused the stream (REFUSED_STREAM).", forLimit: forLimit)
             : Http2Errors.Reset(code));
     }
 
@@ -755,6 +788,12 @@ internal sealed class Http2Connection : IDisposable
 
         lock (_sync)
         {
+            if (!_settingsReceived)
+            {
+                _settingsReceived = true;
+                _limitEpoch++;
+            }
+
             for (int at = 0; at < payload.Length; at += 6)
             {
                 ushort setting = BinaryPrimitives.ReadUInt16BigEndian(payload[at..]);
@@ -767,6 +806,12 @@ internal sealed class Http2Connection : IDisposable
                         _frames.UpdateTableSizeToZero();
                         break;
                     case Http2Frame.SettingMaxConcurrentStreams:
+                        // A limit below the streams open closes none: no new one opens until enough have ended (RFC 9113 5.1.2).
+                        if (value < (uint)_maxStreams)
+                        {
+                            _limitEpoch++;
+                        }
+
                         _maxStreams = (int)Math.Min(value, int.MaxValue);
                         break;
                     case Http2Frame.SettingInitialWindowSize:
@@ -927,7 +972,6 @@ internal sealed class Http2Connection : IDisposable
     private Http2Stream Remove(Http2Stream stream)
     {
         _streams.Remove(stream.Id);
-        _reserved--;
         stream.WindowWaiter?.TrySetResult();
         return stream;
     }
@@ -956,7 +1000,7 @@ internal sealed class Http2Connection : IDisposable
     }
 
     /// <summary>The attempt's token was cancelled (its timeout, or the run's end): the stream is reset and its wait ends.</summary>
-    private void Cancel(Http2Stream stream, CancellationToken token)
+    public void Cancel(Http2Stream stream, CancellationToken token)
     {
         bool flush;
         bool drained;
@@ -982,6 +1026,10 @@ internal sealed class Http2Connection : IDisposable
         {
             // Nothing more will come that anyone waits for: the read loop need not wait for the server to close.
             Dispose();
+        }
+        else
+        {
+            _capacity(this);
         }
     }
 

@@ -12,5 +12,14 @@ namespace LoadTest.Wire.Http2;
 /// <param name="IncludeHeaders">Keep every response field (-IncludeHeaders).</param>
 /// <param name="SingleUse">One request per connection (-DisableKeepAlive).</param>
 /// <param name="Closed">Called once when a connection stops taking requests.</param>
+/// <param name="Capacity">Called, outside the connection's lock, when it may take more requests: a stream ended, or the server's limit changed.</param>
 internal sealed record Http2ConnectionSettings(
-    ConnectionOpener Sockets, string Host, int Port, string Authority, TlsClientSettings? Tls, bool IncludeHeaders, bool SingleUse, Action<Http2Connection> Closed);
+    ConnectionOpener Sockets,
+    string Host,
+    int Port,
+    string Authority,
+    TlsClientSettings? Tls,
+    bool IncludeHeaders,
+    bool SingleUse,
+    Action<Http2Connection> Closed,
+    Action<Http2Connection> Capacity);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Text;
 using System.Threading;
@@ -8,10 +9,11 @@ using System.Threading.Tasks.Sources;
 namespace LoadTest.Wire.Http2;
 
 /// <summary>
-/// One request's stream on an <see cref="Http2Connection"/>: builds the response head from the decoded
-/// fields, counts the body in the attempt's progress, checks what RFC 9113 8.1 calls malformed, and
-/// completes the request's wait once. The connection calls it from its read loop, under its lock where
-/// the request's flow could look at the same state.
+/// One request's stream: what it sends, and once an <see cref="Http2Connection"/> has opened it, what comes
+/// back. It builds the response head from the decoded fields, counts the body in the attempt's progress,
+/// checks what RFC 9113 8.1 calls malformed, and completes the request's wait once. Until a connection
+/// opens it, it waits in its <see cref="Http2Pool"/>. The connection calls it from its read loop, under its
+/// lock where the request's flow could look at the same state.
 /// </summary>
 internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
 {
@@ -30,11 +32,14 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
     private string? _retryAfter;
     private HeaderDictionary? _headers;
 
-    public Http2Stream(Http2Connection owner, AttemptProgress progress, bool headRequest, bool includeHeaders)
+    public Http2Stream(Http2Pool pool, RequestSpec spec, in RedirectHop hop, AttemptProgress progress, bool includeHeaders)
     {
-        Owner = owner;
+        Pool = pool;
+        Spec = spec;
+        Method = hop.Method;
+        Path = hop.PathAndQuery;
         Progress = progress;
-        _headRequest = headRequest;
+        _headRequest = hop.Method == HttpMethod.Head;
         _includeHeaders = includeHeaders;
 
         // The request goes on on the read loop's thread, and its next request is written with the loop's batch
@@ -49,9 +54,25 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
         Trailers,
     }
 
-    public Http2Connection Owner { get; }
+    public Http2Pool Pool { get; }
+
+    /// <summary>The request: its payload's header block and body.</summary>
+    public RequestSpec Spec { get; }
+
+    public HttpMethod Method { get; }
+
+    public string Path { get; }
+
+    /// <summary>The connection that opened the stream; null until one has.</summary>
+    public Http2Connection? Owner { get; set; }
+
+    /// <summary>Its place among the requests waiting for a stream, while it waits (under the pool's lock).</summary>
+    public LinkedListNode<Http2Stream>? WaitingNode { get; set; }
 
     public int Id { get; set; }
+
+    /// <summary>Which of the server's stream limits was in force when the stream opened (see <see cref="Http2Connection"/>).</summary>
+    public int LimitEpoch { get; set; }
 
     /// <summary>The attempt's cancellation, which resets the stream; removed when the stream completes.</summary>
     public CancellationTokenRegistration Registration { get; set; }
@@ -66,6 +87,9 @@ internal sealed class Http2Stream : IHPackSink, IValueTaskSource<ResponseHead>
 
     /// <summary>True while part of the request's body has not gone out.</summary>
     public bool BodyPending { get; set; }
+
+    /// <summary>How much of the body went into frames when the stream opened.</summary>
+    public int BodySent { get; set; }
 
     /// <summary>Set while the request's body waits for the server to open its window.</summary>
     public TaskCompletionSource? WindowWaiter { get; set; }
