@@ -174,16 +174,16 @@ function Get-Median($Runs) {
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
 
-# -DotNetSockets starts the client's pwsh with LOADTEST_SOCKET_LOOP=0: LoadTest's clients then use .NET's socket
-# engine instead of their own epoll loops (see about_LoadTest, "Going faster"), to show what the loops give.
+# -DotNetSockets runs the client with -SocketEngine DotNet: LoadTest's clients then use .NET's socket engine
+# instead of their own epoll loops (see about_LoadTest, "Going faster"), to show what the loops give.
 function Invoke-LoadTestClient([string] $Url, [long] $Count, [int] $Limit, [string] $Mode, [string] $Gen0Size, [string[]] $Extra = @(), [switch] $DotNetSockets) {
     if ($Gen0Size) { $env:DOTNET_GCgen0size = $Gen0Size }
-    if ($DotNetSockets) { $env:LOADTEST_SOCKET_LOOP = '0' }
+    if ($DotNetSockets) { $Extra += @('-SocketEngine', 'DotNet') }
     try {
         Invoke-Measured ($pwshCommand + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'LoadTestClient.ps1'),
                 '-Module', $module, '-Url', $Url, '-Count', $Count, '-ThrottleLimit', $Limit, '-Mode', $Mode) + $Extra)
     }
-    finally { Remove-Item Env:DOTNET_GCgen0size, Env:LOADTEST_SOCKET_LOOP -ErrorAction Ignore }
+    finally { Remove-Item Env:DOTNET_GCgen0size -ErrorAction Ignore }
 }
 
 function Invoke-Wrk([string] $Url, [int] $Connections, [int] $Seconds) {

@@ -10,7 +10,9 @@ param(
     # For https against the bench's self-signed nginx, and HTTP/2.
     [switch] $SkipCertificateCheck,
     [string] $HttpVersion = '1.1',
-    [string] $Transport = 'Auto'
+    [string] $Transport = 'Auto',
+    # Auto, Loop or DotNet; passed on only when not Auto, so that builds without -SocketEngine still run.
+    [string] $SocketEngine = 'Auto'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
@@ -19,7 +21,8 @@ $cpu = $self.TotalProcessorTime
 $clock = [Diagnostics.Stopwatch]::StartNew()
 switch ($Mode) {
     'Summary' {
-        $summary = Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary -SkipCertificateCheck:$SkipCertificateCheck -HttpVersion $HttpVersion -Transport $Transport 3>$null
+        $engine = if ($SocketEngine -ne 'Auto') { @{ SocketEngine = $SocketEngine } } else { @{} }
+        $summary = Invoke-BoundedRequest -Uri $Url -Count $Count -ThrottleLimit $ThrottleLimit -Summary -SkipCertificateCheck:$SkipCertificateCheck -HttpVersion $HttpVersion -Transport $Transport @engine 3>$null
         $ok = $summary.Succeeded
         if ($SummaryPath) { $summary | Export-Clixml $SummaryPath }
     }

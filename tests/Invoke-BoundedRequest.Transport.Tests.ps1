@@ -176,21 +176,14 @@ Describe '-UnixSocket' {
 }
 
 Describe 'Socket loops' {
-    # On Linux LoadTest's own clients run their sockets on epoll loops of their own; LOADTEST_SOCKET_LOOP=0 puts
+    # On Linux LoadTest's own clients run their sockets on epoll loops of their own; -SocketEngine DotNet puts
     # them on .NET's socket engine, the path every other platform takes.
     BeforeAll {
-        # Runs $Script in a child pwsh with LOADTEST_SOCKET_LOOP set to $Loop (and LOADTEST_LOOPS to $Loops when
-        # given); returns its output as JSON.
-        function Invoke-Child([string] $Loop, [string] $Script, [int] $Loops) {
+        # Runs $Script in a child pwsh whose Invoke-BoundedRequest runs on the socket engine $Engine; returns its
+        # output as JSON.
+        function Invoke-Child([string] $Engine, [string] $Script) {
             $command = Get-PwshCommand
-            $env:LOADTEST_SOCKET_LOOP = $Loop
-            if ($Loops) { $env:LOADTEST_LOOPS = $Loops }
-            try {
-                $text = & $command[0] @($command | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; $Script | ConvertTo-Json -Depth 3 -Compress"
-            }
-            finally {
-                Remove-Item Env:LOADTEST_SOCKET_LOOP, Env:LOADTEST_LOOPS -ErrorAction Ignore
-            }
+            $text = & $command[0] @($command | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; `$PSDefaultParameterValues['Invoke-BoundedRequest:SocketEngine'] = '$Engine'; $Script | ConvertTo-Json -Depth 3 -Compress"
             $LASTEXITCODE | Should -Be 0 -Because ($text -join "`n")
             $text | ConvertFrom-Json
         }
@@ -200,7 +193,7 @@ Describe 'Socket loops' {
         Skip-UnlessPlatform -Supported $IsLinux -Because 'not Linux: the loops are epoll''s, and threads are counted in /proc'
     }
 
-    It 'runs http, https and a Unix socket on the loops, and on .NET''s socket engine with LOADTEST_SOCKET_LOOP=0, alike' {
+    It 'runs http, https and a Unix socket on the loops, and on .NET''s socket engine with -SocketEngine DotNet, alike' {
         $plain = Start-RecordingServer
         $secure = Start-RecordingServer -Certificate $certificate
         $path = New-SocketPath
@@ -211,8 +204,8 @@ Describe 'Socket loops' {
                 "@(Invoke-BoundedRequest -Uri 'http://localhost/u/{0}' -Count 20 -ThrottleLimit 4 -UnixSocket '$path'); " +
                 "[pscustomobject]@{ Ok = @(`$r | Where-Object StatusCode -eq 200).Count; Attempts = (`$r | Measure-Object Attempts -Sum).Sum; " +
                 "Loops = @(Get-ChildItem /proc/`$PID/task | Where-Object { (Get-Content (Join-Path `$_.FullName comm)) -eq 'LoadTest socket' }).Count }"
-            $onLoops = Invoke-Child '1' $script
-            $onDotNet = Invoke-Child '0' $script
+            $onLoops = Invoke-Child 'Loop' $script
+            $onDotNet = Invoke-Child 'DotNet' $script
             $onLoops.Ok | Should -Be 60
             $onDotNet.Ok | Should -Be 60
             $onLoops.Attempts | Should -Be 60
@@ -224,6 +217,25 @@ Describe 'Socket loops' {
         }
         finally {
             $plain.Dispose(); $secure.Dispose(); $unix.Dispose()
+        }
+    }
+
+    It 'names the socket engine in -Verbose: <Expected>' -ForEach @(
+        @{ Parameters = @{}; Expected = 'socket engine Loop (1 epoll loop)' }
+        @{ Parameters = @{ SocketEngine = 'Loop' }; Expected = 'socket engine Loop (1 epoll loop)' }
+        @{ Parameters = @{ SocketEngine = 'DotNet' }; Expected = 'socket engine DotNet' }
+        @{ Parameters = @{ SocketEngine = 'Loop'; Transport = 'HttpClient' }; Expected = 'socket engine DotNet (HttpClient)' }
+    ) {
+        $server = Start-RecordingServer
+        try {
+            $verbose = @(Invoke-BoundedRequest -Uri "http://127.0.0.1:$($server.Port)/v" @Parameters -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            $starting = @($verbose | Where-Object Message -Like 'Starting *')
+            $starting.Count | Should -Be 1
+            $loops = [Math]::Max(1, [Math]::Floor([Environment]::ProcessorCount / 2))
+            $starting[0].Message | Should -BeLike "*, $($Expected -replace '\(1 epoll loop\)', "($loops epoll loop$(if ($loops -gt 1) { 's' }))"), output *"
+        }
+        finally {
+            $server.Dispose()
         }
     }
 
@@ -297,7 +309,7 @@ Describe 'Socket loops' {
             $script = "`$null = Invoke-BoundedRequest -Uri 'http://127.0.0.1:$($server.Port)/warm'; `$before = @(Get-ChildItem /proc/`$PID/fd).Count; " +
                 "`$s = Invoke-BoundedRequest -Uri 'http://127.0.0.1:$($server.Port)/c/{0}' -Count 2000 -ThrottleLimit 50 -DisableKeepAlive -Summary; " +
                 "[pscustomobject]@{ Ok = `$s.Succeeded; Before = `$before; After = @(Get-ChildItem /proc/`$PID/fd).Count }"
-            $run = Invoke-Child '1' $script
+            $run = Invoke-Child 'Loop' $script
             $run.Ok | Should -Be 2000
             # A socket left open per connection would be 2,000 more; the runtime opens a few of its own meanwhile.
             $run.After | Should -BeLessOrEqual ($run.Before + 50)
@@ -362,7 +374,7 @@ Describe 'Socket loops' {
             $null = $served.AsyncWaitHandle.WaitOne(10000)
             [pscustomobject]@{ Others = $others.Succeeded; StillChecking = $stillChecking; Answer = "$($answer.ErrorKind)" }
         }
-        $run = Invoke-Child '1' "& { $script }" -Loops 1
+        $run = Invoke-Child 'Loop' "& { $script }"
         $run.Others | Should -Be 200
         $run.StillChecking | Should -BeTrue -Because 'the 200 other requests finish while the download still waits'
         $run.Answer | Should -Be 'Tls'

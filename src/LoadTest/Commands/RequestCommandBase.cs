@@ -181,6 +181,12 @@ public abstract class RequestCommandBase : PSCmdlet
     public TransportKind Transport { get; set; }
 
     /// <summary>
+    /// <para type="description">Which sockets LoadTest's own HTTP/1.1 and HTTP/2 clients run on: Auto (default) uses LoadTest's epoll loops on Linux and .NET's socket engine elsewhere; Loop uses the loops (Linux only); DotNet uses .NET's socket engine. HttpClient always uses .NET's. -Verbose names the engine a run uses.</para>
+    /// </summary>
+    [Parameter]
+    public SocketEngine SocketEngine { get; set; }
+
+    /// <summary>
     /// <para type="description">The most connections per server. Default: the -ThrottleLimit.</para>
     /// </summary>
     [Parameter]
@@ -319,6 +325,7 @@ public abstract class RequestCommandBase : PSCmdlet
             HttpVersion = HttpVersion,
             DisableKeepAlive = DisableKeepAlive,
             Transport = Transport,
+            SocketEngine = SocketEngine,
             MaxConnections = MaxConnections,
             SkipCertificateCheck = SkipCertificateCheck,
             NoProxy = NoProxy,

@@ -13,6 +13,7 @@ internal static class ErrorIds
     public const string UnsupportedBodyType = "UnsupportedBodyType";
     public const string UnsupportedCookieType = "UnsupportedCookieType";
     public const string HttpVersionNotSupported = "HttpVersionNotSupported";
+    public const string SocketEngineNotSupported = "SocketEngineNotSupported";
     public const string InvalidStatusCode = "InvalidStatusCode";
     public const string InvalidDuration = "InvalidDuration";
     public const string ResultWriteFailed = "ResultWriteFailed";

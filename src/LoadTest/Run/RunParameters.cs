@@ -117,6 +117,8 @@ internal sealed record RunParameters
 
     public LoadTest.TransportKind Transport { get; init; }
 
+    public LoadTest.SocketEngine SocketEngine { get; init; }
+
     public int MaxConnections { get; init; }
 
     public bool SkipCertificateCheck { get; init; }

@@ -202,6 +202,11 @@ internal sealed class RunPlan
             return ErrorRecordFactory.Create(ErrorIds.HttpVersionNotSupported, ErrorCategory.NotImplemented, p.HttpVersion, "HTTP/3 needs QUIC (libmsquic), which this platform does not have. Use -HttpVersion 1.1 or 2.0.");
         }
 
+        if (p.SocketEngine == SocketEngine.Loop && !SocketLoop.IsSupported)
+        {
+            return ErrorRecordFactory.Create(ErrorIds.SocketEngineNotSupported, ErrorCategory.NotImplemented, p.SocketEngine, "-SocketEngine Loop needs epoll, which only Linux has. Use -SocketEngine Auto or DotNet.");
+        }
+
         ExecutionSegment segment = ExecutionSegment.Whole;
         if (p.ExecutionSegment is not null && ExecutionSegment.TryParse(p.ExecutionSegment, out segment) is { } notASegment)
         {
@@ -233,6 +238,7 @@ internal sealed class RunPlan
             DisableKeepAlive = p.DisableKeepAlive,
             KeepCookies = p.KeepCookies,
             Transport = p.Transport,
+            SocketEngine = p.SocketEngine,
             Retry = new RetryPolicy(
                 p.MaximumRetryCount,
                 TimeSpan.FromSeconds(p.RetryIntervalSec),
@@ -435,7 +441,18 @@ internal sealed class RunPlan
             $"{(o.Duration is { } d ? $", duration {d}" : string.Empty)}" +
             $"{(o.Retry.MaximumRetryCount > 0 ? $", up to {o.Retry.MaximumRetryCount} retries" : string.Empty)}, HTTP/{o.HttpVersion.ToString(2)}, " +
             $"{(o.Connector.UnixSocketPath is { } socket ? $"over {socket}, " : string.Empty)}{(o.Connector.ProxyUri is { } proxy ? $"through {proxy}, " : string.Empty)}" +
-            $"output {Output}{(WritesSummary ? " + summary" : string.Empty)}.");
+            $"{Sockets(o)}, output {Output}{(WritesSummary ? " + summary" : string.Empty)}.");
+    }
+
+    /// <summary>Which sockets the run's requests go out on, for -Verbose.</summary>
+    private static string Sockets(RequestEngineOptions o)
+    {
+        bool ownClients = o.Wire.AllowsOwnClients && (o.HttpVersion == System.Net.HttpVersion.Version11 || o.HttpVersion == System.Net.HttpVersion.Version20);
+        return !ownClients
+            ? "socket engine DotNet (HttpClient)"
+            : ConnectionOpener.Resolve(o.SocketEngine) == SocketEngine.Loop
+                ? string.Create(CultureInfo.InvariantCulture, $"socket engine Loop ({SocketLoop.Count} epoll {(SocketLoop.Count == 1 ? "loop" : "loops")})")
+                : "socket engine DotNet";
     }
 
     private static string FlowTarget(Flow flow) =>

@@ -98,7 +98,7 @@ internal sealed class Http2Client : IHttpTransport
         // The pool puts in its own callbacks.
         var settings = new Http2ConnectionSettings(
             _sockets, origin.IdnHost, origin.Port, origin.Authority, origin.Scheme == Uri.UriSchemeHttps ? _tls : null,
-            _options.CaptureHeaders, _options.DisableKeepAlive, static _ => { }, static _ => { });
+            _options.DisableKeepAlive, static _ => { }, static _ => { });
         int maxConnections = _options.MaxConnections > 0 ? _options.MaxConnections : _options.ThrottleLimit;
         return new Http2Pool(origin, key, settings, _options.Timeout, maxConnections, _disposing.Token);
     }

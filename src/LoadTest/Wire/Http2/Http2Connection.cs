@@ -38,7 +38,6 @@ internal sealed class Http2Connection : IDisposable
 
     // The socket's stream, or TLS over it.
     private readonly Stream _stream;
-    private readonly bool _includeHeaders;
     private readonly bool _singleUse;
     private readonly Action<Http2Connection> _closed;
     private readonly Action<Http2Connection> _capacity;
@@ -74,7 +73,6 @@ internal sealed class Http2Connection : IDisposable
     {
         _stream = stream;
         _frames = new Http2FrameBuffer(settings.Authority, settings.Tls is not null);
-        _includeHeaders = settings.IncludeHeaders;
         _singleUse = settings.SingleUse;
         _closed = settings.Closed;
         _capacity = settings.Capacity;

@@ -9,7 +9,6 @@ namespace LoadTest.Wire.Http2;
 /// <param name="Port">The port.</param>
 /// <param name="Authority">The :authority of every request.</param>
 /// <param name="Tls">TLS with ALPN h2 for https; null for prior knowledge over http.</param>
-/// <param name="IncludeHeaders">Keep every response field (-IncludeHeaders).</param>
 /// <param name="SingleUse">One request per connection (-DisableKeepAlive).</param>
 /// <param name="Closed">Called once when a connection stops taking requests.</param>
 /// <param name="Capacity">Called, outside the connection's lock, when it may take more requests: a stream ended, or the server's limit changed.</param>
@@ -19,7 +18,6 @@ internal sealed record Http2ConnectionSettings(
     int Port,
     string Authority,
     TlsClientSettings? Tls,
-    bool IncludeHeaders,
     bool SingleUse,
     Action<Http2Connection> Closed,
     Action<Http2Connection> Capacity);
