@@ -111,6 +111,26 @@ BeforeDiscovery {
         Row $protocol $goAwayProtocol @{ Name = 'a first frame that is not SETTINGS (a PING)'; Scenario = 'not-settings-first'
             HttpClientDiffers = 'sends no request before the server''s SETTINGS, and this server holds its frames back until a request comes: it fails (Protocol) on the ACK of its own PING, with or without a request on the wire' }
         Row $protocol @{ Name = 'a frame larger than 16,384 bytes (FRAME_SIZE_ERROR)'; Scenario = 'oversized-frame'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+
+        # Frames of a wrong length (RFC 9113 4.2, 6), of types the client acts on and of those it ignores
+        Row $protocol @{ Name = 'PRIORITY of 4 bytes on the open stream: a stream error'; Scenario = 'priority-short'; Count = 2
+            Resets = @('1 1 FRAME_SIZE_ERROR', '1 3 FRAME_SIZE_ERROR'); HttpClientDiffers = $dropsConnection }
+        Row @{ Name = 'PRIORITY of 6 bytes on a stream that has ended: reset all the same'; Scenario = 'priority-long-closed'; Count = 2
+            Resets = @('1 1 FRAME_SIZE_ERROR')
+            HttpClientDiffers = 'takes it for a connection error (PROTOCOL_ERROR), where RFC 9113 6.3 names a stream error: the second request fails' }
+        Row $protocol @{ Name = 'PRIORITY of 4 bytes on a stream never opened: a connection error'; Scenario = 'priority-idle-short'
+            AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+        Row $protocol @{ Name = 'DATA flagged PADDED with no room for its Pad Length: a stream error'; Scenario = 'data-padded-empty'; Count = 2
+            Status = 200; Resets = @('1 1 FRAME_SIZE_ERROR', '1 3 FRAME_SIZE_ERROR')
+            HttpClientDiffers = 'takes it for a connection error of type PROTOCOL_ERROR, where RFC 9113 4.2 names FRAME_SIZE_ERROR: a connection per request' }
+        Row $protocol @{ Name = 'HEADERS flagged PRIORITY with 3 bytes'; Scenario = 'headers-short-priority'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+        Row $protocol @{ Name = 'HEADERS whose padding is longer than the frame'; Scenario = 'headers-long-padding'; AutoGoAways = @('1 0 PROTOCOL_ERROR') }
+        Row $protocol @{ Name = 'RST_STREAM of 5 bytes'; Scenario = 'rst-long'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+        Row $protocol @{ Name = 'PING of 7 bytes'; Scenario = 'ping-short'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+        Row $protocol @{ Name = 'SETTINGS of 7 bytes'; Scenario = 'settings-partial'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+        Row $protocol @{ Name = 'a SETTINGS ACK with a payload'; Scenario = 'settings-ack-payload'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+        Row $protocol @{ Name = 'WINDOW_UPDATE of 5 bytes on the open stream: a connection error'; Scenario = 'window-update-long'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
+        Row $protocol @{ Name = 'GOAWAY of 7 bytes'; Scenario = 'goaway-short'; AutoGoAways = @('1 0 FRAME_SIZE_ERROR') }
     )
 
     $cases = foreach ($row in $rows) {

@@ -48,6 +48,14 @@ public sealed class Http2TestServer : IDisposable
         // streams are open on the first connection (answered after the SETTINGS); and a limit that changes with
         // every answer (1, 3, 0, 4, 2, ...; a 0 is raised to 2 after 50 ms).
         "limit-1", "limit-0-raised", "limit-lowered", "limit-flapping",
+
+        // Frames of a wrong length (RFC 9113 4.2, 6): stream errors (PRIORITY on the open stream, on a closed
+        // one; DATA padded with no room for its Pad Length) and connection errors (PRIORITY on an idle stream,
+        // HEADERS too short for its priority fields, HEADERS whose padding is longer than the frame, RST_STREAM,
+        // PING, SETTINGS, a SETTINGS ACK, WINDOW_UPDATE, GOAWAY).
+        "priority-short", "priority-long-closed", "priority-idle-short", "data-padded-empty", "headers-short-priority",
+        "headers-long-padding", "rst-long", "ping-short", "settings-partial", "settings-ack-payload", "window-update-long",
+        "goaway-short",
     };
 
     /// <summary>The limits of limit-flapping, announced one after another, one per answer.</summary>
@@ -67,6 +75,7 @@ public sealed class Http2TestServer : IDisposable
     private const int MaxFrame = 16384;
     private const byte Data = 0x0;
     private const byte Headers = 0x1;
+    private const byte PriorityFrame = 0x2;
     private const byte RstStream = 0x3;
     private const byte Settings = 0x4;
     private const byte Ping = 0x6;
@@ -843,6 +852,69 @@ public sealed class Http2TestServer : IDisposable
                 break;
             }
 
+            case "priority-short":
+                // 4 bytes where PRIORITY has 5, on the open stream; the answer that follows is for a stream the client reset.
+                c.Frame(PriorityFrame, 0, id, new byte[4]);
+                AnswerOk(c, id, "ok");
+                break;
+            case "priority-long-closed":
+                // 6 bytes, on the stream of the request before this one, which has ended.
+                if (id > 1)
+                {
+                    c.Frame(PriorityFrame, 0, id - 2, new byte[6]);
+                }
+
+                AnswerOk(c, id, "ok");
+                break;
+            case "priority-idle-short":
+                // On stream 99, which the client never opened: it cannot be reset.
+                c.Frame(PriorityFrame, 0, 99, new byte[4]);
+                AnswerOk(c, id, "ok");
+                break;
+            case "data-padded-empty":
+                // DATA flagged PADDED, with no byte for its Pad Length.
+                c.Frame(Headers, EndHeaders, id, new HPackWriter().Indexed(8).ToArray());
+                c.Frame(Data, Padded, id, Array.Empty<byte>());
+                c.Frame(Data, EndStream, id, Encoding.ASCII.GetBytes("ok"));
+                break;
+            case "headers-short-priority":
+                // Flagged PRIORITY, with 3 bytes where the priority fields take 5.
+                c.Frame(Headers, EndHeaders | EndStream | Priority, id, new byte[3]);
+                break;
+            case "headers-long-padding":
+            {
+                // A Pad Length of 200 in a frame of 10 bytes.
+                byte[] block = new HPackWriter().Indexed(8).ToArray();
+                byte[] payload = new byte[10];
+                payload[0] = 200;
+                block.CopyTo(payload, 1);
+                c.Frame(Headers, EndHeaders | EndStream | Padded, id, payload);
+                break;
+            }
+
+            case "rst-long":
+                c.Frame(RstStream, 0, id, new byte[5]);
+                break;
+            case "ping-short":
+                c.Frame(Ping, 0, 0, new byte[7]);
+                AnswerOk(c, id, "ok");
+                break;
+            case "settings-partial":
+                c.Frame(Settings, 0, 0, new byte[7]);
+                AnswerOk(c, id, "ok");
+                break;
+            case "settings-ack-payload":
+                c.Frame(Settings, Ack, 0, new byte[6]);
+                AnswerOk(c, id, "ok");
+                break;
+            case "window-update-long":
+                c.Frame(WindowUpdate, 0, id, new byte[] { 0, 0, 0, 1, 0 });
+                AnswerOk(c, id, "ok");
+                break;
+            case "goaway-short":
+                c.Frame(GoAway, 0, 0, new byte[7]);
+                AnswerOk(c, id, "ok");
+                break;
             case "oversized-frame":
                 // One HEADERS frame of about 20,000 bytes: above the 16,384 the client allows by not raising SETTINGS_MAX_FRAME_SIZE.
                 c.Frame(Headers, EndHeaders | EndStream, id, new HPackWriter().Indexed(8).Literal("x-big", new string('a', 20000)).ToArray());

@@ -250,19 +250,30 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
-    private static ReadOnlySpan<byte> Unpad(byte flags, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// The payload of a DATA or HEADERS frame without its padding and, with <paramref name="fixedFields"/>, the
+    /// fields before its content (HEADERS' priority); null when the frame is too short to hold its Pad Length
+    /// and those fields (FRAME_SIZE_ERROR, RFC 9113 4.2). Padding longer than what is left is a connection
+    /// error of type PROTOCOL_ERROR (6.1, 6.2).
+    /// </summary>
+    private static bool TryUnpad(byte flags, ReadOnlySpan<byte> payload, int fixedFields, out ReadOnlySpan<byte> content)
     {
-        if ((flags & Http2Frame.Padded) == 0)
+        bool padded = (flags & Http2Frame.Padded) != 0;
+        int before = (padded ? 1 : 0) + fixedFields;
+        content = default;
+        if (payload.Length < before)
         {
-            return payload;
+            return false;
         }
 
-        if (payload.IsEmpty || payload[0] >= payload.Length)
+        int padding = padded ? payload[0] : 0;
+        if (padding > payload.Length - before)
         {
             throw Http2Errors.Protocol("A frame's padding is longer than the frame.");
         }
 
-        return payload.Slice(1, payload.Length - 1 - payload[0]);
+        content = payload.Slice(before, payload.Length - before - padding);
+        return true;
     }
 
     private byte[] Preface()
@@ -568,9 +579,15 @@ internal sealed class Http2Connection : IDisposable
             case Http2Frame.PushPromise:
                 throw Http2Errors.Protocol("The server pushed a stream though this client disabled push.");
             case Http2Frame.Priority:
+                // Ignored (RFC 9113 5.3.2), but its length is still checked: 5 octets, or a stream error (6.3).
                 if (streamId == 0)
                 {
                     throw Http2Errors.Protocol("A PRIORITY frame names stream 0.");
+                }
+
+                if (payload.Length != 5)
+                {
+                    StreamError(streamId, Http2Errors.FrameSizeError, "A PRIORITY frame is not 5 bytes long.");
                 }
 
                 break;
@@ -587,7 +604,13 @@ internal sealed class Http2Connection : IDisposable
             throw Http2Errors.Protocol("A DATA frame names stream 0.");
         }
 
-        ReadOnlySpan<byte> data = Unpad(flags, payload);
+        if (!TryUnpad(flags, payload, 0, out ReadOnlySpan<byte> data))
+        {
+            // Too short for its Pad Length: a stream error (RFC 9113 4.2); the frame changes no window.
+            StreamError(streamId, Http2Errors.FrameSizeError, "A padded DATA frame has no room for its Pad Length.");
+            return;
+        }
+
         Http2Stream? done = null;
         Http2Stream? malformed = null;
         lock (_sync)
@@ -633,15 +656,10 @@ internal sealed class Http2Connection : IDisposable
             throw Http2Errors.Protocol("A HEADERS frame names stream 0.");
         }
 
-        ReadOnlySpan<byte> fragment = Unpad(flags, payload);
-        if ((flags & Http2Frame.PriorityFlag) != 0)
+        // A frame that carries a field block changes the connection's state: its size errors are the connection's (RFC 9113 4.2).
+        if (!TryUnpad(flags, payload, (flags & Http2Frame.PriorityFlag) != 0 ? 5 : 0, out ReadOnlySpan<byte> fragment))
         {
-            if (fragment.Length < 5)
-            {
-                throw Http2Errors.FrameSize("A HEADERS frame is too short for its priority fields.");
-            }
-
-            fragment = fragment[5..];
+            throw Http2Errors.FrameSize("A HEADERS frame is too short for its Pad Length and priority fields.");
         }
 
         bool endStream = (flags & Http2Frame.EndStream) != 0;
@@ -957,6 +975,35 @@ internal sealed class Http2Connection : IDisposable
         Finish(null, malformed);
     }
 
+    /// <summary>
+    /// A stream error this client found (RFC 9113 5.4.2): an open stream is reset with <paramref name="code"/> and its
+    /// request fails; a stream that has ended is reset all the same; one never opened (idle) cannot be reset, so
+    /// the error is the connection's.
+    /// </summary>
+    private void StreamError(int streamId, int code, string message)
+    {
+        Http2Stream? failed = null;
+        lock (_sync)
+        {
+            if ((streamId & 1) == 0 || streamId >= _nextStreamId)
+            {
+                throw new HttpProtocolException(code, message + $" (stream {streamId}, which this client never opened)", null);
+            }
+
+            if (_streams.TryGetValue(streamId, out Http2Stream? stream))
+            {
+                stream.MarkMalformed(message);
+                failed = Reset(stream, code);
+            }
+            else
+            {
+                AppendReset(streamId, code);
+            }
+        }
+
+        failed?.Fail(new HttpProtocolException(code, message, null));
+    }
+
     /// <summary>A frame on a stream that is not open is ignored if the stream was opened and has ended, and is an error otherwise.</summary>
     private void CheckWasOpened(int streamId)
     {
@@ -984,10 +1031,16 @@ internal sealed class Http2Connection : IDisposable
     private Http2Stream Reset(Http2Stream stream, int code)
     {
         Remove(stream);
+        AppendReset(stream.Id, code);
+        return stream;
+    }
+
+    /// <summary>Under the lock: queues RST_STREAM with <paramref name="code"/>.</summary>
+    private void AppendReset(int streamId, int code)
+    {
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(payload, code);
-        _frames.AppendFrame(Http2Frame.RstStream, 0, stream.Id, payload);
-        return stream;
+        _frames.AppendFrame(Http2Frame.RstStream, 0, streamId, payload);
     }
 
     /// <summary>Completes the streams a frame ended, outside the lock: a completion may run the request's continuation.</summary>
