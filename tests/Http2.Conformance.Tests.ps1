@@ -344,3 +344,21 @@ Describe 'The server''s stream limit (SETTINGS_MAX_CONCURRENT_STREAMS)' {
         }
     }
 }
+
+Describe 'ALPN' {
+    # A TLS server that completes the handshake without selecting h2 does not speak HTTP/2 there: Protocol on both
+    # transports. (One that ends the handshake with a no_application_protocol alert, as nginx does, fails the
+    # handshake: Tls; Invoke-BoundedRequest.Http2.Tests.ps1.)
+    It '<_>: a TLS server that selects no protocol is a Protocol failure, and gets no request' -ForEach 'Auto', 'HttpClient' {
+        $server = [LoadTestTests.Http2TestServer]::new('no-alpn', (New-TestCertificate '127.0.0.1'))
+        try {
+            $r = Invoke-BoundedRequest -Uri "$($server.Uri)x" -HttpVersion 2.0 -Transport $_ -SkipCertificateCheck -TimeoutSec 10 3>$null
+            $r.Success | Should -BeFalse
+            $r.ErrorKind | Should -Be 'Protocol' -Because $r.Error
+            $server.RequestCount | Should -Be 0
+        }
+        finally {
+            $server.Dispose()
+        }
+    }
+}

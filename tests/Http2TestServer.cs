@@ -56,6 +56,9 @@ public sealed class Http2TestServer : IDisposable
         "priority-short", "priority-long-closed", "priority-idle-short", "data-padded-empty", "headers-short-priority",
         "headers-long-padding", "rst-long", "ping-short", "settings-partial", "settings-ack-payload", "window-update-long",
         "goaway-short",
+
+        // Over TLS: a handshake that completes without the server selecting a protocol by ALPN.
+        "no-alpn",
     };
 
     /// <summary>The limits of limit-flapping, announced one after another, one per answer.</summary>
@@ -242,7 +245,7 @@ public sealed class Http2TestServer : IDisposable
                     new SslServerAuthenticationOptions
                     {
                         ServerCertificate = _certificate,
-                        ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http2 },
+                        ApplicationProtocols = Scenario == "no-alpn" ? null : new List<SslApplicationProtocol> { SslApplicationProtocol.Http2 },
                     },
                     token).ConfigureAwait(false);
             }
