@@ -51,6 +51,9 @@ public sealed class TlsTestServer : IDisposable
 
     public int Drops => Volatile.Read(ref _drops);
 
+    /// <summary>With DropEvery: drop with a reset (RST) instead of a close (FIN), as a server does that closes an idle connection the request then reaches.</summary>
+    public bool ResetOnDrop { get; set; }
+
     public ConcurrentQueue<string> ServerNames { get; } = new();
 
     public ConcurrentQueue<string> Protocols { get; } = new();
@@ -129,6 +132,11 @@ public sealed class TlsTestServer : IDisposable
                 if (_dropEvery > 0 && number % _dropEvery == 0 && answered > 1)
                 {
                     Interlocked.Increment(ref _drops);
+                    if (ResetOnDrop)
+                    {
+                        client.Client.LingerState = new LingerOption(true, 0);
+                    }
+
                     return;
                 }
 

@@ -46,6 +46,15 @@ internal readonly struct RedirectHop
     /// <summary>True when this hop sends exactly the request the user gave, only perhaps to another path of the same origin.</summary>
     public bool IsAsGiven(RequestSpec spec) => WithBody && SameOrigin && Method == spec.Method;
 
+    /// <summary>
+    /// True when the hop may go out once more after a kept-alive connection failed before any answer: an
+    /// idempotent method (RFC 9110 9.2.2) without a body.
+    /// </summary>
+    public bool MayReplay(RequestSpec spec) =>
+        spec.Payload.Body is null
+        && (Method == HttpMethod.Get || Method == HttpMethod.Head || Method == HttpMethod.Options
+            || Method == HttpMethod.Trace || Method == HttpMethod.Put || Method == HttpMethod.Delete);
+
     /// <summary>True for the statuses whose Location is followed.</summary>
     public static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
 

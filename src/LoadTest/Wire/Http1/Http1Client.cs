@@ -87,7 +87,7 @@ internal sealed class Http1Client : IHttpTransport
 
                 return response;
             }
-            catch (Exception ex) when (pooled && !connection.ReceivedAny && !token.IsCancellationRequested && IsStale(ex) && MayReplay(spec, hop))
+            catch (Exception ex) when (pooled && !connection.ReceivedAny && !token.IsCancellationRequested && IsStale(ex) && hop.MayReplay(spec))
             {
                 // A kept-alive connection failed before any answer: the server may have closed it just as the
                 // request went out, or dropped the request itself. Only a request that is safe to send twice
@@ -124,12 +124,6 @@ internal sealed class Http1Client : IHttpTransport
             connection.Dispose();
         }
     }
-
-    /// <summary>Idempotent methods without a body may go out again after a stale connection; nothing else is replayed.</summary>
-    private static bool MayReplay(RequestSpec spec, in RedirectHop hop) =>
-        spec.Payload.Body is null
-        && (hop.Method == HttpMethod.Get || hop.Method == HttpMethod.Head || hop.Method == HttpMethod.Options
-            || hop.Method == HttpMethod.Trace || hop.Method == HttpMethod.Put || hop.Method == HttpMethod.Delete);
 
     private static bool IsStale(Exception ex) =>
         ex is SocketException or System.IO.IOException or ObjectDisposedException;

@@ -59,7 +59,43 @@ internal sealed class HttpClientTransport : IHttpTransport
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> SendAsync(RequestSpec spec, RedirectHop hop, AttemptProgress progress, CancellationToken token)
     {
-        using HttpRequestMessage request = spec.Payload.CreateMessage(hop.Method, hop.Uri, hop.WithBody, hop.SameOrigin);
+        HttpRequestMessage request = CreateRequest(spec, hop);
+        try
+        {
+            // HTTP/2 and 3 write from their connection's own loop, outside this flow: their replays are not seen.
+            SendCountingStream.Sending? sending = _options.HttpVersion.Major < 2 ? SendCountingStream.Begin(progress) : null;
+            HttpResponseMessage response;
+            try
+            {
+                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (sending is { Reused: true, Answered: false } && !token.IsCancellationRequested && hop.MayReplay(spec) && IsStale(ex))
+            {
+                // The server closed a kept-alive connection just as the request went out on it, and not a byte of
+                // answer came: a request that is safe to send twice (RFC 9110 9.2.2) goes out once more, as LoadTest's
+                // HTTP/1.1 client does, on another connection; the replay is counted. (HttpClient replays by itself
+                // only when the connection ends cleanly; a reset it reports.)
+                request.Dispose();
+                request = CreateRequest(spec, hop);
+                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            }
+
+            return await ReadResponseAsync(response, progress, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.Dispose();
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static bool IsStale(Exception ex) =>
+        ErrorClassifier.Classify(ex) is RequestErrorKind.ConnectionReset or RequestErrorKind.ConnectionClosed;
+
+    private HttpRequestMessage CreateRequest(RequestSpec spec, in RedirectHop hop)
+    {
+        HttpRequestMessage request = spec.Payload.CreateMessage(hop.Method, hop.Uri, hop.WithBody, hop.SameOrigin);
         request.Version = _options.HttpVersion;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         if (_options.DisableKeepAlive)
@@ -68,14 +104,12 @@ internal sealed class HttpClientTransport : IHttpTransport
         }
 
         _options.Connector.AuthorizeForProxy(request);
+        return request;
+    }
 
-        // HTTP/2 and 3 write from their connection's own loop, outside this flow: their replays are not seen.
-        if (_options.HttpVersion.Major < 2)
-        {
-            SendCountingStream.Begin(progress);
-        }
-
-        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ResponseHead> ReadResponseAsync(HttpResponseMessage response, AttemptProgress progress, CancellationToken token)
+    {
         using HttpResponseMessage disposeResponse = response;
         progress.StatusCode = (int)response.StatusCode;
         await ReadBodyAsync(response.Content, progress, token).ConfigureAwait(false);
@@ -91,8 +125,6 @@ internal sealed class HttpClientTransport : IHttpTransport
             Content = progress.Content(response.Content.Headers.ContentType?.CharSet),
         };
     }
-
-    public void Dispose() => _client.Dispose();
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -10,13 +11,17 @@ namespace LoadTest.Wire.Transports;
 /// wire. HttpClient replays a request on a fresh connection when a reused one fails before any answer,
 /// and says nothing; the replay writes on another connection within the same send, so the attempt sees
 /// a second connection and counts the replay. The attempt travels in an AsyncLocal, which flows from
-/// HttpClient.SendAsync to the writes of HTTP/1.x requests.
+/// HttpClient.SendAsync to the writes of HTTP/1.x requests. It also knows whether the connection had
+/// carried a request before, and whether any byte of the answer has come since: what a replay of a
+/// request on a reused connection the server closed needs to know.
 /// </summary>
 internal sealed class SendCountingStream : Stream
 {
     private static readonly AsyncLocal<Sending?> s_current = new();
 
     private readonly Stream _inner;
+    private bool _carried;
+    private volatile bool _answered;
 
     public SendCountingStream(Stream inner)
     {
@@ -38,7 +43,7 @@ internal sealed class SendCountingStream : Stream
     }
 
     /// <summary>Marks the hop now being sent on this flow (an async method's own: it ends when the method returns).</summary>
-    public static void Begin(AttemptProgress progress) => s_current.Value = new Sending(progress);
+    public static Sending Begin(AttemptProgress progress) => s_current.Value = new Sending(progress);
 
     public override void Flush() => _inner.Flush();
 
@@ -48,9 +53,20 @@ internal sealed class SendCountingStream : Stream
 
     public override int Read(Span<byte> buffer) => _inner.Read(buffer);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (read > 0)
+        {
+            _answered = true;
+        }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inner.ReadAsync(buffer, offset, count, cancellationToken);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -98,11 +114,15 @@ internal sealed class SendCountingStream : Stream
         if (s_current.Value is { } sending && !ReferenceEquals(sending.Connection, this))
         {
             sending.Connection = this;
+            sending.Reused = _carried;
+            _carried = true;
+            _answered = false;
             sending.Progress.Sent();
         }
     }
 
-    private sealed class Sending
+    /// <summary>One hop being sent, and the connection it last went out on.</summary>
+    internal sealed class Sending
     {
         public Sending(AttemptProgress progress)
         {
@@ -112,5 +132,11 @@ internal sealed class SendCountingStream : Stream
         public AttemptProgress Progress { get; }
 
         public SendCountingStream? Connection { get; set; }
+
+        /// <summary>True when that connection had carried a request before this hop.</summary>
+        public bool Reused { get; set; }
+
+        /// <summary>True once a byte has come on that connection since the hop went out on it.</summary>
+        public bool Answered => Connection?._answered ?? false;
     }
 }
