@@ -362,3 +362,73 @@ Describe 'ALPN' {
         }
     }
 }
+
+Describe 'The wire''s trace: the EventSource LoadTest-Wire' {
+    # An EventListener in this process, as dotnet-trace would listen from outside: each event is
+    # "<name> <payload joined by |>".
+    BeforeAll {
+        if (-not ('LoadTestTests.WireEventCollector' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace LoadTestTests
+{
+    using System.Collections.Concurrent;
+    using System.Diagnostics.Tracing;
+
+    public sealed class WireEventCollector : EventListener
+    {
+        public ConcurrentQueue<string> Events { get; } = new ConcurrentQueue<string>();
+
+        protected override void OnEventSourceCreated(EventSource source)
+        {
+            if (source.Name == "LoadTest-Wire")
+            {
+                EnableEvents(source, EventLevel.Verbose);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs e)
+        {
+            if (e.EventSource.Name == "LoadTest-Wire")
+            {
+                Events.Enqueue(e.EventName + " " + string.Join("|", e.Payload ?? new System.Collections.ObjectModel.ReadOnlyCollection<object>(new object[0])));
+            }
+        }
+    }
+}
+'@
+        }
+    }
+
+    It 'traces connections, the TLS handshake, GOAWAY and RST_STREAM both ways, and refused and replayed streams' {
+        $collector = [LoadTestTests.WireEventCollector]::new()
+        $servers = @(
+            [LoadTestTests.Http2TestServer]::new('refuse-first')
+            [LoadTestTests.Http2TestServer]::new('goaway-first')
+            [LoadTestTests.Http2TestServer]::new('ok', (New-TestCertificate '127.0.0.1'))
+            [LoadTestTests.Http2TestServer]::new('silent')
+        )
+        try {
+            foreach ($server in $servers) {
+                $null = Invoke-BoundedRequest -Uri "$($server.Uri)x" -HttpVersion 2.0 -SkipCertificateCheck -TimeoutSec 1 3>$null
+                Wait-ClientGone $server
+            }
+            $events = @($collector.Events)
+            $names = @($events | ForEach-Object { ($_ -split ' ')[0] } | Sort-Object -Unique)
+            foreach ($name in 'ConnectionOpened', 'TlsHandshake', 'ConnectionClosed', 'GoAwayReceived', 'GoAwaySent', 'StreamResetReceived', 'StreamResetSent', 'StreamRefused', 'RequestReplayed') {
+                $names | Should -Contain $name
+            }
+            @($events | Where-Object { $_ -like 'ConnectionOpened *|127.0.0.1|*' }).Count | Should -Be 5 -Because 'one connection each, two for goaway-first'
+            @($events | Where-Object { $_ -like 'StreamResetReceived *|1|REFUSED_STREAM' }).Count | Should -Be 1
+            @($events | Where-Object { $_ -like 'StreamRefused *|1|REFUSED_STREAM*' }).Count | Should -Be 1
+            @($events | Where-Object { $_ -like 'GoAwayReceived *|0|NO_ERROR' }).Count | Should -Be 1
+            @($events | Where-Object { $_ -like 'StreamRefused *|1|above the last stream*' }).Count | Should -Be 1
+            @($events | Where-Object { $_ -like 'RequestReplayed 0|127.0.0.1:*' }).Count | Should -Be 2
+            @($events | Where-Object { $_ -like 'TlsHandshake *|127.0.0.1|Tls1*|h2|*' }).Count | Should -Be 1
+            @($events | Where-Object { $_ -like 'StreamResetSent *|1|CANCEL|*cancelled' }).Count | Should -Be 1 -Because 'silent: the timeout resets the stream'
+        }
+        finally {
+            $collector.Dispose()
+            foreach ($server in $servers) { $server.Dispose() }
+        }
+    }
+}

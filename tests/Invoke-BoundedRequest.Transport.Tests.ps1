@@ -319,6 +319,73 @@ Describe 'Socket loops' {
         }
     }
 
+    It 'stops its loop threads when the module is removed: Remove-Module and Import-Module 50 times leave no thread or descriptor' {
+        $script = {
+            $module = (Get-Module LoadTest).Path
+            function Get-LoopCount { @(Get-ChildItem /proc/$PID/task | Where-Object { (Get-Content (Join-Path $_.FullName comm)) -eq 'LoadTest socket' }).Count }
+            function Get-DescriptorCount { @(Get-ChildItem /proc/$PID/fd).Count }
+            $server = Start-TestServer
+            $null = Invoke-BoundedRequest -Uri "$($server.Uri)item/{0}" -Count 10 -ThrottleLimit 2
+            $while = Get-LoopCount
+            $server | Stop-TestServer
+            Remove-Module LoadTest
+            $before = Get-DescriptorCount
+            $ok = 0
+            foreach ($i in 1..50) {
+                Import-Module $module
+                $server = Start-TestServer
+                $ok += @(Invoke-BoundedRequest -Uri "$($server.Uri)item/{0}" -Count 10 -ThrottleLimit 2 -SocketEngine Loop | Where-Object Success).Count
+                $server | Stop-TestServer
+                Remove-Module LoadTest
+            }
+            [pscustomobject]@{ While = $while; Ok = $ok; Loops = Get-LoopCount; Before = $before; After = Get-DescriptorCount }
+        }
+        $run = Invoke-Child 'Loop' "& { $script }"
+        $run.While | Should -BeGreaterThan 0
+        $run.Ok | Should -Be 500
+        $run.Loops | Should -Be 0
+        # Each import's loop held a thread, an epoll and an eventfd: 100 descriptors if they stayed. The runtime may open a few of its own.
+        $run.After | Should -BeLessOrEqual ($run.Before + 5)
+    }
+
+    It 'fails the connections of a loop that fails, with the reason, and goes on on .NET''s sockets without taking pwsh down' {
+        $script = {
+            function Get-LoopCount { @(Get-ChildItem /proc/$PID/task | Where-Object { (Get-Content (Join-Path $_.FullName comm)) -eq 'LoadTest socket' }).Count }
+            $server = Start-TestServer
+            $null = Invoke-BoundedRequest -Uri "$($server.Uri)item/{0}" -Count 2
+            # Four POSTs (never sent twice by themselves) wait on the loops for an answer 30 s away.
+            $background = [PowerShell]::Create()
+            $null = $background.AddCommand('Import-Module').AddArgument((Get-Module LoadTest).Path).AddStatement().AddCommand('Invoke-BoundedRequest').AddParameters(@{
+                    Uri = "$($server.Uri)delay/30000"; Method = 'Post'; Body = 'x'; Count = 4; ThrottleLimit = 4; TimeoutSec = 60; SocketEngine = 'Loop' })
+            $pending = $background.BeginInvoke()
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            while ($server.ActiveRequests -lt 4 -and $clock.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 20 }
+            # What an epoll_wait that cannot go on does: the loop fails (here by its own method, called through reflection).
+            $type = [AppDomain]::CurrentDomain.GetAssemblies().Where({ $_.GetName().Name -eq 'LoadTest' })[0].GetType('LoadTest.Wire.Connections.SocketLoop', $true)
+            foreach ($loop in $type.GetField('s_loops', 'NonPublic,Static').GetValue($null)) {
+                $null = $type.GetMethod('Fail', [System.Reflection.BindingFlags]'NonPublic,Instance').Invoke($loop, @('a test broke it'))
+            }
+            $broken = @($background.EndInvoke($pending))
+            $stoppedLoops = Get-LoopCount
+            $after = @(Invoke-BoundedRequest -Uri "$($server.Uri)item/{0}" -Count 10 -ThrottleLimit 2 -Verbose 4>&1)
+            $server | Stop-TestServer
+            [pscustomobject]@{
+                Broken = $broken.Count; BrokenKinds = @($broken | ForEach-Object ErrorKind | Sort-Object -Unique); BrokenErrors = @($broken | ForEach-Object Error | Sort-Object -Unique)
+                Waited = $clock.Elapsed.TotalSeconds; Loops = $stoppedLoops
+                Ok = @($after | Where-Object { $_ -is [LoadTest.RequestResult] -and $_.Success }).Count
+                Verbose = @($after | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message | Where-Object { $_ -like 'Starting *' })
+            }
+        }
+        $run = Invoke-Child 'Auto' "& { $script }"
+        $run.Broken | Should -Be 4
+        $run.BrokenKinds | Should -Be 'ConnectionClosed'
+        $run.BrokenErrors | Should -Be "LoadTest's socket loop failed (a test broke it); its connections are closed, and new connections use .NET's sockets."
+        $run.Waited | Should -BeLessThan 30 -Because 'the four requests failed when the loop did, not after their answer or timeout'
+        $run.Loops | Should -Be 0
+        $run.Ok | Should -Be 10
+        $run.Verbose | Should -BeLike "*, socket engine DotNet (LoadTest's socket loop failed (a test broke it);*"
+    }
+
     It 'keeps serving other connections while a TLS handshake''s certificate check waits on a download' {
         # The server's certificate lacks its issuer, which the chain build then downloads from the address in
         # the certificate (AIA): a listener that takes the connection and never answers (.NET waits 15 s).

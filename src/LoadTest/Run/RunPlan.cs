@@ -452,7 +452,9 @@ internal sealed class RunPlan
             ? "socket engine DotNet (HttpClient)"
             : ConnectionOpener.Resolve(o.SocketEngine) == SocketEngine.Loop
                 ? string.Create(CultureInfo.InvariantCulture, $"socket engine Loop ({SocketLoop.Count} epoll {(SocketLoop.Count == 1 ? "loop" : "loops")})")
-                : "socket engine DotNet";
+                : o.SocketEngine != SocketEngine.DotNet && SocketLoop.Failure is { } failed
+                    ? $"socket engine DotNet ({failed.Message})"
+                    : "socket engine DotNet";
     }
 
     private static string FlowTarget(Flow flow) =>

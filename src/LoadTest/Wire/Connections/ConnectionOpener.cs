@@ -25,9 +25,15 @@ internal sealed class ConnectionOpener
     /// <summary>The engine chosen: Loop or DotNet.</summary>
     public SocketEngine Engine { get; }
 
-    /// <summary>The engine <paramref name="requested"/> stands for here: Auto is the loops where the platform has them.</summary>
+    /// <summary>
+    /// The engine <paramref name="requested"/> stands for now: Auto is the loops where the platform has them, and
+    /// neither is once the loops have failed.
+    /// </summary>
     public static SocketEngine Resolve(SocketEngine requested) =>
-        requested == SocketEngine.Auto ? (SocketLoop.IsSupported ? SocketEngine.Loop : SocketEngine.DotNet) : requested;
+        requested != SocketEngine.DotNet && SocketLoop.IsUsable ? SocketEngine.Loop : SocketEngine.DotNet;
+
+    /// <summary>What <paramref name="opened"/> runs on, for the wire's trace.</summary>
+    public static string SocketsOf(System.IO.Stream opened) => opened is LoopSocket ? "an epoll loop" : ".NET's sockets";
 
     /// <summary>Opens a connection to <paramref name="host"/> (as Uri.IdnHost writes it) and <paramref name="port"/>.</summary>
     public async ValueTask<Stream> OpenAsync(string host, int port, CancellationToken token) =>

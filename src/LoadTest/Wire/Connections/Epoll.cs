@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace LoadTest.Wire.Connections;
 
-/// <summary>Linux's epoll, for <see cref="SocketLoop"/>.</summary>
+/// <summary>Linux's epoll, and the eventfd that wakes a waiting loop, for <see cref="SocketLoop"/>.</summary>
 internal static partial class Epoll
 {
     public const int In = 0x001;
@@ -16,6 +16,10 @@ internal static partial class Epoll
     public const int Delete = 2;
 
     public const int Interrupted = 4;
+
+    // Not inherited by the processes pwsh starts.
+    public const int CloseOnExec = 0x80000;
+    public const int NonBlocking = 0x800;
 
     /// <summary>
     /// The size of one event: x86 and x64 pack <c>struct epoll_event</c> (a 32-bit mask, then 64 bits of data
@@ -33,4 +37,13 @@ internal static partial class Epoll
 
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static unsafe partial int Wait(int epoll, byte* events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static unsafe partial nint Write(int fd, void* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
 }

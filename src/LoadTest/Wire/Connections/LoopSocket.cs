@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -23,6 +24,9 @@ internal sealed class LoopSocket : Stream
     private readonly Operation _receive;
     private readonly Operation _send;
     private bool _disposed;
+
+    // Why the socket was closed under its operations: its loop failed or stopped; null for an ordinary close.
+    private Exception? _failure;
 
     // Until this time (Environment.TickCount64; 0 for not at all): the last receive left the queue empty and
     // epoll has reported nothing since, so a receive now would only say would-block, and a read waits for the
@@ -53,8 +57,10 @@ internal sealed class LoopSocket : Stream
         set => Volatile.Write(ref _continueOnPool, value);
     }
 
-    /// <summary>The slot and generation <see cref="SocketLoop"/> knows this socket by.</summary>
+    /// <summary>The slot and generation <see cref="SocketLoop"/> knows this socket by, and its loop.</summary>
     internal int Slot { get; set; }
+
+    internal SocketLoop? Loop { get; set; }
 
     internal uint Generation { get; set; }
 
@@ -112,7 +118,7 @@ internal sealed class LoopSocket : Stream
         {
             if (_disposed)
             {
-                return ValueTask.FromException<int>(Aborted());
+                return ValueTask.FromException<int>(_failure ?? Aborted());
             }
 
             if (_drainedUntil != 0 && Environment.TickCount64 < _drainedUntil)
@@ -149,7 +155,7 @@ internal sealed class LoopSocket : Stream
         {
             if (_disposed)
             {
-                return ValueTask.FromException(Aborted());
+                return ValueTask.FromException(_failure ?? Aborted());
             }
 
             int sent = 0;
@@ -245,9 +251,20 @@ internal sealed class LoopSocket : Stream
 
         SocketLoop.Unregister(this);
         _socket.Dispose();
-        _receive.Abort();
-        _send.Abort();
+        _receive.Abort(_failure);
+        _send.Abort(_failure);
         base.Dispose(disposing);
+    }
+
+    /// <summary>Closes the socket because its loop failed or stopped: what waits on it, and whatever is tried on it after, fails with <paramref name="reason"/>.</summary>
+    internal void Fail(Exception reason)
+    {
+        lock (Gate)
+        {
+            _failure ??= reason;
+        }
+
+        Dispose();
     }
 
     /// <summary>Called by the loop: what epoll says the socket is ready for.</summary>
@@ -268,6 +285,7 @@ internal sealed class LoopSocket : Stream
     /// <summary>Notes what epoll reported (under the gate).</summary>
     private void Heard(int events)
     {
+        Debug.Assert(Monitor.IsEntered(Gate), "The socket's gate is held.");
         if ((events & (Epoll.ReadHangup | Epoll.Hangup | Epoll.Error)) != 0)
         {
             _ended = true;
@@ -282,6 +300,7 @@ internal sealed class LoopSocket : Stream
     /// <summary>Receives what is there (under the gate), noting whether it left the queue empty.</summary>
     private int Receive(Span<byte> buffer, out SocketError error)
     {
+        Debug.Assert(Monitor.IsEntered(Gate), "The socket's gate is held.");
         int received = _socket.Receive(buffer, SocketFlags.None, out error);
         bool drained = error == SocketError.WouldBlock || (error == SocketError.Success && received > 0 && received < buffer.Length && !_ended);
         _drainedUntil = drained ? Environment.TickCount64 + DrainedForMilliseconds : 0;
@@ -293,6 +312,7 @@ internal sealed class LoopSocket : Stream
     /// <summary>Sends <paramref name="data"/> from <paramref name="sent"/> on until all is sent, the socket would block, or it fails (under the gate).</summary>
     private SocketError SendRest(ReadOnlySpan<byte> data, ref int sent)
     {
+        Debug.Assert(Monitor.IsEntered(Gate), "The socket's gate is held.");
         while (sent < data.Length)
         {
             int count = _socket.Send(data[sent..], SocketFlags.None, out SocketError error);
@@ -418,8 +438,8 @@ internal sealed class LoopSocket : Stream
             }
         }
 
-        /// <summary>Fails a waiting operation: the socket is closed.</summary>
-        public void Abort()
+        /// <summary>Fails a waiting operation: the socket is closed, for <paramref name="reason"/> when its loop ended.</summary>
+        public void Abort(Exception? reason)
         {
             lock (_owner.Gate)
             {
@@ -431,7 +451,7 @@ internal sealed class LoopSocket : Stream
                 _pending = false;
             }
 
-            CompleteElsewhere(0, Aborted());
+            CompleteElsewhere(0, reason ?? Aborted());
         }
 
         public int GetResult(short token) => _core.GetResult(token);
@@ -445,6 +465,7 @@ internal sealed class LoopSocket : Stream
 
         private void Begin(OperationKind kind, Memory<byte> buffer, int done, CancellationToken token)
         {
+            Debug.Assert(Monitor.IsEntered(_owner.Gate), "The socket's gate is held.");
             _core.Reset();
             _current = kind;
             _buffer = buffer;
@@ -472,6 +493,7 @@ internal sealed class LoopSocket : Stream
 
         private bool TryPerform(out int result, out Exception? error)
         {
+            Debug.Assert(Monitor.IsEntered(_owner.Gate), "The socket's gate is held.");
             Socket socket = _owner._socket;
             error = null;
             result = 0;

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -33,9 +35,11 @@ internal sealed class TlsClientSettings
     /// <summary>
     /// TLS over <paramref name="inner"/> (which it then owns) to <paramref name="host"/>, the name that
     /// goes in SNI and that the certificate must match, offering HTTP/1.1 only by ALPN, or the protocols given.
+    /// <paramref name="connection"/> numbers the connection in the wire's trace.
     /// </summary>
-    public async ValueTask<SslStream> AuthenticateAsync(Stream inner, string host, List<SslApplicationProtocol>? protocols, CancellationToken token)
+    public async ValueTask<SslStream> AuthenticateAsync(Stream inner, string host, List<SslApplicationProtocol>? protocols, long connection, CancellationToken token)
     {
+        long started = Stopwatch.GetTimestamp();
         SslClientAuthenticationOptions options = Create(host);
         options.ApplicationProtocols = protocols ?? s_http11;
         var onLoop = inner as LoopSocket;
@@ -54,10 +58,20 @@ internal sealed class TlsClientSettings
         try
         {
             await tls.AuthenticateAsClientAsync(options, token).ConfigureAwait(false);
+            if (WireEvents.Log.IsEnabled())
+            {
+                WireEvents.Log.TlsHandshake(connection, host, tls.SslProtocol.ToString(), tls.NegotiatedApplicationProtocol.ToString(), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
             return tls;
         }
-        catch
+        catch (Exception ex)
         {
+            if (WireEvents.Log.IsEnabled())
+            {
+                WireEvents.Log.TlsHandshakeFailed(connection, host, ex.Message);
+            }
+
             await tls.DisposeAsync().ConfigureAwait(false);
             throw;
         }

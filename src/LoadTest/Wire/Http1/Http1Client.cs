@@ -63,7 +63,7 @@ internal sealed class Http1Client : IHttpTransport
                 if (!await connection.SendAsync(headLength, spec.Payload.Body ?? ReadOnlyMemory<byte>.Empty, counter, token).ConfigureAwait(false))
                 {
                     // A pooled connection the server closed, or sent stray bytes on, while it was idle: nothing was sent on it.
-                    connection.Dispose();
+                    connection.Close("found closed, or with bytes on it, when taken from the pool");
                     continue;
                 }
 
@@ -82,7 +82,7 @@ internal sealed class Http1Client : IHttpTransport
                 }
                 else
                 {
-                    connection.Dispose();
+                    connection.Close(reusable ? "keep-alive is off, or the run ended" : "the response left it unfit for another request");
                 }
 
                 return response;
@@ -91,12 +91,16 @@ internal sealed class Http1Client : IHttpTransport
             {
                 // A kept-alive connection failed before any answer: the server may have closed it just as the
                 // request went out, or dropped the request itself. Only a request that is safe to send twice
-                // (RFC 9110 9.2.2) goes out again, on a fresh connection, and the replay is counted.
-                connection.Dispose();
+                // (RFC 9110 9.2.2) goes out again, on another connection, and the replay is counted.
+                connection.Close("failed before any answer: " + ex.Message);
+                if (WireEvents.Log.IsEnabled())
+                {
+                    WireEvents.Log.RequestReplayed(spec.Index, endpoint.Authority, "a kept-alive connection failed before any answer: " + ex.Message);
+                }
             }
-            catch
+            catch (Exception ex)
             {
-                connection.Dispose();
+                connection.Close("failed: " + ex.Message);
                 throw;
             }
         }
@@ -121,7 +125,7 @@ internal sealed class Http1Client : IHttpTransport
     {
         while (idle.TryPop(out Http1Connection? connection))
         {
-            connection.Dispose();
+            connection.Close("the run ended");
         }
     }
 

@@ -31,10 +31,15 @@ internal sealed class Http1Connection : IDisposable
     private ValueTask<int> _readAhead;
     private bool _readingAhead;
 
+    private readonly long _id;
+
     /// <summary>A connection over a stream already open (TLS or not); the unit tests and the fuzzer give one of their own.</summary>
-    internal Http1Connection(Stream stream)
+    /// <param name="stream">The stream.</param>
+    /// <param name="id">The connection's number in the wire's trace.</param>
+    internal Http1Connection(Stream stream, long id = 0)
     {
         _stream = stream;
+        _id = id;
     }
 
     /// <summary>True once the connection has carried a request: a failure before any answer may then be a stale connection.</summary>
@@ -47,12 +52,23 @@ internal sealed class Http1Connection : IDisposable
     public static async ValueTask<Http1Connection> ConnectAsync(ConnectionOpener sockets, string host, int port, TlsClientSettings? tls, CancellationToken token)
     {
         Stream plain = await sockets.OpenAsync(host, port, token).ConfigureAwait(false);
+        long id = WireEvents.NextConnection();
+        if (WireEvents.Log.IsEnabled())
+        {
+            WireEvents.Log.ConnectionOpened(id, host, port, ConnectionOpener.SocketsOf(plain));
+        }
+
         try
         {
-            return new Http1Connection(tls is null ? plain : await tls.AuthenticateAsync(plain, host, null, token).ConfigureAwait(false));
+            return new Http1Connection(tls is null ? plain : await tls.AuthenticateAsync(plain, host, null, id, token).ConfigureAwait(false), id);
         }
-        catch
+        catch (Exception ex)
         {
+            if (WireEvents.Log.IsEnabled())
+            {
+                WireEvents.Log.ConnectionClosed(id, ex.Message);
+            }
+
             await plain.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -197,8 +213,16 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => Close("closed");
+
+    /// <summary>Closes the connection; the wire's trace says why.</summary>
+    public void Close(string reason)
     {
+        if (WireEvents.Log.IsEnabled())
+        {
+            WireEvents.Log.ConnectionClosed(_id, reason);
+        }
+
         _stream.Dispose();
     }
 

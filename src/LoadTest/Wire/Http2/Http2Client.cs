@@ -60,6 +60,10 @@ internal sealed class Http2Client : IHttpTransport
             catch (Http2RefusedException ex) when (!token.IsCancellationRequested && (ex.ForLimit ? ++limitReplays <= MaxLimitReplays : ++replays <= MaxReplays))
             {
                 // The server did not process it: it goes out again, and the replay is counted if the first went on the wire.
+                if (WireEvents.Log.IsEnabled())
+                {
+                    WireEvents.Log.RequestReplayed(spec.Index, hop.Origin.Authority, ex.Message);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
 using System.Net.Security;
@@ -69,9 +70,12 @@ internal sealed class Http2Connection : IDisposable
     private int _blockStream;
     private bool _blockEndsStream;
 
-    private Http2Connection(Stream stream, Http2ConnectionSettings settings)
+    private readonly long _id;
+
+    private Http2Connection(Stream stream, Http2ConnectionSettings settings, long id)
     {
         _stream = stream;
+        _id = id;
         _frames = new Http2FrameBuffer(settings.Authority, settings.Tls is not null);
         _singleUse = settings.SingleUse;
         _closed = settings.Closed;
@@ -98,22 +102,33 @@ internal sealed class Http2Connection : IDisposable
     public static async Task<Http2Connection> ConnectAsync(Http2ConnectionSettings settings, CancellationToken token)
     {
         Stream plain = await settings.Sockets.OpenAsync(settings.Host, settings.Port, token).ConfigureAwait(false);
+        long id = WireEvents.NextConnection();
+        if (WireEvents.Log.IsEnabled())
+        {
+            WireEvents.Log.ConnectionOpened(id, settings.Host, settings.Port, ConnectionOpener.SocketsOf(plain));
+        }
+
         SslStream? secure = null;
         try
         {
             if (settings.Tls is { } tls)
             {
-                secure = await tls.AuthenticateAsync(plain, settings.Host, TlsClientSettings.Http2, token).ConfigureAwait(false);
+                secure = await tls.AuthenticateAsync(plain, settings.Host, TlsClientSettings.Http2, id, token).ConfigureAwait(false);
                 if (secure.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
                 {
                     throw new HttpRequestException(HttpRequestError.VersionNegotiationError, "The server did not agree to HTTP/2 in the TLS handshake (ALPN h2).");
                 }
             }
 
-            return await StartAsync(secure ?? plain, settings, token).ConfigureAwait(false);
+            return await StartAsync(secure ?? plain, settings, token, id).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
+            if (WireEvents.Log.IsEnabled())
+            {
+                WireEvents.Log.ConnectionClosed(id, ex.Message);
+            }
+
             secure?.Dispose();
             plain.Dispose();
             throw;
@@ -124,9 +139,9 @@ internal sealed class Http2Connection : IDisposable
     /// Speaks HTTP/2 over a stream already open: sends the preface and this client's settings, and starts the
     /// read loop. The unit tests and the fuzzer give a stream of their own.
     /// </summary>
-    internal static async Task<Http2Connection> StartAsync(Stream stream, Http2ConnectionSettings settings, CancellationToken token)
+    internal static async Task<Http2Connection> StartAsync(Stream stream, Http2ConnectionSettings settings, CancellationToken token, long id = 0)
     {
-        var connection = new Http2Connection(stream, settings);
+        var connection = new Http2Connection(stream, settings, id);
         await connection.WriteAsync(connection.Preface(), token).ConfigureAwait(false);
         _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         return connection;
@@ -233,7 +248,7 @@ internal sealed class Http2Connection : IDisposable
     }
 
     /// <summary>Closes the connection as RFC 9113 6.8 asks: the frames still queued (a reset, say) and a GOAWAY go out first.</summary>
-    public void Dispose() => Close(Http2Errors.NoError, new ObjectDisposedException(nameof(Http2Connection)));
+    public void Dispose() => Close(Http2Errors.NoError, new ObjectDisposedException(nameof(Http2Connection), "LoadTest closed the connection: its run is over, or it had no more requests to carry."));
 
     /// <summary>True once the connection has ended (failed or closed): nothing of it is open any more.</summary>
     public bool HasEnded => Failure is not null;
@@ -297,6 +312,7 @@ internal sealed class Http2Connection : IDisposable
     /// <summary>True when the caller should start a flush; under the lock. The read loop flushes what arrives while it hands out frames.</summary>
     private bool TakeFlush()
     {
+        Debug.Assert(Monitor.IsEntered(_sync), "The connection's lock is held.");
         if (_flushing || _dispatching || _frames.Length == 0)
         {
             return false;
@@ -362,6 +378,10 @@ internal sealed class Http2Connection : IDisposable
             }
 
             _goingAway = true;
+            if (WireEvents.Log.IsEnabled())
+            {
+                WireEvents.Log.GoAwaySent(_id, Http2Errors.NameOf(code), reason.Message);
+            }
 
             // The last stream this client processed: none, since the server opens none.
             Span<byte> payload = stackalloc byte[8];
@@ -774,6 +794,15 @@ internal sealed class Http2Connection : IDisposable
             forLimit = stream.LimitEpoch != _limitEpoch;
         }
 
+        if (WireEvents.Log.IsEnabled())
+        {
+            WireEvents.Log.StreamResetReceived(_id, streamId, Http2Errors.NameOf(code));
+            if (code == Http2Errors.RefusedStream && !stream.HasHead)
+            {
+                WireEvents.Log.StreamRefused(_id, streamId, forLimit ? "REFUSED_STREAM, sent before the server's lower stream limit arrived" : "REFUSED_STREAM");
+            }
+        }
+
         // REFUSED_STREAM before any answer: the server did not process the request (RFC 9113 8.7).
         stream.Fail(code == Http2Errors.RefusedStream && !stream.HasHead
             ? new Http2RefusedException("The server refused the stream (REFUSED_STREAM).", forLimit: forLimit)
@@ -898,6 +927,11 @@ internal sealed class Http2Connection : IDisposable
         }
 
         int last = BinaryPrimitives.ReadInt32BigEndian(payload) & int.MaxValue;
+        if (WireEvents.Log.IsEnabled())
+        {
+            WireEvents.Log.GoAwayReceived(_id, last, Http2Errors.NameOf(BinaryPrimitives.ReadInt32BigEndian(payload[4..])));
+        }
+
         var refused = new List<Http2Stream>();
         lock (_sync)
         {
@@ -922,6 +956,11 @@ internal sealed class Http2Connection : IDisposable
         // Streams above the last one the server accepted were not processed (RFC 9113 6.8).
         foreach (Http2Stream stream in refused)
         {
+            if (WireEvents.Log.IsEnabled())
+            {
+                WireEvents.Log.StreamRefused(_id, stream.Id, "above the last stream the server's GOAWAY accepted");
+            }
+
             stream.Fail(new Http2RefusedException("The server was closing the connection (GOAWAY) and did not process the request."));
         }
     }
@@ -997,16 +1036,17 @@ internal sealed class Http2Connection : IDisposable
             }
             else
             {
-                AppendReset(streamId, code);
+                AppendReset(streamId, code, message);
             }
         }
 
         failed?.Fail(new HttpProtocolException(code, message, null));
     }
 
-    /// <summary>A frame on a stream that is not open is ignored if the stream was opened and has ended, and is an error otherwise.</summary>
+    /// <summary>Under the lock: a frame on a stream that is not open is ignored if the stream was opened and has ended, and is an error otherwise.</summary>
     private void CheckWasOpened(int streamId)
     {
+        Debug.Assert(Monitor.IsEntered(_sync), "The connection's lock is held.");
         if ((streamId & 1) == 0 || streamId >= _nextStreamId)
         {
             throw Http2Errors.Protocol($"The server sent a frame on stream {streamId}, which this client never opened.");
@@ -1016,6 +1056,7 @@ internal sealed class Http2Connection : IDisposable
     /// <summary>Under the lock: the stream leaves the connection, and its slot is free.</summary>
     private Http2Stream Remove(Http2Stream stream)
     {
+        Debug.Assert(Monitor.IsEntered(_sync), "The connection's lock is held.");
         _streams.Remove(stream.Id);
         stream.WindowWaiter?.TrySetResult();
         return stream;
@@ -1025,19 +1066,30 @@ internal sealed class Http2Connection : IDisposable
     /// Under the lock: the response is complete, and the stream leaves the connection. A body still going out
     /// is abandoned, and the stream reset, so the server does not keep it open (RFC 9113 8.1).
     /// </summary>
-    private Http2Stream Complete(Http2Stream stream) => stream.BodyPending ? Reset(stream, Http2Errors.Cancel) : Remove(stream);
+    private Http2Stream Complete(Http2Stream stream)
+    {
+        Debug.Assert(Monitor.IsEntered(_sync), "The connection's lock is held.");
+        return stream.BodyPending ? Reset(stream, Http2Errors.Cancel, "the answer came before the whole body went out") : Remove(stream);
+    }
 
     /// <summary>Under the lock: the stream leaves the connection and the server is told to stop it.</summary>
-    private Http2Stream Reset(Http2Stream stream, int code)
+    private Http2Stream Reset(Http2Stream stream, int code, string? reason = null)
     {
+        Debug.Assert(Monitor.IsEntered(_sync), "The connection's lock is held.");
         Remove(stream);
-        AppendReset(stream.Id, code);
+        AppendReset(stream.Id, code, reason ?? stream.Malformed ?? "the request's attempt was cancelled");
         return stream;
     }
 
     /// <summary>Under the lock: queues RST_STREAM with <paramref name="code"/>.</summary>
-    private void AppendReset(int streamId, int code)
+    private void AppendReset(int streamId, int code, string reason)
     {
+        Debug.Assert(Monitor.IsEntered(_sync), "The connection's lock is held.");
+        if (WireEvents.Log.IsEnabled())
+        {
+            WireEvents.Log.StreamResetSent(_id, streamId, Http2Errors.NameOf(code), reason);
+        }
+
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(payload, code);
         _frames.AppendFrame(Http2Frame.RstStream, 0, streamId, payload);
@@ -1104,12 +1156,22 @@ internal sealed class Http2Connection : IDisposable
             }
         }
 
+        if (WireEvents.Log.IsEnabled())
+        {
+            WireEvents.Log.ConnectionClosed(_id, reason.Message);
+        }
+
         _closed(this);
         foreach (Http2Stream stream in open)
         {
             if (stream.Id > _frames.WrittenThrough)
             {
                 // Queued but never handed to a write: not sent, so not counted, and safe to send on another connection.
+                if (WireEvents.Log.IsEnabled())
+                {
+                    WireEvents.Log.StreamRefused(_id, stream.Id, "never written: the connection ended first");
+                }
+
                 stream.Progress.Unsent();
                 stream.Fail(new Http2RefusedException("The HTTP/2 connection ended before the request was written.", reason));
             }

@@ -75,6 +75,11 @@ internal sealed class HttpClientTransport : IHttpTransport
                 // answer came: a request that is safe to send twice (RFC 9110 9.2.2) goes out once more, as LoadTest's
                 // HTTP/1.1 client does, on another connection; the replay is counted. (HttpClient replays by itself
                 // only when the connection ends cleanly; a reset it reports.)
+                if (WireEvents.Log.IsEnabled())
+                {
+                    WireEvents.Log.RequestReplayed(spec.Index, hop.Origin.Authority, "a kept-alive connection was reset before any answer: " + ex.Message);
+                }
+
                 request.Dispose();
                 request = CreateRequest(spec, hop);
                 response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
@@ -129,6 +134,12 @@ internal sealed class HttpClientTransport : IHttpTransport
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
     {
         Socket socket = await _options.Connector.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, token).ConfigureAwait(false);
+        if (WireEvents.Log.IsEnabled())
+        {
+            // HttpClient's own connections: their TLS, frames and close are HttpClient's, traced by System.Net.Http.
+            WireEvents.Log.ConnectionOpened(WireEvents.NextConnection(), context.DnsEndPoint.Host, context.DnsEndPoint.Port, ".NET's sockets (HttpClient)");
+        }
+
         return new NetworkStream(socket, ownsSocket: true);
     }
 
