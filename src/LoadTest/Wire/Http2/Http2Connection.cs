@@ -159,14 +159,17 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
-    /// <summary>True once the server's limit is known and this connection is full at it (a limit of 0 is not full: the server may raise it).</summary>
-    public bool IsFullAtKnownLimit
+    /// <summary>
+    /// True while the connection may yet take another request: it is open, and its server's limit is not
+    /// known yet, or is 0 (which the server may raise), or is not reached.
+    /// </summary>
+    public bool MayTakeMore
     {
         get
         {
             lock (_sync)
             {
-                return _settingsReceived && _maxStreams > 0 && _streams.Count >= _maxStreams;
+                return _failure is null && !_goingAway && (!_settingsReceived || _maxStreams == 0 || _streams.Count < _maxStreams);
             }
         }
     }

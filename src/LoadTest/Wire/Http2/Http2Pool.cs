@@ -402,7 +402,8 @@ internal sealed class Http2Pool
 
     /// <summary>
     /// True when a new connection should open for the requests waiting (under the lock): none is opening, the
-    /// connection limit allows one, and every connection has heard its server's limit and is full at it.
+    /// connection limit allows one, and no connection may yet take one (each has heard its server's limit and
+    /// is full at it, or is going away).
     /// </summary>
     private bool ShouldConnect()
     {
@@ -414,7 +415,7 @@ internal sealed class Http2Pool
 
         foreach (Http2Connection connection in _taking)
         {
-            if (!connection.IsFullAtKnownLimit)
+            if (connection.MayTakeMore)
             {
                 return false;
             }
