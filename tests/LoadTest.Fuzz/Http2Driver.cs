@@ -3,7 +3,9 @@ using System.IO;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using LoadTest;
 using LoadTest.Wire;
+using LoadTest.Wire.Connections;
 using LoadTest.Wire.Http2;
 
 namespace LoadTest.Fuzz;
@@ -16,7 +18,8 @@ internal static class Http2Driver
 {
     public static Task<Http2Connection> StartAsync(Stream stream)
     {
-        var settings = new Http2ConnectionSettings(Connector.Direct, "h", 80, "h", null, IncludeHeaders: true, SingleUse: false, Closed: static _ => { });
+        var settings = new Http2ConnectionSettings(
+            new ConnectionOpener(Connector.Direct, SocketEngine.DotNet), "h", 80, "h", null, SingleUse: false, Closed: static _ => { }, Capacity: static _ => { }, StreamsBeforeSettings: 3);
         return Http2Connection.StartAsync(stream, settings, CancellationToken.None);
     }
 
@@ -25,6 +28,14 @@ internal static class Http2Driver
     {
         var payload = new RequestPayload([], body, body is null ? null : "application/octet-stream");
         var spec = new RequestSpec(0, method, new Uri("http://h" + path), payload);
-        return connection.TryReserve() ? connection.SendAsync(spec, RedirectHop.First(spec), progress, CancellationToken.None).AsTask() : null;
+        // A stream of no pool: the driver opens it on its one connection itself, as Http2Pool would.
+        var stream = new Http2Stream(null!, spec, RedirectHop.First(spec), progress, includeHeaders: true);
+        if (connection.TryOpen(stream, out bool flush) != Http2Connection.OpenResult.Opened)
+        {
+            return null;
+        }
+
+        connection.Start(stream, flush);
+        return stream.AsValueTask().AsTask();
     }
 }

@@ -130,7 +130,9 @@ public sealed class Http2FrameTests
     }
 
     private static Http2Stream Stream(int id, long sendWindow) =>
-        new(null!, new AttemptProgress(false, -1), headRequest: false, includeHeaders: false) { Id = id, SendWindow = sendWindow };
+        new(null!, s_spec, RedirectHop.First(s_spec), new AttemptProgress(false, -1), includeHeaders: false) { Id = id, SendWindow = sendWindow };
+
+    private static readonly RequestSpec s_spec = new(0, System.Net.Http.HttpMethod.Get, new Uri("http://h/"), RequestPayload.Empty);
 
     private static List<(int, byte, byte, int)> Frames(ReadOnlySpan<byte> bytes)
     {

@@ -81,7 +81,7 @@ internal sealed class FlowRunner
                 TimeSpan wait = step.ThinkMin + ((step.ThinkMax - step.ThinkMin) * Random.Shared.NextDouble());
                 try
                 {
-                    await Task.Delay(wait, token).ConfigureAwait(false);
+                    await PreciseDelay.AtLeastAsync(wait, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

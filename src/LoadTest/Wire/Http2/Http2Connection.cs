@@ -31,8 +31,6 @@ internal sealed class Http2Connection : IDisposable
     // What RFC 9113 6.5.2 calls the initial limit is none: a server whose SETTINGS do not say assumes as HttpClient does.
     private const int AssumedMaxStreams = 100;
 
-    // Streams opened before the server's first SETTINGS, whose limit may be lower: one, for a server that waits for a request before it speaks.
-    private const int StreamsBeforeSettings = 1;
 
     private static readonly byte[] s_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
     private static readonly IHPackSink s_discard = new DiscardSink();
@@ -40,6 +38,9 @@ internal sealed class Http2Connection : IDisposable
     // The socket's stream, or TLS over it.
     private readonly Stream _stream;
     private readonly bool _singleUse;
+
+    // Streams opened before the server's first SETTINGS, whose limit may be lower: one, for a server that waits for a request before it speaks.
+    private readonly int _streamsBeforeSettings;
     private readonly Action<Http2Connection> _closed;
     private readonly Action<Http2Connection> _capacity;
     private readonly object _sync = new();
@@ -78,6 +79,7 @@ internal sealed class Http2Connection : IDisposable
         _id = id;
         _frames = new Http2FrameBuffer(settings.Authority, settings.Tls is not null);
         _singleUse = settings.SingleUse;
+        _streamsBeforeSettings = settings.StreamsBeforeSettings;
         _closed = settings.Closed;
         _capacity = settings.Capacity;
     }
@@ -206,7 +208,7 @@ internal sealed class Http2Connection : IDisposable
                 return OpenResult.Closed;
             }
 
-            if (_streams.Count >= (_settingsReceived ? _maxStreams : StreamsBeforeSettings))
+            if (_streams.Count >= (_settingsReceived ? _maxStreams : _streamsBeforeSettings))
             {
                 return OpenResult.Full;
             }

@@ -12,6 +12,7 @@ namespace LoadTest.Wire.Http2;
 /// <param name="SingleUse">One request per connection (-DisableKeepAlive).</param>
 /// <param name="Closed">Called once when a connection stops taking requests.</param>
 /// <param name="Capacity">Called, outside the connection's lock, when it may take more requests: a stream ended, or the server's limit changed.</param>
+/// <param name="StreamsBeforeSettings">Streams a connection opens before the server's first SETTINGS is read: one, so that a server's lower limit is never exceeded (the fuzz target, whose server script names three streams, opens three).</param>
 internal sealed record Http2ConnectionSettings(
     ConnectionOpener Sockets,
     string Host,
@@ -20,4 +21,5 @@ internal sealed record Http2ConnectionSettings(
     TlsClientSettings? Tls,
     bool SingleUse,
     Action<Http2Connection> Closed,
-    Action<Http2Connection> Capacity);
+    Action<Http2Connection> Capacity,
+    int StreamsBeforeSettings = 1);
