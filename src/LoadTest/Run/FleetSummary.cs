@@ -50,9 +50,9 @@ internal static class FleetSummary
         merged.Unreported += unreportedByStop;
         merged.ThrottleLimit += unreportedLimits;
 
-        // The whole run's plan and target, whatever became of the shares.
+        // The whole run's plan and peak, whatever became of the shares; the target is the shares' plans over the span.
         merged.Planned = shares.Planned;
-        merged.TargetRequestsPerSecond = shares.PeakRate;
+        merged.PeakOfWhole(shares.PeakRate);
         if (stopped)
         {
             merged.AddStopReason(string.Create(

@@ -3,16 +3,18 @@ using HdrHistogram;
 namespace LoadTest.Engine.Accounting;
 
 /// <summary>
-/// A time-series row's histograms (latency, corrected latency), live while results still land in the row and
-/// encoded once it is sealed: a few hundred bytes instead of two live histograms. A result that lands in a
+/// A time-series row's histograms (latency, corrected latency, start lag), live while results still land in the row and
+/// encoded once it is sealed: a few hundred bytes instead of three live histograms. A result that lands in a
 /// sealed row revives it. Live histograms come from and go back to the series' pool.
 /// </summary>
 internal sealed class RowHistograms
 {
     public const int Latency = 0;
     public const int Corrected = 1;
+    public const int StartLag = 2;
+
     /// <summary>How many histograms a row holds.</summary>
-    public const int Kinds = 2;
+    public const int Kinds = 3;
 
     private readonly LongHistogram?[] _live = new LongHistogram?[Kinds];
     private readonly string?[] _codes = new string?[Kinds];
@@ -27,8 +29,11 @@ internal sealed class RowHistograms
     {
         string code = LatencyHistogram.Encode(LatencyHistogram.Create());
         var empty = new RowHistograms();
-        empty._codes[Latency] = code;
-        empty._codes[Corrected] = code;
+        for (int kind = 0; kind < Kinds; kind++)
+        {
+            empty._codes[kind] = code;
+        }
+
         return empty;
     }
 
@@ -38,8 +43,8 @@ internal sealed class RowHistograms
     public HistogramBase Histogram(int kind) =>
         _live[kind] ?? (_codes[kind] is { } code ? LatencyHistogram.Decode(code) : LatencyHistogram.Create());
 
-    /// <summary>Records one result; a NaN corrected latency is not recorded (a run without a schedule).</summary>
-    public void Record(double elapsedMs, double correctedMs, HistogramPool pool)
+    /// <summary>Records one result's latencies and start lag; a NaN is not recorded (a run without a schedule, a request it did not time).</summary>
+    public void Record(double elapsedMs, double correctedMs, double lagMs, HistogramPool pool)
     {
         Revive(pool);
         LatencyHistogram.Record(_live[Latency]!, elapsedMs);
@@ -47,14 +52,23 @@ internal sealed class RowHistograms
         {
             LatencyHistogram.Record(_live[Corrected]!, correctedMs);
         }
+
+        if (!double.IsNaN(lagMs))
+        {
+            LatencyHistogram.RecordLag(_live[StartLag]!, lagMs);
+        }
     }
 
-    /// <summary>Adds whole histograms (a row of another series).</summary>
-    public void Add(HistogramBase latency, HistogramBase corrected, HistogramPool pool)
+    /// <summary>Adds whole histograms (a row of another series); a null start lag adds none.</summary>
+    public void Add(HistogramBase latency, HistogramBase corrected, HistogramBase? startLag, HistogramPool pool)
     {
         Revive(pool);
         _live[Latency]!.Add(latency);
         _live[Corrected]!.Add(corrected);
+        if (startLag is not null)
+        {
+            _live[StartLag]!.Add(startLag);
+        }
     }
 
     /// <summary>Encodes the histograms and gives the live ones back to the pool.</summary>
@@ -86,7 +100,7 @@ internal sealed class RowHistograms
         }
         else if (other.HasAny)
         {
-            Add(other.Histogram(Latency), other.Histogram(Corrected), pool);
+            Add(other.Histogram(Latency), other.Histogram(Corrected), other.Histogram(StartLag), pool);
             other.Seal(pool);
         }
     }

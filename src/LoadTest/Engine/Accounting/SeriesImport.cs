@@ -19,8 +19,12 @@ internal static class SeriesImport
         row.Completed += (long)source.Number("Completed");
         row.Failed += (long)source.Number("Failed");
         row.BytesReceived += (long)source.Number("BytesReceived");
+        row.Late += (long)source.Number("Late");
         row.InFlightSeen += (long)source.Number("InFlight");
-        row.Planned += source.Number("PlannedRequestsPerSecond") * seconds;
+        // Rates are per second of the time a row covers (its interval, but for a run's first and last rows).
+        double covered = source.Number("CoveredSeconds", seconds);
+        row.Planned += source.Number("PlannedRequestsPerSecond") * covered;
+        row.PlannedInFlightArea += source.Number("PlannedInFlight") * covered;
         foreach (KeyValuePair<string, long> pair in source.Counts("StatusCodeCounts"))
         {
             row.CountStatus(int.Parse(pair.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), pair.Value);
@@ -35,6 +39,7 @@ internal static class SeriesImport
         buckets.Live(row, start).Histograms.Add(
             LatencyHistogram.Decode(histogram),
             LatencyHistogram.Decode(source.Text("CorrectedHistogram") ?? histogram),
+            source.Text("StartLagHistogram") is { Length: > 0 } lag ? LatencyHistogram.Decode(lag) : null,
             buckets.Pool);
         row.FromOtherSeries = true;
         buckets.Coarsen();

@@ -13,11 +13,17 @@ internal sealed class SeriesRow
     public long Failed;
     public long BytesReceived;
 
+    /// <summary>Requests that started in the row more than the late tolerance behind their time.</summary>
+    public long Late;
+
     /// <summary>Requests in flight at the row's end, as a row of another series said.</summary>
     public long InFlightSeen;
 
     /// <summary>Requests planned in the row, for rows of other series.</summary>
     public double Planned;
+
+    /// <summary>The in-flight limit planned for the row times the seconds it covers, for rows of other series.</summary>
+    public double PlannedInFlightArea;
 
     /// <summary>True when the row holds rows of other series: its in-flight count and plan come from them.</summary>
     public bool FromOtherSeries;
@@ -61,8 +67,10 @@ internal sealed class SeriesRow
         Completed += other.Completed;
         Failed += other.Failed;
         BytesReceived += other.BytesReceived;
+        Late += other.Late;
         InFlightSeen = other.InFlightSeen;
         Planned += other.Planned;
+        PlannedInFlightArea += other.PlannedInFlightArea;
         FromOtherSeries |= other.FromOtherSeries;
         foreach (KeyValuePair<int, long> pair in other._statusCodes ?? new SortedDictionary<int, long>())
         {

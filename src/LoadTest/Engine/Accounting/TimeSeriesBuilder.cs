@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LoadTest.Engine.Schedule;
 
 namespace LoadTest.Engine.Accounting;
 
@@ -14,9 +15,8 @@ internal sealed class TimeSeriesBuilder
 {
     private readonly SeriesBuckets _buckets;
     private readonly bool _scheduled;
+    private readonly SeriesPlan _plan = new();
     private long _utcOffsetTicks = long.MinValue;
-    private Func<double, double>? _plannedBefore;
-    private long _planStartTicks;
 
     /// <param name="interval">The first interval of the rows.</param>
     /// <param name="scheduled">False when every corrected latency equals the latency (no rate schedule): it is recorded once.</param>
@@ -28,14 +28,25 @@ internal sealed class TimeSeriesBuilder
 
     public TimeSpan Interval => TimeSpan.FromTicks(_buckets.IntervalTicks);
 
+    /// <summary>
+    /// The interval for a run of this length when none was asked for: a second, or finer for a short run (0.1 s under
+    /// 10 s, 0.25 s under 25 s, 0.5 s under 50 s), so that a chart of it has 40 points or more.
+    /// </summary>
+    public static TimeSpan DefaultInterval(TimeSpan? length) => length?.TotalSeconds switch
+    {
+        < 10 => TimeSpan.FromMilliseconds(100),
+        < 25 => TimeSpan.FromMilliseconds(250),
+        < 50 => TimeSpan.FromMilliseconds(500),
+        _ => TimeSpan.FromSeconds(1),
+    };
+
     public int RowCount => _buckets.Count;
 
     /// <summary>The schedule's requests planned from its start (UTC) to a number of seconds after it; each live row shows its share as a rate.</summary>
-    public void Plan(Func<double, double> plannedBefore, DateTime startUtc)
-    {
-        _plannedBefore = plannedBefore;
-        _planStartTicks = startUtc.Ticks;
-    }
+    public void Plan(Func<double, double> plannedBefore, DateTime startUtc) => _plan.Requests(plannedBefore, startUtc);
+
+    /// <summary>A closed model's in-flight limit, as its integral from the start (UTC); each row shows its mean.</summary>
+    public void PlanInFlight(Func<double, double> areaBefore, DateTime startUtc) => _plan.InFlight(areaBefore, startUtc);
 
     public void Add(RequestResult result)
     {
@@ -47,7 +58,11 @@ internal sealed class TimeSeriesBuilder
 
         long start = result.StartTime.Ticks - _utcOffsetTicks;
         long end = start + (long)(result.ElapsedMs * TimeSpan.TicksPerMillisecond);
-        _buckets.At(start).Started++;
+        double lag = _scheduled ? StartLag.Of(result.ElapsedMs, result.CorrectedElapsedMs) : double.NaN;
+        SeriesRow first = _buckets.At(start);
+        first.Started++;
+        first.Late += StartLag.IsLate(lag) ? 1 : 0;
+
         SeriesRow row = _buckets.At(end);
         row.Completed++;
         row.BytesReceived += result.BytesReceived;
@@ -62,7 +77,9 @@ internal sealed class TimeSeriesBuilder
             row.CountStatus(result.StatusCode, 1);
         }
 
-        _buckets.Live(row, end).Histograms.Record(result.ElapsedMs, _scheduled ? result.CorrectedElapsedMs : double.NaN, _buckets.Pool);
+        // The start lag goes with the latency, into the row of the answer: the row of the start may be sealed by now,
+        // and opening it again for every result that came late would cost more than the run.
+        _buckets.Live(row, end).Histograms.Record(result.ElapsedMs, _scheduled ? result.CorrectedElapsedMs : double.NaN, lag, _buckets.Pool);
         _buckets.Coarsen();
     }
 
@@ -91,14 +108,17 @@ internal sealed class TimeSeriesBuilder
         return (stats.P50Ms, stats.P99Ms);
     }
 
-    /// <summary>The rows, oldest first, with a row for every interval inside the series.</summary>
-    public List<TimeSeriesRow> ToRows() => new SeriesOutput(_buckets, _scheduled, _plannedBefore, _planStartTicks).ToRows(long.MinValue);
+    /// <summary>The rows, oldest first, with a row for every interval inside the series; rates per second of the span each covers.</summary>
+    /// <param name="spanStartUtc">When the run (or the earliest merged) started; its first row covers from here.</param>
+    /// <param name="spanEndUtc">When its last answer came; its last row covers to here.</param>
+    public List<TimeSeriesRow> ToRows(DateTime spanStartUtc, DateTime spanEndUtc) =>
+        new SeriesOutput(_buckets, _plan, _scheduled).ToRows(spanStartUtc.Ticks, spanEndUtc.Ticks);
 
     /// <summary>
     /// The rows changed since the last call (every row the first time, or after the interval doubled), for a
     /// report of a run in progress: a reader that replaces its rows of the same start with these has the series.
     /// </summary>
-    public List<TimeSeriesRow> ChangedRows()
+    public List<TimeSeriesRow> ChangedRows(DateTime spanStartUtc, DateTime spanEndUtc)
     {
         if (_buckets.Count == 0 || _buckets.ChangedFrom == long.MaxValue)
         {
@@ -106,7 +126,7 @@ internal sealed class TimeSeriesBuilder
             return new List<TimeSeriesRow>();
         }
 
-        List<TimeSeriesRow> rows = new SeriesOutput(_buckets, _scheduled, _plannedBefore, _planStartTicks).ToRows(_buckets.ChangedFrom);
+        List<TimeSeriesRow> rows = new SeriesOutput(_buckets, _plan, _scheduled).ToRows(spanStartUtc.Ticks, spanEndUtc.Ticks, _buckets.ChangedFrom);
         _buckets.TookChanges();
         return rows;
     }
