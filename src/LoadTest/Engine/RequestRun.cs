@@ -276,16 +276,14 @@ internal sealed class RequestRun : IDisposable
     /// Seconds from the start to the schedule's end: its length, or, for a plan that a count ends sooner, when the
     /// integral of its rate reaches the count; null for a run that ends with its input.
     /// </summary>
-    private double? PlanEndSeconds =>
-        _schedule.Rate is { } rate && Schedule.Planned > 0 ? Math.Min(rate.TimeOfArea(_options.Segment.Global(Schedule.Planned)), _schedule.LengthSeconds ?? double.PositiveInfinity)
-        : _schedule.LengthSeconds;
+    private double? PlanEndSeconds => _schedule.PlanEndSeconds(Schedule.Planned > 0 ? _options.Segment.Global(Schedule.Planned) : 0);
 
     /// <summary>True for a run on a rate schedule.</summary>
     public bool HasRate => _schedule.Rate is not null;
 
     /// <summary>Requests the rate schedule planned from the start to a number of seconds after it; they stop where the run's do (at its count, or its end).</summary>
     public double PlannedBefore(double seconds) =>
-        _schedule.Rate is { } rate ? Math.Min(rate.AreaBefore(seconds) * _options.Segment.Fraction, Schedule.Planned > 0 ? Schedule.Planned : double.PositiveInfinity) : 0;
+        Math.Min(_schedule.PlannedBefore(seconds, 0) * _options.Segment.Fraction, Schedule.Planned > 0 ? Schedule.Planned : double.PositiveInfinity);
 
     /// <summary>The in-flight limit ThrottleLimit stages ask for now; null without such stages.</summary>
     public int? InFlightTarget => _schedule.Concurrency is { } limit ? ConcurrencyRamp.LimitAt(limit, Clock.Elapsed.TotalSeconds) : null;

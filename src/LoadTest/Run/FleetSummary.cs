@@ -50,9 +50,12 @@ internal static class FleetSummary
         merged.Unreported += unreportedByStop;
         merged.ThrottleLimit += unreportedLimits;
 
-        // The whole run's plan and peak, whatever became of the shares; the target is the shares' plans over the span.
+        // The whole run's plan, target and peak, whatever became of the shares.
         merged.Planned = shares.Planned;
-        merged.PeakOfWhole(shares.PeakRate);
+        if (shares.Scheduled)
+        {
+            merged.PlanOfWhole(shares.PlannedBefore, shares.PlanEndSeconds, shares.PeakRate);
+        }
         if (stopped)
         {
             merged.AddStopReason(string.Create(

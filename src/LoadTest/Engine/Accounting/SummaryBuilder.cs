@@ -162,8 +162,16 @@ internal sealed class SummaryBuilder
         _series?.Plan(plannedBefore, startUtc);
     }
 
-    /// <summary>The peak of a whole run whose shares are merged here (a fleet's): it is the run's, not the shares' added.</summary>
-    public void PeakOfWhole(double peak) => _livePeak = peak;
+    /// <summary>
+    /// The schedule of a whole run whose shares are merged here (a fleet's, from its start): its target and peak are
+    /// the run's, whatever became of the shares.
+    /// </summary>
+    public void PlanOfWhole(Func<double, double> plannedBefore, double? endSeconds, double peak)
+    {
+        _plannedBefore = plannedBefore;
+        _scheduleEndSeconds = () => endSeconds;
+        _livePeak = peak;
+    }
 
     /// <summary>When a live run's schedule ends, in seconds after its start (asked when the summary is made); null for none.</summary>
     public void EndsAfter(Func<double?> seconds) => _scheduleEndSeconds = seconds;

@@ -108,6 +108,9 @@ internal sealed class TimeSeriesBuilder
         return (stats.P50Ms, stats.P99Ms);
     }
 
+    /// <summary>The rows, oldest first, with a row for every interval inside the series; rates per second of their whole intervals.</summary>
+    public List<TimeSeriesRow> ToRows() => ToRows(default, default);
+
     /// <summary>The rows, oldest first, with a row for every interval inside the series; rates per second of the span each covers.</summary>
     /// <param name="spanStartUtc">When the run (or the earliest merged) started; its first row covers from here.</param>
     /// <param name="spanEndUtc">When its last answer came; its last row covers to here.</param>

@@ -131,6 +131,17 @@ internal sealed class LoadSchedule
             : new LoadSchedule(line, null, line.LengthSeconds, stages) { Length = length };
     }
 
+    /// <summary>Requests the rate plans from the start to a number of seconds after it, stopping at <paramref name="planned"/> (when above 0).</summary>
+    public double PlannedBefore(double seconds, long planned) =>
+        Rate is { } rate ? Math.Min(rate.AreaBefore(seconds), planned > 0 ? planned : double.PositiveInfinity) : 0;
+
+    /// <summary>
+    /// Seconds from the start to the plan's end: the run's length, or, when <paramref name="planned"/> requests end
+    /// it sooner (a count), when the rate's integral reaches them; null for a run that ends with its input.
+    /// </summary>
+    public double? PlanEndSeconds(long planned) =>
+        Rate is { } rate && planned > 0 ? Math.Min(rate.TimeOfArea(planned), LengthSeconds ?? double.PositiveInfinity) : LengthSeconds;
+
     /// <summary>Requests due before the end, at most <paramref name="count"/>; 0 when there is no rate or no end.</summary>
     public long Planned(long count)
     {
