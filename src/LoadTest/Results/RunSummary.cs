@@ -24,7 +24,7 @@ public sealed class RunSummary
         RequestsPerSecond = ElapsedSeconds > 0 ? Count / ElapsedSeconds : 0;
         BytesReceived = builder.BytesReceived;
         ThrottleLimit = builder.ThrottleLimit;
-        TargetRequestsPerSecond = Math.Round(builder.TargetRequestsPerSecond, 6);
+        TargetRequestsPerSecond = Math.Round(builder.TargetRequestsPerSecond, 9);
         PeakRequestsPerSecond = builder.PeakRequestsPerSecond;
         Target = builder.Target;
         Stages = builder.Stages;
