@@ -73,6 +73,40 @@ Describe 'Assert-RunSummary' {
         ($copy | Assert-RunSummary -AllowedStatusCode 500 -Report).Measured | Should -Be 20
     }
 
+    It 'judges corrected latency under its own names, and the plain latency under the plain ones' {
+        # 4 slots for 20 req/s of 200 ms requests: requests wait for a slot, so the corrected latency is well above the plain.
+        $waited = Invoke-BoundedRequest -Uri "${base}delay/200?i={0}" -RequestsPerSecond 40 -Duration 1 -ThrottleLimit 4 -Summary -WarningAction SilentlyContinue
+        $waited.CorrectedLatency.P99Ms | Should -BeGreaterThan ($waited.P99Ms + 100)
+        $limit = [Math]::Ceiling($waited.P99Ms) + 50
+        $out = $waited | Assert-RunSummary -MaxP99Ms $limit -MaxLatencyMs 60000
+        $out.Count | Should -Be $waited.Count
+        $err = $null
+        try { $waited | Assert-RunSummary -MaxCorrectedP99Ms $limit } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ThresholdFailed,LoadTest.Commands.AssertRunSummaryCommand'
+        $err.Exception.Message -match '^1 of 1 thresholds failed: CorrectedP99Ms is ([\d.]+), limit <= ' | Should -BeTrue
+        [double]$Matches[1] | Should -Be ([Math]::Round($waited.CorrectedLatency.P99Ms, 3))
+        # The same verdicts from a copy read back from JSON: measured from its corrected histogram.
+        $copy = $waited | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+        $report = $copy | Assert-RunSummary -MaxCorrectedP50Ms 1e6 -MaxCorrectedP90Ms 1e6 -MaxCorrectedP95Ms 1e6 -MaxCorrectedP99Ms $limit -MaxCorrectedP999Ms 1e6 -MaxCorrectedLatencyMs 1e6 -Report
+        $report.Name | Should -Be @('CorrectedP50Ms', 'CorrectedP90Ms', 'CorrectedP95Ms', 'CorrectedP99Ms', 'CorrectedP999Ms', 'CorrectedMaxMs')
+        ($report | Where-Object Name -EQ 'CorrectedP99Ms').Passed | Should -BeFalse
+        ($report | Where-Object Name -EQ 'CorrectedMaxMs').Measured | Should -Be ([Math]::Round($waited.CorrectedLatency.MaxMs, 3))
+        # Without a schedule, the corrected latency is the plain one.
+        ($slow | Assert-RunSummary -MaxCorrectedP99Ms 1e6 -Report).Measured | Should -Be $slow.P99Ms
+    }
+
+    It 'takes -MaxErrorRate as a fraction or a percentage, and refuses a bare number above 1 as ambiguous' {
+        ($slow | Assert-RunSummary -MaxErrorRate '5%' -Report).Limit | Should -Be 0.05
+        ($slow | Assert-RunSummary -MaxErrorRate 0.05 -Report).Limit | Should -Be 0.05
+        { $slow | Assert-RunSummary -MaxErrorRate 5 } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,LoadTest.Commands.AssertRunSummaryCommand' -ExpectedMessage "*5 is ambiguous as a share: 5 % or 500 %? Give a percentage with its sign, such as '5%', or a fraction from 0 to 1, such as 0.05*"
+        # The same rule in the commands that run: Invoke-BoundedRequest and Find-MaxRate.
+        { Invoke-BoundedRequest -Uri "${base}x" -MaxErrorRate 5 } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,LoadTest.Commands.InvokeBoundedRequestCommand' -ExpectedMessage '*ambiguous*'
+        { Find-MaxRate -Uri "${base}x" -Precision 5 } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,LoadTest.Commands.FindMaxRateCommand' -ExpectedMessage '*ambiguous*'
+    }
+
     It 'rejects input that is not a summary with InvalidSummary, and a call without conditions with NoThresholds' {
         'not a summary' | Assert-RunSummary -MaxP99Ms 1 -ErrorVariable bad -ErrorAction SilentlyContinue
         $bad[0].FullyQualifiedErrorId | Should -Be 'InvalidSummary,LoadTest.Commands.AssertRunSummaryCommand'

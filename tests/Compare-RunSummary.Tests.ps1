@@ -126,16 +126,32 @@ Describe 'Compare-RunSummary' {
         $rows.Count | Should -Be 12
     }
 
-    It 'judges corrected latency when a run had a -RequestsPerSecond schedule' {
+    It 'judges corrected latency by its own tolerance when a run had a -RequestsPerSecond schedule' {
         # A copy of the baseline that ran on a schedule whose corrected latency is the candidate's.
         $scheduled = $baseline | ConvertTo-Json -Depth 5 | ConvertFrom-Json
         $scheduled.TargetRequestsPerSecond = 100
         $scheduled.CorrectedHistogram = $candidate.Histogram
-        $rows = Compare-RunSummary $baseline $scheduled -MaxP99Increase 10% -ErrorVariable errors -ErrorAction SilentlyContinue
-        ($rows | Where-Object Measure -EQ 'P99Ms').Verdict | Should -Be 'Passed'
+        $rows = Compare-RunSummary $baseline $scheduled -MaxCorrectedP99Increase 10% -ErrorVariable errors -ErrorAction SilentlyContinue
+        ($rows | Where-Object Measure -EQ 'P99Ms').Verdict | Should -Be 'NotChecked'
         ($rows | Where-Object Measure -EQ 'CorrectedP99Ms').Verdict | Should -Be 'Regressed'
         ($rows | Where-Object Measure -EQ 'CorrectedP99Ms').Candidate | Should -Be 30.015
         $errors.TargetObject.Measure | Should -Be 'CorrectedP99Ms'
+
+        # -MaxP99Increase judges P99Ms only: one name, one measure.
+        $rows = Compare-RunSummary $baseline $scheduled -MaxP99Increase 10% -ErrorVariable errors -ErrorAction SilentlyContinue
+        ($rows | Where-Object Measure -EQ 'P99Ms').Verdict | Should -Be 'Passed'
+        ($rows | Where-Object Measure -EQ 'CorrectedP99Ms').Verdict | Should -Be 'NotChecked'
+        $errors.Count | Should -Be 0
+    }
+
+    It 'takes a share as a fraction to 1 or a percentage with its sign, and refuses a bare number above 1 as ambiguous' {
+        $rows = Compare-RunSummary $baseline $candidate -MaxP99Increase '150%' -MaxP50Increase 0.5 -ErrorAction SilentlyContinue
+        ($rows | Where-Object Measure -EQ 'P99Ms').Tolerance | Should -Be 1.5
+        ($rows | Where-Object Measure -EQ 'P50Ms').Tolerance | Should -Be 0.5
+        { Compare-RunSummary $baseline $candidate -MaxP99Increase 10 } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,LoadTest.Commands.CompareRunSummaryCommand' -ExpectedMessage "*10 is ambiguous as a share: 10 % or 1000 %? Give a percentage with its sign, such as '10%', or a fraction from 0 to 1, such as 0.1*"
+        { Compare-RunSummary $baseline $candidate -MaxP99Increase '10' } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,LoadTest.Commands.CompareRunSummaryCommand' -ExpectedMessage '*ambiguous*'
     }
 
     It 'compares copies read back from Export-Clixml and JSON exactly as the live summaries' {

@@ -79,8 +79,53 @@ Describe 'Export-RunReport in a browser' {
         $data.runs.label | Should -Be @('baseline', 'candidate')
     }
 
+    It 'shows the names in the legend at rest, as a screenshot sees it, and no "Time: -"' {
+        $path = Join-Path $TestDrive 'legend.html'
+        $scheduled, $plain | Export-RunReport $path -Label 'baseline', 'candidate'
+        $dom = (Invoke-HeadlessChromium -Path $path).Dom
+        # Every chart's plot is at rest: its legend's values (and the time's entry) are hidden by the page's style.
+        [regex]::Matches($dom, '<div class="uplot[^"]*\bidle\b').Count | Should -Be 6
+        $dom | Should -Match '<div class="u-label">baseline P99</div>'
+        $dom | Should -Match '<div class="u-label">candidate achieved</div>'
+        (Get-Content $path -Raw) | Should -Match '\.uplot\.idle \.u-legend \.u-value, \.uplot\.idle \.u-legend \.u-series:first-child \{ display: none; \}'
+    }
+
+    It 'keeps a report of many runs readable: a colour per run, and P50 and P99 only' {
+        $path = Join-Path $TestDrive 'many.html'
+        $plain, $plain, $plain, $plain, $plain, $scheduled | Export-RunReport $path
+        $rendering = Get-ReportRendering (Invoke-HeadlessChromium -Path $path).Dom
+        $rendering.Errors | Should -BeNullOrEmpty
+        $rendering.ChartCount | Should -Be 6
+        # Six runs: P50 and P99 of each, not 24 lines; achieved for each and planned for the scheduled one.
+        (Get-Chart $rendering 'chart-latency').Series | Should -Be 12
+        (Get-Chart $rendering 'chart-corrected').Series | Should -Be 2
+        (Get-Chart $rendering 'chart-rate').Series | Should -Be 7
+    }
+
+    It 'shows Compare-RunSummary''s verdicts at the top of a baseline-against-candidate report' {
+        $rows = Compare-RunSummary $plain $scheduled -MaxP99Increase '1%' -MaxThroughputDecrease '99%' -ErrorAction SilentlyContinue
+        $path = Join-Path $TestDrive 'compare.html'
+        $plain, $scheduled | Export-RunReport $path -Label 'baseline', 'candidate' -Comparison $rows
+        $html = Get-Content $path -Raw
+        $regressed = @($rows | Where-Object Verdict -EQ 'Regressed').Count
+        $checked = @($rows | Where-Object Verdict -NE 'NotChecked').Count
+        $checked | Should -Be 2
+        $html | Should -Match ('<h2 id="comparison" class="verdict-(passed|failed)">Against the baseline: ' + $(if ($regressed) { "$regressed of 2 measures checked regressed" } else { 'no regression in 2 measures checked' }) + '</h2>')
+        $p99 = $rows | Where-Object Measure -EQ 'P99Ms'
+        $html | Should -Match ('<tr><td>P99Ms \(ms\)</td><td class="num">{0}</td><td class="num">{1}</td><td class="num">[+-]?[\d.]+ %</td><td class="num">&lt;= {2}</td><td class="verdict-(passed|failed)">' -f
+            [regex]::Escape($p99.Baseline.ToString('0.###', [cultureinfo]::InvariantCulture)), [regex]::Escape($p99.Candidate.ToString('0.###', [cultureinfo]::InvariantCulture)), [regex]::Escape($p99.Limit.ToString('0.###', [cultureinfo]::InvariantCulture)))
+        $html | Should -Match '<tr><td>CorrectedP50Ms \(ms\)</td>.*<td>not checked</td></tr>'
+        # Rows read back from a file make the same table.
+        $file = Join-Path $TestDrive 'rows.xml'
+        $rows | Export-Clixml $file
+        $again = Join-Path $TestDrive 'compare-xml.html'
+        $plain, $scheduled | Export-RunReport $again -Label 'baseline', 'candidate' -Comparison (Import-Clixml $file)
+        [regex]::Match((Get-Content $again -Raw), '<table class="comparison">.*?</table>', 'Singleline').Value | Should -Be ([regex]::Match($html, '<table class="comparison">.*?</table>', 'Singleline').Value)
+        { $plain | Export-RunReport $path -Comparison ([pscustomobject]@{ Name = 'x' }) } | Should -Throw -ErrorId 'InvalidComparison,LoadTest.Commands.ExportRunReportCommand'
+    }
+
     It 'marks the stages of a staged run on the rate chart, each at its place on the time axis and labelled with its target' {
-        $staged.Stages | Should -Be '1s to 100 req/s, 1s to 0 req/s'
+        $staged.Stages.ToString() | Should -Be '1s to 100 req/s, 1s to 0 req/s'
         $path = Join-Path $TestDrive 'stages.html'
         $staged, $plain | Export-RunReport $path -Label 'staged', 'plain'
         $dom = (Invoke-HeadlessChromium -Path $path).Dom
@@ -163,7 +208,7 @@ Describe 'Export-RunReport content' {
         $count = $scheduled.Count.ToString('N0', [cultureinfo]::InvariantCulture)
         $html | Should -Match "<tr><th>Requests</th><td>$count</td></tr>"
         $html | Should -Match '<tr><th>Throttle limit</th><td>32</td></tr>'
-        $html | Should -Match '<tr><th>Target rate</th><td>1,000.0 req/s</td></tr>'
+        $html | Should -Match '<tr><th>Planned rate</th><td>1,000.0 req/s</td></tr>'
         $html | Should -Match "<tr><th>Failures</th><td>HttpError: $($scheduled.Failed.ToString('N0', [cultureinfo]::InvariantCulture))</td></tr>"
         $html | Should -Match '<tr><th>Corrected latency \(ms\)</th><td>P50 [\d.]+, P90 [\d.]+, P99 [\d.]+, P99\.9 [\d.]+, Max [\d.]+</td></tr>'
         $html | Should -Match ([regex]::Escape("by LoadTest $((Get-Module LoadTest).Version) on $([Environment]::MachineName) (") + '.*' + [regex]::Escape("$([Environment]::ProcessorCount) cores"))
@@ -174,14 +219,14 @@ Describe 'Export-RunReport content' {
 
     It 'shows a summary''s Target and Stages when it has them' {
         $copy = $plain | ConvertTo-Json -Depth 6 | ConvertFrom-Json
-        # A summary carries both (null when a run had none); set them to text that must be encoded, and stages of another form.
+        # Set the target to text that must be encoded, and the stages as a summary of an older version kept them: as text.
         $copy.Target = 'http://127.0.0.1/<api>'
-        $copy.Stages = '10s@100, 30s@500'
+        $copy.Stages = '10s to 100 req/s, 30s to 500 req/s'
         $path = Join-Path $TestDrive 'target.html'
         $copy | Export-RunReport $path
         $html = Get-Content $path -Raw
         $html | Should -Match '<tr><th>Target</th><td>http://127.0.0.1/&lt;api&gt;</td></tr>'
-        $html | Should -Match '<tr><th>Stages</th><td>10s@100, 30s@500</td></tr>'
+        $html | Should -Match '<tr><th>Stages</th><td>10s to 100 req/s, 30s to 500 req/s</td></tr>'
     }
 
     It 'places stages from the Stages text and StartTime, each schedule of a merge from the same start, and skips text it cannot read' {

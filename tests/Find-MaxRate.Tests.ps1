@@ -43,24 +43,30 @@ Describe 'Find-MaxRate finds a known capacity' {
             $step.Summary | Should -BeOfType 'LoadTest.RunSummary'
             $step.Count | Should -Be $step.Summary.Count
             $step.Failed | Should -Be $step.Summary.Failed
-            $step.P99Ms | Should -Be $step.Summary.CorrectedLatency.P99Ms
+            # One name, one meaning: P99Ms is from each request's start, as in every summary.
+            $step.P99Ms | Should -Be $step.Summary.P99Ms
+            $step.CorrectedP99Ms | Should -Be $step.Summary.CorrectedLatency.P99Ms
             $step.Summary.TargetRequestsPerSecond | Should -Be $step.RequestsPerSecond
             if ($step.Passed) {
                 $step.Reason | Should -BeNullOrEmpty
                 $step.ErrorRate | Should -BeLessOrEqual 0.01
             }
             else {
-                $step.Reason | Should -Match 'error rate .* is over 0.01|Error budget spent'
+                $step.Reason | Should -Match '^(error rate [\d.]+ is over 0\.01|stopped early, \d+ of \d+ requests failed \(error rate [\d.]+, far over 0\.01\))$'
             }
         }
     }
 
-    It 'stops a clearly failing step early' {
-        $far = @($answer.Steps | Where-Object { $_.RequestsPerSecond -ge 800 })
-        $far.Count | Should -BeGreaterThan 0
-        $far[0].Summary.IsPartial | Should -BeTrue
-        $far[0].Summary.StopReason | Should -BeLike 'Error budget spent*'
-        $far[0].Count | Should -BeLessThan 800
+    It 'stops a clearly failing step early, and says so in the objective''s terms, not the early stop''s' {
+        # Four times the capacity: three requests in four are shed, far over the 1 % allowed.
+        $far = Find-MaxRate -Uri "$($server.Uri)far/{0}" -StartRate 1600 -MaxRate 1600 -MaxSteps 1 -StepDuration 2 -WarmUp 0 -MaxErrorRate 0.01 -ThrottleLimit 32
+        $step = $far.Steps[0]
+        $step.Passed | Should -BeFalse
+        $step.Summary.IsPartial | Should -BeTrue
+        $step.Count | Should -BeLessThan 1600
+        $step.Summary.StopReason | Should -Match '^Stopped early: \d+ of \d+ requests failed \([\d.]+ ?%\), far over the objective''s error rate of 1\.00 ?%\.$'
+        $step.Summary.StopReason | Should -Not -BeLike '*-MaxErrorRate*'
+        $step.Reason | Should -Match '^stopped early, \d+ of \d+ requests failed \(error rate [\d.]+, far over 0\.01\)$'
     }
 }
 
@@ -95,6 +101,32 @@ Describe 'Find-MaxRate ends the search' {
         $answer.Objective | Should -Be 'error rate <= 0.01, P99 <= 20 ms'
     }
 
+    It 'judges -MaxP99Ms on the plain P99 and -MaxCorrectedP99Ms on the corrected one' {
+        # 40 ms answers: a P99 of about 40 ms from each request's start passes 100 ms; a corrected P99 objective of 20 ms fails.
+        $plain = Find-MaxRate -Uri "$($server.Uri)p/{0}" -StartRate 20 -MaxRate 20 -StepDuration 0.5 -WarmUp 0 -MaxP99Ms 100
+        $plain.Steps[0].Passed | Should -BeTrue
+        $plain.Objective | Should -Be 'error rate <= 0.01, P99 <= 100 ms'
+        $corrected = Find-MaxRate -Uri "$($server.Uri)c/{0}" -StartRate 20 -MaxRate 20 -StepDuration 0.5 -WarmUp 0 -MaxSteps 1 -MaxCorrectedP99Ms 20
+        $corrected.Steps[0].Passed | Should -BeFalse
+        $corrected.Steps[0].Reason | Should -Match '^corrected P99 [\d.]+ ms is over 20 ms$'
+        $corrected.Objective | Should -Be 'error rate <= 0.01, corrected P99 <= 20 ms'
+    }
+
+    It 'says "none yet" for the highest passing rate before a step has passed' {
+        $ps = New-ModulePowerShell
+        try {
+            $null = $ps.AddCommand('Find-MaxRate').AddParameter('Uri', "$($server.Uri)n/{0}").AddParameter('StartRate', 20).AddParameter('MaxRate', 40).
+                AddParameter('StepDuration', 0.3).AddParameter('WarmUp', 0)
+            $null = $ps.Invoke()
+            $lines = @($ps.Streams.Progress | Where-Object RecordType -EQ 'Processing' | ForEach-Object StatusDescription)
+            $lines[0] | Should -Match '^Step 1: 20 req/s for 0\.3 s; highest passed none yet, lowest failed none yet$'
+            $lines[-1] | Should -Match '^Step 2: 40 req/s for 0\.3 s; highest passed 20, lowest failed none yet$'
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
     It 'keeps a step that spent its error budget as a failed step, even under -ErrorAction Stop' {
         $shedding = Start-TestServer -CapacityPerSecond 20
         try {
@@ -106,7 +138,7 @@ Describe 'Find-MaxRate ends the search' {
         $answer.Steps.Count | Should -Be 1
         $answer.Steps[0].Passed | Should -BeFalse
         $answer.Steps[0].Summary.IsPartial | Should -BeTrue
-        $answer.Steps[0].Reason | Should -BeLike 'Error budget spent*'
+        $answer.Steps[0].Reason | Should -BeLike 'stopped early, * requests failed (error rate *, far over 0.01)'
         $answer.MaxRequestsPerSecond | Should -Be 0
     }
 

@@ -77,7 +77,7 @@ Describe 'A run ends when it says' {
         $last = ($results | Sort-Object StartTime | Select-Object -Last 1).StartTime
         ($last - $summary.StartTime).TotalSeconds | Should -BeLessThan 2
         $warnings.Count | Should -Be 1
-        $warnings[0].Message | Should -BeLike "The schedule of 1000 req/s was not kept: of 2000 planned requests, $($summary.Late) started late and $($summary.Dropped) were dropped*raise -ThrottleLimit*"
+        $warnings[0].Message | Should -BeLike ("The schedule of 1000 req/s was not kept: of 2,000 planned requests, {0:N0} started more than 1 ms late and {1:N0} were dropped*raise -ThrottleLimit*" -f $summary.Late, $summary.Dropped)
     }
 
     It 'plans exactly rate x duration and keeps a schedule it can keep, without a warning' {
@@ -85,7 +85,8 @@ Describe 'A run ends when it says' {
         $summary.Planned | Should -Be 300
         $summary.Count | Should -Be 300
         $summary.Dropped | Should -Be 0
-        $warned.Count | Should -Be 0
+        # A machine too busy to wake the client on time starts some requests late: that may warn, it never drops.
+        @($warned | Where-Object { $_.Message -notlike '*started more than 1 ms late and 0 were dropped*' }).Count | Should -Be 0
     }
 
     It 'sends every request of a high rate it can keep, the last ones too, without a warning' {
@@ -97,7 +98,8 @@ Describe 'A run ends when it says' {
         $summary.Dropped | Should -Be 0
         $summary.Sent | Should -Be 4500
         $results.Count | Should -Be 4500
-        @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -Be 0
+        # As above: a busy machine may start some late (and say so), but nothing is dropped.
+        @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and $_.Message -notlike '*and 0 were dropped*' }).Count | Should -Be 0
         # Nothing starts later than the timer's grain after the end.
         $last = ($results | Measure-Object -Property StartTime -Maximum).Maximum
         ($last - $summary.StartTime).TotalSeconds | Should -BeLessThan 1.55
@@ -110,9 +112,11 @@ Describe 'A run ends when it says' {
         $summary.Planned | Should -Be 100
         $summary.Sent + $summary.Dropped | Should -Be 100
         $summary.Dropped | Should -BeGreaterThan 50
-        $summary.Late | Should -Be 0
+        # The input held requests up past their time: they started late, with every slot free.
+        $summary.Late | Should -BeGreaterThan 0
+        $summary.StartLag.MaxMs | Should -BeGreaterThan 1
         $warned.Count | Should -Be 1
-        $warned[0].Message | Should -BeLike "*0 started late and $($summary.Dropped) were dropped*Slots were free, so the client itself fell behind*"
+        $warned[0].Message | Should -BeLike ("*{0:N0} started more than 1 ms late and {1:N0} were dropped*Slots were free, so the client itself fell behind*" -f $summary.Late, $summary.Dropped)
         $warned[0].Message | Should -Not -BeLike '*raise -ThrottleLimit*'
     }
 

@@ -415,7 +415,7 @@ Describe 'Invoke-BoundedRequest progress' {
         }
     }
 
-    It 'shows the rate against its target, P50 and P99 of the last interval, and failures by kind' {
+    It 'shows the rate against the planned rate of the same window, P50 and P99 of the last interval, and failures by kind' {
         $ps = New-ModulePowerShell
         try {
             $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "${base}flaky/50?i={0}").
@@ -423,11 +423,40 @@ Describe 'Invoke-BoundedRequest progress' {
             $summary = $ps.Invoke()
             $lines = @($ps.Streams.Progress | Where-Object RecordType -EQ 'Processing' | ForEach-Object StatusDescription)
             $lines.Count | Should -BeGreaterOrEqual 4
-            $lines | ForEach-Object { $_ | Should -Match '^[\d,]+ / 60 done, [\d,]+ req/s \(target 20\)' }
+            $lines | ForEach-Object { $_ | Should -Match '^[\d,]+ / 60 done, [\d,]+ req/s \(planned 20\)' }
             $late = $lines[-1]
             $late | Should -Match ', P50 [\d.,]+ ms, P99 [\d.,]+ ms, \d+ in flight, \d+ failed'
             $summary[0].Failed | Should -BeGreaterThan 0
             @($lines | Where-Object { $_ -match 'failed \(HttpError \d+\)$' }).Count | Should -BeGreaterThan 0
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
+    It 'shows done against planned so far under -Duration, and a closed model''s in-flight target' {
+        $ps = New-ModulePowerShell
+        try {
+            $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "${base}delay/20?i={0}").
+                AddParameter('RequestsPerSecond', 40).AddParameter('Duration', 1.5).AddParameter('Output', 'None')
+            $null = $ps.Invoke()
+            $lines = @($ps.Streams.Progress | Where-Object RecordType -EQ 'Processing' | ForEach-Object StatusDescription)
+            $lines.Count | Should -BeGreaterOrEqual 3
+            $lines | ForEach-Object { $_ | Should -Match '^[\d,]+ done / [\d,]+ planned so far, [\d,]+ req/s \(planned 40\), \d+ in flight, 0 failed$' }
+        }
+        finally {
+            $ps.Dispose()
+        }
+
+        $ps = New-ModulePowerShell
+        try {
+            $null = $ps.AddCommand('Invoke-BoundedRequest').AddParameter('Uri', "${base}delay/20?i={0}").AddParameter('Output', 'None').
+                AddParameter('Stage', @(@{ Duration = '1s'; ThrottleLimit = 4 }, @{ Duration = '1s'; ThrottleLimit = 4 }))
+            $null = $ps.Invoke()
+            $lines = @($ps.Streams.Progress | Where-Object RecordType -EQ 'Processing' | ForEach-Object StatusDescription)
+            $lines.Count | Should -BeGreaterOrEqual 3
+            $lines | ForEach-Object { $_ | Should -Match '^[\d,]+ done, [\d,]+ req/s, \d+ in flight \(target [0-4]\), 0 failed$' }
+            $lines[-1] | Should -Match 'in flight \(target 4\)'
         }
         finally {
             $ps.Dispose()

@@ -417,11 +417,17 @@ Describe 'More bad input' {
     It 'rejects <Case> at binding' -TestCases @(
         @{ Case = '-RequestsPerSecond 0'; Params = @{ Uri = 'http://127.0.0.1/'; RequestsPerSecond = 0 } }
         @{ Case = '-TimeoutSec above its range'; Params = @{ Uri = 'http://127.0.0.1/'; TimeoutSec = 3000000 } }
-        @{ Case = '-MaxErrorRate above 1'; Params = @{ Uri = 'http://127.0.0.1/'; MaxErrorRate = 1.5 } }
         @{ Case = 'an unknown -HttpVersion'; Params = @{ Uri = 'http://127.0.0.1/'; HttpVersion = '4.0' } }
         @{ Case = 'a negative -StartIndex'; Params = @{ Uri = 'http://127.0.0.1/'; StartIndex = -1 } }
     ) {
         { Invoke-BoundedRequest @Params } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LoadTest.Commands.InvokeBoundedRequestCommand'
+    }
+
+    It 'rejects a bare -MaxErrorRate above 1 at binding, as ambiguous' {
+        { Invoke-BoundedRequest -Uri 'http://127.0.0.1/' -MaxErrorRate 1.5 } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,LoadTest.Commands.InvokeBoundedRequestCommand' -ExpectedMessage '*1.5 is ambiguous as a share*'
+        { Invoke-BoundedRequest -Uri 'http://127.0.0.1/' -MaxErrorRate '150%' } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,LoadTest.Commands.InvokeBoundedRequestCommand'
     }
 
     It 'rejects -Uri together with pipeline input' {

@@ -198,7 +198,7 @@ Describe 'Invoke-BoundedRequest -Session over SSH on loopback' {
         $merged = Invoke-BoundedRequest -Session $sessions -Uri "$($server.Uri)stage/{0}" -Stage @{ Duration = '2s'; RequestsPerSecond = 150 }, @{ Duration = '2s'; RequestsPerSecond = 150 } -RemoteModule $modulePath
         # 0 to 150 req/s over 2 s, then 150 for 2 s: 150 + 300 requests.
         $merged.Planned | Should -Be 450
-        $merged.Stages | Should -Be '2s to 150 req/s, 2s to 150 req/s'
+        $merged.Stages.ToString() | Should -Be '2s to 150 req/s, 2s to 150 req/s'
         $merged.Sent + $merged.Dropped | Should -Be 450
         $merged.Sent | Should -BeGreaterOrEqual (450 * 0.95)
         Get-Received $before | Should -Be $merged.Sent

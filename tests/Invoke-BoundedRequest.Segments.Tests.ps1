@@ -28,7 +28,9 @@ Describe 'Invoke-BoundedRequest -ExecutionSegment' {
         $shares | ForEach-Object { [math]::Round($_.TargetRequestsPerSecond, 9) } | Should -Be 33.333333333, 33.333333333, 33.333333333
         $merged = $shares | Merge-RunSummary
         $merged.Planned | Should -Be 105
-        [math]::Round($merged.TargetRequestsPerSecond, 9) | Should -Be 100
+        # Made one after another here, the shares' merge plans 105 requests over the time all three took (side by side,
+        # as sessions run them, the same plan over one share's time is the run's 100 req/s: see the remoting tests).
+        [Math]::Abs($merged.TargetRequestsPerSecond - 105 / $merged.ElapsedSeconds) | Should -BeLessThan 1
         # A count that ends the run first: 100 requests, 34 + 33 + 33.
         $counted = foreach ($segment in $thirds) { Invoke-BoundedRequest -Uri "$($server.Uri)rate" -Count 100 -RequestsPerSecond 400 -ExecutionSegment $segment -Summary }
         $counted.Planned | Should -Be 34, 33, 33

@@ -33,12 +33,17 @@ Describe 'Rate stages' {
         # The last request is due 70 ms before the end: sent, even when its wait overshoots on the coarse timer.
         $summary.Sent | Should -Be 400
         $summary.Dropped | Should -Be 0
-        $summary.Stages | Should -Be '1s to 200 req/s, 1s to 200 req/s, 1s to 0 req/s'
-        $summary.TargetRequestsPerSecond | Should -Be 200
+        $summary.Stages.ToString() | Should -Be '1s to 200 req/s, 1s to 200 req/s, 1s to 0 req/s'
+        # The target is the plan over the run's span (400 requests over some 3 s, the last answer a little before the
+        # ramp's end), set against the rate achieved over the same span; the peak is the stages' highest rate.
+        $summary.TargetRequestsPerSecond | Should -BeGreaterOrEqual (400 / 3)
+        $summary.TargetRequestsPerSecond | Should -BeLessOrEqual 145
+        [Math]::Abs($summary.RequestsPerSecond - $summary.TargetRequestsPerSecond) / $summary.TargetRequestsPerSecond | Should -BeLessOrEqual 0.02
+        $summary.PeakRequestsPerSecond | Should -Be 200
         $summary.Target | Should -Be "$($server.Uri)x/{0}"
-        # Each row's planned rate is its share of the plan: they add up to the plan, but for the last fraction
-        # of a request planned after the last row with a request in it (the ramp ends at 0).
-        $planned = [Math]::Round(($summary.TimeSeries | ForEach-Object { $_.PlannedRequestsPerSecond * $_.IntervalSeconds } | Measure-Object -Sum).Sum, 6)
+        # Each row's planned rate is its share of the plan, per second it covers: they add up to the plan, but for
+        # the last fraction of a request planned after the last row with a request in it (the ramp ends at 0).
+        $planned = [Math]::Round(($summary.TimeSeries | ForEach-Object { $_.PlannedRequestsPerSecond * $_.CoveredSeconds } | Measure-Object -Sum).Sum, 6)
         $planned | Should -BeGreaterThan 399
         $planned | Should -BeLessOrEqual 400
     }
@@ -75,7 +80,7 @@ Describe 'Rate stages' {
         $summary.Late | Should -BeGreaterThan 0
         ($results | ForEach-Object { ($_.StartTime - $summary.StartTime).TotalSeconds } | Measure-Object -Maximum).Maximum | Should -BeLessThan 2
         $warnings.Count | Should -Be 1
-        $warnings[0].Message | Should -BeLike "The schedule of 2s to 1000 req/s was not kept: of 1000 planned requests, $($summary.Late) started late and $($summary.Dropped) were dropped*raise -ThrottleLimit*"
+        $warnings[0].Message | Should -BeLike ("The schedule of 2s to 1000 req/s was not kept: of 1,000 planned requests, {0:N0} started more than 1 ms late and {1:N0} were dropped*raise -ThrottleLimit*" -f $summary.Late, $summary.Dropped)
     }
 
     It 'shows a pause in the schedule as rows of zeros: the time series has a row for every interval' {
@@ -125,7 +130,7 @@ Describe 'ThrottleLimit stages' {
     It 'stops starting requests when the limit falls to zero' {
         $summary = Invoke-BoundedRequest -Uri "$($server.Uri)delay/20?i={0}" -Stage @{ Duration = '0.5s'; ThrottleLimit = 4 }, @{ Duration = '0.5s'; ThrottleLimit = 0 }, @{ Duration = '1s'; ThrottleLimit = 0 } -Summary -Interval 0.5
         $summary.Count | Should -BeGreaterThan 10
-        $summary.Stages | Should -Be '500ms to 4 in flight, 500ms to 0 in flight, 1s to 0 in flight'
+        $summary.Stages.ToString() | Should -Be '500ms to 4 in flight, 500ms to 0 in flight, 1s to 0 in flight'
         # Nothing starts in the last second, when the limit is 0.
         $runStart = $summary.StartTime.ToUniversalTime()
         $late = @($summary.TimeSeries | Where-Object { ($_.StartTime - $runStart).TotalSeconds -ge 1.0 -and $_.Started -gt 0 })
@@ -175,5 +180,79 @@ Describe 'Bad schedules are refused before the run starts' {
         $path = Join-Path $TestDrive 'stage.xml'
         $stage | Export-Clixml $path
         (Invoke-BoundedRequest -Uri "$($server.Uri)x/{0}" -Stage (Import-Clixml $path) -Summary).Planned | Should -Be 25
+    }
+}
+
+Describe 'Stages as data, and targets that say what they mean' {
+    BeforeAll {
+        # Up to 200 req/s over 0.5 s, then down to 0 over 0.5 s: 100 requests planned over 1 s.
+        $ramp = @{ Duration = '500ms'; RequestsPerSecond = 200 }, @{ Duration = '500ms'; RequestsPerSecond = 0 }
+        $staged = Invoke-BoundedRequest -Uri "$($server.Uri)data/{0}" -Stage $ramp -Summary -WarningAction SilentlyContinue
+    }
+
+    It 'keeps each stage with its start, duration and target' {
+        $staged.Stages.Count | Should -Be 2
+        $staged.Stages[0] | Should -BeOfType 'LoadTest.RunStage'
+        $staged.Stages[0].StartTime | Should -Be $staged.StartTime
+        $staged.Stages[1].StartTime | Should -Be $staged.StartTime.AddMilliseconds(500)
+        $staged.Stages.Duration | Should -Be @([TimeSpan]::FromMilliseconds(500), [TimeSpan]::FromMilliseconds(500))
+        $staged.Stages.RequestsPerSecond | Should -Be @(200, 0)
+        $staged.Stages[0].ThrottleLimit | Should -BeNullOrEmpty
+        $staged.Stages.ToString() | Should -Be '500ms to 200 req/s, 500ms to 0 req/s'
+        ($staged | Format-List | Out-String -Width 200) | Should -Match 'Stages\s+: 500ms to 200 req/s, 500ms to 0 req/s'
+    }
+
+    It 'keeps the stages as data through Export-Clixml, ConvertTo-Json and Merge-RunSummary' {
+        $file = Join-Path $TestDrive 'staged.xml'
+        $staged | Export-Clixml $file
+        $copies = (Import-Clixml $file), ($staged | ConvertTo-Json -Depth 6 | ConvertFrom-Json)
+        foreach ($copy in $copies) {
+            $merged = $copy | Merge-RunSummary
+            $merged.Stages.ToString() | Should -Be '500ms to 200 req/s, 500ms to 0 req/s'
+            $merged.Stages[1].StartTime.ToUniversalTime() | Should -Be $staged.Stages[1].StartTime.ToUniversalTime()
+            $merged.Stages[1].Duration | Should -Be ([TimeSpan]::FromMilliseconds(500))
+            $merged.Stages[1].RequestsPerSecond | Should -Be 0
+        }
+    }
+
+    It 'keeps a schedule run side by side once, and the schedules of runs one after another each' {
+        ($staged, $staged | Merge-RunSummary).Stages.Count | Should -Be 2
+        $later = Invoke-BoundedRequest -Uri "$($server.Uri)later/{0}" -Stage @{ Duration = '250ms'; RequestsPerSecond = 40 } -Summary -WarningAction SilentlyContinue
+        $both = $staged, $later | Merge-RunSummary
+        $both.Stages.ToString() | Should -Be '500ms to 200 req/s, 500ms to 0 req/s; 250ms to 40 req/s'
+        $both.Stages[2].StartTime | Should -Be $later.StartTime
+    }
+
+    It 'shows the plan over the run''s span as its target, and the peak as a peak' {
+        # 100 requests planned over 1 s; the last is due some 70 ms before the ramp's end, and the span ends with its
+        # answer: the plan's rate over the span is a little over 100 req/s, as the rate achieved over it. The peak is 200.
+        $staged.Planned | Should -Be 100
+        $staged.TargetRequestsPerSecond | Should -BeGreaterOrEqual 100
+        $staged.TargetRequestsPerSecond | Should -BeLessOrEqual 112
+        [Math]::Abs($staged.RequestsPerSecond - $staged.TargetRequestsPerSecond) / $staged.TargetRequestsPerSecond | Should -BeLessOrEqual 0.02
+        $staged.PeakRequestsPerSecond | Should -Be 200
+        ($staged | Format-List | Out-String -Width 200) | Should -Match 'RequestsPerSecond\s+: [\d.,]+ \(planned 1[01]\d\.\d; peak 200\.0\)'
+        # A held rate shows that rate, and no peak.
+        $held = Invoke-BoundedRequest -Uri "$($server.Uri)held/{0}" -RequestsPerSecond 200 -Duration 1 -Summary -WarningAction SilentlyContinue
+        $held.TargetRequestsPerSecond | Should -Be 200
+        $held.PeakRequestsPerSecond | Should -Be 200
+        ($held | Format-List | Out-String -Width 200) | Should -Match 'RequestsPerSecond\s+: [\d.,]+ \(planned 200\.0\)\s*$' -Because 'a held rate has no peak of its own'
+    }
+
+    It 'says what a merge''s target means: runs side by side add up, runs one after another do not' {
+        $held = Invoke-BoundedRequest -Uri "$($server.Uri)a/{0}" -RequestsPerSecond 100 -Duration 0.5 -Summary -WarningAction SilentlyContinue
+        $next = Invoke-BoundedRequest -Uri "$($server.Uri)b/{0}" -RequestsPerSecond 100 -Duration 0.5 -Summary -WarningAction SilentlyContinue
+        # The same run twice is two runs side by side: twice the plan over the same span (which a merge counts to
+        # the last answer: a few milliseconds after the plan's end, at most).
+        $side = $held, $held | Merge-RunSummary
+        $side.TargetRequestsPerSecond | Should -BeLessOrEqual 200
+        $side.TargetRequestsPerSecond | Should -BeGreaterThan 196
+        $side.PeakRequestsPerSecond | Should -Be 200
+        # One after another: the plan of both over the whole span, and a peak of 100, not 200.
+        $after = $held, $next | Merge-RunSummary
+        $after.PeakRequestsPerSecond | Should -Be 100
+        $after.TargetRequestsPerSecond | Should -BeLessThan 100
+        $expected = ($held.Planned + $next.Planned) / $after.ElapsedSeconds
+        [Math]::Abs($after.TargetRequestsPerSecond - $expected) | Should -BeLessThan 1
     }
 }

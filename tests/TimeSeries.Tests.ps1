@@ -42,7 +42,8 @@ Describe 'The time series of a summary' {
                 $row.PlannedRequestsPerSecond | Should -BeLessOrEqual 1500
             }
         }
-        [Math]::Round(($rows | ForEach-Object { $_.PlannedRequestsPerSecond * $_.IntervalSeconds } | Measure-Object -Sum).Sum, 6) | Should -Be $summary.Planned
+        # Rates are per second of the time a row covers: the first row covers from the run's start.
+        [Math]::Round(($rows | ForEach-Object { $_.PlannedRequestsPerSecond * $_.CoveredSeconds } | Measure-Object -Sum).Sum, 6) | Should -Be $summary.Planned
     }
 
     It 'begins in the interval the schedule starts in, though the first request starts intervals later' {
@@ -173,5 +174,92 @@ Import-Module '$ModuleManifest'
         $merged.TimeSeries.IntervalSeconds | Sort-Object -Unique | Should -Be 2
         ($merged.TimeSeries | Measure-Object Completed -Sum).Sum | Should -Be 3000
         ($merged.TimeSeries | Measure-Object Completed -Maximum).Maximum | Should -Be 2
+    }
+}
+
+Describe 'Rates per second of the time a row covers' {
+    BeforeAll {
+        # Warm the client and the server first: a cold start (JIT, connections) is not what this measures.
+        $null = Invoke-BoundedRequest -Uri "$($server.Uri)warm/{0}" -RequestsPerSecond 300 -Duration 1 -Summary -WarningAction SilentlyContinue
+        # Rows of a second: a busy machine that holds the client up for a few milliseconds moves a request or two between rows.
+        $held = Invoke-BoundedRequest -Uri "$($server.Uri)held/{0}" -RequestsPerSecond 300 -Duration 10 -Interval 1 -Summary -WarningAction SilentlyContinue
+    }
+
+    It 'charts a run held at 300 req/s for 10 s flat: every row within 5 % of 300, the first and the last too' {
+        $rows = @($held.TimeSeries)
+        $rows.Count | Should -BeGreaterOrEqual 9
+        $rows.Count | Should -BeLessOrEqual 11
+        foreach ($row in $rows) {
+            [Math]::Abs($row.RequestsPerSecond - 300) / 300 | Should -BeLessOrEqual 0.05 -Because "the row at $($row.StartTime.ToString('HH:mm:ss.fff')) covers $($row.CoveredSeconds) s with $($row.Completed) answers"
+            # The last row covers to the last answer, which may come a few milliseconds after the plan's end.
+            [Math]::Abs($row.PlannedRequestsPerSecond - 300) / 300 | Should -BeLessOrEqual 0.02
+        }
+        # Only the edges cover less than their interval; the rows between count their rate over a whole one.
+        foreach ($row in $rows[2..($rows.Count - 3)]) {
+            $row.CoveredSeconds | Should -Be 1
+            $row.RequestsPerSecond | Should -Be $row.Completed
+        }
+        foreach ($edge in $rows[0], $rows[-1]) {
+            $edge.CoveredSeconds | Should -BeGreaterThan 0
+            $edge.CoveredSeconds | Should -BeLessOrEqual 1
+        }
+        ($rows | Measure-Object Completed -Sum).Sum | Should -Be $held.Count
+        ($rows | Measure-Object CoveredSeconds -Sum).Sum | Should -BeGreaterOrEqual 9.99
+    }
+
+    It 'draws the held run flat in Show-RunHistogram -OverTime, its edges included' {
+        $lines = $held | Show-RunHistogram -OverTime -Width 80
+        $lines[1] | Should -Match '^req/s  (\S+) max '
+        $sparks = [regex]::Match($lines[1], '^req/s  (\S+) max ').Groups[1].Value
+        $sparks.ToCharArray() | Sort-Object -Unique | Should -Be ([char]0x2588)
+    }
+
+    It 'carries the start lag and the late starts of each row, and the summary''s' {
+        $held.StartLag.P50Ms | Should -BeGreaterOrEqual 0
+        $held.StartLag.MaxMs | Should -BeGreaterOrEqual $held.StartLag.P99Ms
+        ($held.TimeSeries | Measure-Object Late -Sum).Sum | Should -Be $held.Late
+        foreach ($row in $held.TimeSeries) {
+            $row.StartLagMaxMs | Should -BeGreaterOrEqual $row.StartLagP50Ms
+            $row.StartLagHistogram | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'leaves the encoded histograms out of Format-List of a row, and keeps them in JSON and Clixml' {
+        $row = $held.TimeSeries[3]
+        $text = $row | Format-List | Out-String -Width 200
+        $text | Should -Not -Match 'Histogram'
+        $text | Should -Match 'StartLagP99Ms'
+        $text | Should -Match 'CoveredSeconds'
+        ($row | ConvertTo-Json | ConvertFrom-Json).StartLagHistogram | Should -Be $row.StartLagHistogram
+        $file = Join-Path $TestDrive 'row.xml'
+        $row | Export-Clixml $file
+        (Import-Clixml $file).CorrectedHistogram | Should -Be $row.CorrectedHistogram
+    }
+
+    It 'gives a short run finer rows by default (a 10 s run some 40), and keeps -Interval when given' {
+        $ten = Invoke-BoundedRequest -Uri "$($server.Uri)ten/{0}" -RequestsPerSecond 20 -Duration 10 -Summary -WarningAction SilentlyContinue
+        $ten.TimeSeries[0].IntervalSeconds | Should -Be 0.25
+        $ten.TimeSeries.Count | Should -BeGreaterOrEqual 39
+        $short = Invoke-BoundedRequest -Uri "$($server.Uri)short/{0}" -RequestsPerSecond 100 -Duration 4 -Summary -WarningAction SilentlyContinue
+        $short.TimeSeries[0].IntervalSeconds | Should -Be 0.1
+        $short.TimeSeries.Count | Should -BeGreaterOrEqual 39
+        $given = Invoke-BoundedRequest -Uri "$($server.Uri)given/{0}" -RequestsPerSecond 100 -Duration 2 -Interval 0.5 -Summary -WarningAction SilentlyContinue
+        $given.TimeSeries[0].IntervalSeconds | Should -Be 0.5
+        # A run whose length is not known keeps 1 s rows.
+        (Invoke-BoundedRequest -Uri "$($server.Uri)count/{0}" -Count 20 -Summary).TimeSeries[0].IntervalSeconds | Should -Be 1
+    }
+
+    It 'carries a closed model''s in-flight target in its rows, not a planned rate of 0' {
+        $closed = Invoke-BoundedRequest -Uri "$($server.Uri)closed/{0}" -Stage @{ Duration = '1s'; ThrottleLimit = 8 }, @{ Duration = '1s'; ThrottleLimit = 8 } -Interval 0.25 -Summary
+        $rows = @($closed.TimeSeries)
+        $rows.PlannedRequestsPerSecond | Sort-Object -Unique | Should -Be 0
+        # The limit ramps from 0 to 8 over the first second (a mean of 1 in its first quarter, 7 in its fourth), then holds.
+        $holding = @($rows | Where-Object { ($_.StartTime - $closed.StartTime.ToUniversalTime()).TotalSeconds -ge 1 -and ($_.StartTime - $closed.StartTime.ToUniversalTime()).TotalSeconds -le 1.5 })
+        $holding.Count | Should -BeGreaterOrEqual 1
+        $holding.PlannedInFlight | Sort-Object -Unique | Should -Be 8
+        foreach ($row in $rows) {
+            $row.PlannedInFlight | Should -BeGreaterThan 0
+            $row.PlannedInFlight | Should -BeLessOrEqual 8
+        }
     }
 }

@@ -27,9 +27,10 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     public PSObject? InputObject { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest share of failed requests allowed, from 0 to 1 (0.01 is 1 %).</para>
+    /// <para type="description">Largest share of failed requests allowed: a fraction from 0 to 1 (0.01) or a percentage ('1%'). A bare number above 1 is refused as ambiguous.</para>
     /// </summary>
     [Parameter]
+    [PercentageTransformation]
     [ValidateRange(0.0, 1.0)]
     public double MaxErrorRate { get; set; }
 
@@ -41,7 +42,7 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     public long MaxErrorCount { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest median latency allowed, in milliseconds.</para>
+    /// <para type="description">Largest median latency allowed, in milliseconds (measured from each request's start; -MaxCorrectedP50Ms judges it from the scheduled start).</para>
     /// </summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
@@ -62,7 +63,7 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     public double MaxP95Ms { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest 99th percentile latency allowed, in milliseconds.</para>
+    /// <para type="description">Largest 99th percentile latency allowed, in milliseconds, measured from each request's start (the same P99Ms in every command; -MaxCorrectedP99Ms judges it from the scheduled start).</para>
     /// </summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
@@ -81,6 +82,48 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
     public double MaxLatencyMs { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest corrected median latency allowed (from each request's scheduled start under -RequestsPerSecond), in milliseconds; the same as the plain latency for a run without a schedule.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP50Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest corrected 90th percentile latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP90Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest corrected 95th percentile latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP95Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest corrected 99th percentile latency allowed (from each request's scheduled start, so that waiting for a slot counts), in milliseconds: the gate for coordinated omission.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP99Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest corrected 99.9th percentile latency allowed, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP999Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest corrected latency allowed for any request, in milliseconds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedLatencyMs { get; set; }
 
     /// <summary>
     /// <para type="description">Smallest rate allowed, in requests per second.</para>
@@ -111,9 +154,10 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
     public string? Step { get; set; }
 
     /// <summary>
-    /// <para type="description">Smallest share of check judgements that passed, over all checks of -Check together (k6's checks rate), from 0 to 1 (0.99 is 99 %). A summary without checks measures 0.</para>
+    /// <para type="description">Smallest share of check judgements that passed, over all checks of -Check together (k6's checks rate): a fraction from 0 to 1 (0.99) or a percentage ('99%'); a bare number above 1 is refused as ambiguous. A summary without checks measures 0.</para>
     /// </summary>
     [Parameter]
+    [PercentageTransformation]
     [ValidateRange(0.0, 1.0)]
     public double MinCheckPassRate { get; set; }
 
@@ -290,6 +334,18 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
                 }
 
                 return unexpected;
+            case "CorrectedP50Ms":
+                return Corrected(summary, 50);
+            case "CorrectedP90Ms":
+                return Corrected(summary, 90);
+            case "CorrectedP95Ms":
+                return Corrected(summary, 95);
+            case "CorrectedP99Ms":
+                return Corrected(summary, 99);
+            case "CorrectedP999Ms":
+                return Corrected(summary, 99.9);
+            case "CorrectedMaxMs":
+                return Corrected(summary, 100);
             default:
                 return summary.Number(name);
         }
@@ -352,6 +408,23 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
         return rates;
     }
 
+    /// <summary>
+    /// A corrected percentile (100: the maximum) from the summary's corrected histogram, so that it reads the same
+    /// live and after Export-Clixml or ConvertTo-Json; a summary (or a step) without one was not scheduled, and its
+    /// corrected latency is its latency.
+    /// </summary>
+    private static double Corrected(SummaryReader summary, double percentile)
+    {
+        string? code = summary.Text("CorrectedHistogram") is { Length: > 0 } corrected ? corrected : summary.Text("Histogram");
+        if (string.IsNullOrEmpty(code))
+        {
+            return summary.Number(percentile == 100 ? "MaxMs" : percentile == 99.9 ? "P999Ms" : string.Create(CultureInfo.InvariantCulture, $"P{percentile}Ms"));
+        }
+
+        HdrHistogram.HistogramBase histogram = Engine.Accounting.LatencyHistogram.Decode(code);
+        return percentile == 100 ? Reporting.SummaryMeasures.MaxMs(histogram) : Reporting.SummaryMeasures.ValueAtPercentileMs(histogram, percentile);
+    }
+
     private List<(string Name, bool AtMost, double Limit)> Conditions()
     {
         var bound = MyInvocation.BoundParameters;
@@ -372,6 +445,12 @@ public sealed class AssertRunSummaryCommand : PSCmdlet
         Add(nameof(MaxP99Ms), "P99Ms", true, MaxP99Ms);
         Add(nameof(MaxP999Ms), "P999Ms", true, MaxP999Ms);
         Add(nameof(MaxLatencyMs), "MaxMs", true, MaxLatencyMs);
+        Add(nameof(MaxCorrectedP50Ms), "CorrectedP50Ms", true, MaxCorrectedP50Ms);
+        Add(nameof(MaxCorrectedP90Ms), "CorrectedP90Ms", true, MaxCorrectedP90Ms);
+        Add(nameof(MaxCorrectedP95Ms), "CorrectedP95Ms", true, MaxCorrectedP95Ms);
+        Add(nameof(MaxCorrectedP99Ms), "CorrectedP99Ms", true, MaxCorrectedP99Ms);
+        Add(nameof(MaxCorrectedP999Ms), "CorrectedP999Ms", true, MaxCorrectedP999Ms);
+        Add(nameof(MaxCorrectedLatencyMs), "CorrectedMaxMs", true, MaxCorrectedLatencyMs);
         Add(nameof(MinRequestsPerSecond), "RequestsPerSecond", false, MinRequestsPerSecond);
         Add(nameof(MinCount), "Count", false, MinCount);
         Add(nameof(AllowedStatusCode), "UnexpectedStatusCodes", true, 0);

@@ -31,7 +31,7 @@ public sealed class CompareRunSummaryCommand : PSCmdlet
     public PSObject? Candidate { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest drop in requests per second allowed, as a share of the baseline's rate: '10%' or 0.1.</para>
+    /// <para type="description">Largest drop in requests per second allowed, as a share of the baseline's rate: '10%' or 0.1 (a bare number above 1 is refused as ambiguous; write '150%').</para>
     /// </summary>
     [Parameter]
     [PercentageTransformation]
@@ -47,7 +47,7 @@ public sealed class CompareRunSummaryCommand : PSCmdlet
     public double MaxErrorRateIncrease { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest rise in the median latency allowed, as a share of the baseline's: '10%' or 0.1.</para>
+    /// <para type="description">Largest rise in the median latency (from each request's start: P50Ms) allowed, as a share of the baseline's: '10%' or 0.1; -MaxCorrectedP50Increase judges the corrected one.</para>
     /// </summary>
     [Parameter]
     [PercentageTransformation]
@@ -55,7 +55,7 @@ public sealed class CompareRunSummaryCommand : PSCmdlet
     public double MaxP50Increase { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest rise in the 90th percentile latency allowed, as a share of the baseline's: '10%' or 0.1.</para>
+    /// <para type="description">Largest rise in the 90th percentile latency (from each request's start: P90Ms) allowed, as a share of the baseline's: '10%' or 0.1; -MaxCorrectedP90Increase judges the corrected one.</para>
     /// </summary>
     [Parameter]
     [PercentageTransformation]
@@ -63,7 +63,7 @@ public sealed class CompareRunSummaryCommand : PSCmdlet
     public double MaxP90Increase { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest rise in the 99th percentile latency allowed, as a share of the baseline's: '10%' or 0.1.</para>
+    /// <para type="description">Largest rise in the 99th percentile latency (from each request's start: P99Ms) allowed, as a share of the baseline's: '10%' or 0.1; -MaxCorrectedP99Increase judges the corrected one.</para>
     /// </summary>
     [Parameter]
     [PercentageTransformation]
@@ -71,7 +71,7 @@ public sealed class CompareRunSummaryCommand : PSCmdlet
     public double MaxP99Increase { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest rise in the 99.9th percentile latency allowed, as a share of the baseline's: '10%' or 0.1.</para>
+    /// <para type="description">Largest rise in the 99.9th percentile latency (from each request's start: P999Ms) allowed, as a share of the baseline's: '10%' or 0.1; -MaxCorrectedP999Increase judges the corrected one.</para>
     /// </summary>
     [Parameter]
     [PercentageTransformation]
@@ -79,12 +79,52 @@ public sealed class CompareRunSummaryCommand : PSCmdlet
     public double MaxP999Increase { get; set; }
 
     /// <summary>
-    /// <para type="description">Largest rise in the slowest request's latency allowed, as a share of the baseline's: '50%' or 0.5.</para>
+    /// <para type="description">Largest rise in the slowest request's latency (MaxMs) allowed, as a share of the baseline's: '50%' or 0.5; -MaxCorrectedMaxIncrease judges the corrected one.</para>
     /// </summary>
     [Parameter]
     [PercentageTransformation]
     [ValidateRange(0.0, double.MaxValue)]
     public double MaxMaxIncrease { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest rise in the corrected median latency (from each request's scheduled start: CorrectedP50Ms) allowed, as a share of the baseline's: '10%' or 0.1. Judged when either run had a rate schedule.</para>
+    /// </summary>
+    [Parameter]
+    [PercentageTransformation]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP50Increase { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest rise in the corrected 90th percentile latency (from each request's scheduled start: CorrectedP90Ms) allowed, as a share of the baseline's: '10%' or 0.1. Judged when either run had a rate schedule.</para>
+    /// </summary>
+    [Parameter]
+    [PercentageTransformation]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP90Increase { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest rise in the corrected 99th percentile latency (from each request's scheduled start: CorrectedP99Ms) allowed, as a share of the baseline's: '10%' or 0.1. Judged when either run had a rate schedule.</para>
+    /// </summary>
+    [Parameter]
+    [PercentageTransformation]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP99Increase { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest rise in the corrected 99.9th percentile latency (from each request's scheduled start: CorrectedP999Ms) allowed, as a share of the baseline's: '10%' or 0.1. Judged when either run had a rate schedule.</para>
+    /// </summary>
+    [Parameter]
+    [PercentageTransformation]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedP999Increase { get; set; }
+
+    /// <summary>
+    /// <para type="description">Largest rise in the corrected slowest request's latency (from each request's scheduled start: CorrectedMaxMs) allowed, as a share of the baseline's: '10%' or 0.1. Judged when either run had a rate schedule.</para>
+    /// </summary>
+    [Parameter]
+    [PercentageTransformation]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double MaxCorrectedMaxIncrease { get; set; }
 
     /// <summary>
     /// <para type="description">Also write a JUnit XML report to this file: one testsuite, one testcase per measure (failed for a regression, skipped when no tolerance applies).</para>
@@ -111,7 +151,12 @@ public sealed class CompareRunSummaryCommand : PSCmdlet
             Given(nameof(MaxP90Increase), MaxP90Increase),
             Given(nameof(MaxP99Increase), MaxP99Increase),
             Given(nameof(MaxP999Increase), MaxP999Increase),
-            Given(nameof(MaxMaxIncrease), MaxMaxIncrease));
+            Given(nameof(MaxMaxIncrease), MaxMaxIncrease),
+            Given(nameof(MaxCorrectedP50Increase), MaxCorrectedP50Increase),
+            Given(nameof(MaxCorrectedP90Increase), MaxCorrectedP90Increase),
+            Given(nameof(MaxCorrectedP99Increase), MaxCorrectedP99Increase),
+            Given(nameof(MaxCorrectedP999Increase), MaxCorrectedP999Increase),
+            Given(nameof(MaxCorrectedMaxIncrease), MaxCorrectedMaxIncrease));
         if (JUnitPath is not null)
         {
             _junit = new JUnitFile(this, JUnitPath, "Compare-RunSummary");

@@ -19,6 +19,7 @@ public sealed class ExportRunReportCommand : PSCmdlet
 {
     private readonly List<ReportRun> _runs = new();
     private readonly List<ReportVerdict> _verdicts = new();
+    private readonly List<ReportComparison> _comparisons = new();
 
     /// <summary>
     /// <para type="description">The HTML file to write, usually with the extension .html; an existing file is replaced.</para>
@@ -56,6 +57,13 @@ public sealed class ExportRunReportCommand : PSCmdlet
     public PSObject[]? Threshold { get; set; }
 
     /// <summary>
+    /// <para type="description">Compare-RunSummary's rows (live, or read back from a file) to show at the top of the report: each measure in the baseline and the candidate, its change, its limit and its verdict. Give the baseline and the candidate as the summaries, with -Label 'baseline', 'candidate'.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public PSObject[]? Comparison { get; set; }
+
+    /// <summary>
     /// <para type="description">Write the report's System.IO.FileInfo to the pipeline.</para>
     /// </summary>
     [Parameter]
@@ -79,6 +87,20 @@ public sealed class ExportRunReportCommand : PSCmdlet
                 CultureInfo.InvariantCulture,
                 $"{name} {verdict.Text("Comparison")} {verdict.Number("Limit"):0.###}");
             _verdicts.Add(new ReportVerdict(condition, verdict.Number("Measured"), verdict.Flag("Passed")));
+        }
+
+        foreach (PSObject item in Comparison ?? Array.Empty<PSObject>())
+        {
+            ReportComparison? row = ReportComparison.Read(SummaryReader.Over(item));
+            if (row is null)
+            {
+                ThrowTerminatingError(ErrorRecordFactory.Create(
+                    ErrorIds.InvalidComparison, ErrorCategory.InvalidArgument, item,
+                    "-Comparison takes the output of Compare-RunSummary: objects with Measure, Baseline, Candidate and Verdict."));
+                return;
+            }
+
+            _comparisons.Add(row);
         }
     }
 
@@ -110,7 +132,7 @@ public sealed class ExportRunReportCommand : PSCmdlet
 
         string path = OutputFile.Write(
             this, Path, "the report", ErrorIds.ReportWriteFailed,
-            resolved => File.WriteAllText(resolved, ReportPage.Write(Title, _runs, _verdicts), new UTF8Encoding(false)));
+            resolved => File.WriteAllText(resolved, ReportPage.Write(Title, _runs, _verdicts, _comparisons), new UTF8Encoding(false)));
 
         if (PassThru)
         {

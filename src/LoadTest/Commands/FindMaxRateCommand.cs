@@ -11,8 +11,8 @@ using LoadTest.Wire;
 namespace LoadTest.Commands;
 
 /// <summary>
-/// <para type="synopsis">Finds the highest request rate a target holds within an objective (an error rate, and a P99 latency).</para>
-/// <para type="description">Runs steps of Invoke-BoundedRequest at a fixed rate for -StepDuration each: doubles the rate from -StartRate while steps pass, then bisects between the highest rate that passed and the lowest that failed until they are within -Precision. A step that clearly fails stops early (its error budget is -MaxErrorRate).</para>
+/// <para type="synopsis">Finds the highest request rate a target holds within an objective (an error rate, and a P99 latency, plain or corrected).</para>
+/// <para type="description">Runs steps of Invoke-BoundedRequest at a fixed rate for -StepDuration each: doubles the rate from -StartRate while steps pass, then bisects between the highest rate that passed and the lowest that failed until they are within -Precision. A step that clearly fails (its error rate well over -MaxErrorRate) is stopped early.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Find, "MaxRate")]
 [OutputType(typeof(CapacityResult))]
@@ -32,11 +32,18 @@ public sealed class FindMaxRateCommand : RequestCommandBase
     public string Uri { get; set; } = string.Empty;
 
     /// <summary>
-    /// <para type="description">The objective's latency: a step passes only if its corrected P99 (from each request's scheduled start) is at most this many milliseconds. Default: no latency objective.</para>
+    /// <para type="description">The objective's latency: a step passes only if its P99 (from each request's start, the P99Ms of every summary) is at most this many milliseconds. Default: no latency objective.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(0.001, double.MaxValue)]
     public double MaxP99Ms { get; set; }
+
+    /// <summary>
+    /// <para type="description">The objective's corrected latency: a step passes only if its corrected P99 (from each request's scheduled start, so that requests waiting for a busy server count) is at most this many milliseconds. Default: none.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.001, double.MaxValue)]
+    public double MaxCorrectedP99Ms { get; set; }
 
     /// <summary>
     /// <para type="description">The first step's rate (requests per second). Default 100.</para>
@@ -60,9 +67,10 @@ public sealed class FindMaxRateCommand : RequestCommandBase
     public TimeSpan StepDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// <para type="description">Stop when the lowest failing rate is within this fraction above the highest passing one (0.05: 5 %). Default 0.05.</para>
+    /// <para type="description">Stop when the lowest failing rate is within this share above the highest passing one: a fraction (0.05) or a percentage ('5%'). Default 0.05.</para>
     /// </summary>
     [Parameter]
+    [PercentageTransformation]
     [ValidateRange(0.001, 1.0)]
     public double Precision { get; set; } = 0.05;
 
@@ -93,7 +101,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         }
 
         double maxErrorRate = MyInvocation.BoundParameters.ContainsKey(nameof(MaxErrorRate)) ? MaxErrorRate : 0.01;
-        var objective = new CapacityObjective(maxErrorRate, MaxP99Ms > 0 ? MaxP99Ms : null);
+        var objective = new CapacityObjective(maxErrorRate, MaxP99Ms > 0 ? MaxP99Ms : null, MaxCorrectedP99Ms > 0 ? MaxCorrectedP99Ms : null);
         var search = new CapacitySearch(StartRate, MaxRate, Precision, MaxSteps);
         var steps = new List<CapacityStep>();
         if (WarmUp > TimeSpan.Zero)
@@ -104,7 +112,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
                 return;
             }
 
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Warm-up: {warm.Count} requests, {warm.Failed} failed, P99 {warm.CorrectedLatency.P99Ms:0.###} ms (not judged)."));
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Warm-up: {warm.Count} requests, {warm.Failed} failed, P99 {warm.P99Ms:0.###} ms, corrected P99 {warm.CorrectedLatency.P99Ms:0.###} ms (not judged)."));
         }
 
         while (search.NextRate() is double rate)
@@ -121,7 +129,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
             steps.Add(step);
             WriteVerbose(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Step {step.Step}: {rate:0.###} req/s, achieved {step.AchievedRequestsPerSecond:0.#}, P99 {step.P99Ms:0.###} ms, error rate {step.ErrorRate:0.####}: {(passed ? "passed" : "failed, " + reason)}."));
+                $"Step {step.Step}: {rate:0.###} req/s, achieved {step.AchievedRequestsPerSecond:0.#}, P99 {step.P99Ms:0.###} ms, corrected P99 {step.CorrectedP99Ms:0.###} ms, error rate {step.ErrorRate:0.####}: {(passed ? "passed" : "failed, " + reason)}."));
         }
 
         WriteProgress(new ProgressRecord(1, "Find-MaxRate", "Done") { RecordType = ProgressRecordType.Completed });
@@ -169,7 +177,7 @@ public sealed class FindMaxRateCommand : RequestCommandBase
             }
         }
 
-        using RequestRun run = plan!.Start(source, TimeSpan.Zero);
+        using RequestRun run = plan!.Start(source, TimeSpan.Zero, wording: new StepWording(RunWording.Instance, maxErrorRate));
         lock (_lock)
         {
             if (_stopping)
@@ -205,5 +213,5 @@ public sealed class FindMaxRateCommand : RequestCommandBase
         "Find-MaxRate",
         string.Create(
             CultureInfo.CurrentCulture,
-            $"Step {step}: {rate:N0} req/s for {StepDuration.TotalSeconds:0.#} s; highest passed {search.HighestPassed:N0}, lowest failed {(search.LowestFailed is { } failed ? failed.ToString("N0", CultureInfo.CurrentCulture) : "none yet")}")));
+            $"Step {step}: {rate:N0} req/s for {StepDuration.TotalSeconds:0.#} s; highest passed {(search.HighestPassed > 0 ? search.HighestPassed.ToString("N0", CultureInfo.CurrentCulture) : "none yet")}, lowest failed {(search.LowestFailed is { } failed ? failed.ToString("N0", CultureInfo.CurrentCulture) : "none yet")}")));
 }

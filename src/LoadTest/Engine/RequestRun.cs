@@ -61,26 +61,32 @@ internal sealed class RequestRun : IDisposable
         SummaryBuilder? summary = null;
         if (collectStatistics)
         {
-            summary = new SummaryBuilder(options.SeriesInterval, scheduled: _schedule.Rate is not null) { ThrottleLimit = options.ThrottleLimit, TargetRequestsPerSecond = _schedule.PeakRate * options.Segment.Fraction };
+            summary = new SummaryBuilder(options.SeriesInterval, scheduled: _schedule.Rate is not null) { ThrottleLimit = options.ThrottleLimit };
             summary.StartAt(Clock.StartTime);
-            summary.Describe(options.Target, _schedule.Description);
+            summary.Describe(options.Target);
+            summary.AddStages(_schedule.RunStages(Clock.StartTime));
+            summary.EndsAfter(() => PlanEndSeconds);
             if (options.Checks is { } checks)
             {
                 summary.DeclareChecks(checks);
             }
 
-            if (_schedule.Rate is { } rate)
+            if (_schedule.Rate is not null)
             {
-                // A row's planned requests stop where the run's do (at -Count, or the end).
                 // A share of a run plans its fraction of the run's rate.
+                summary.Plan(PlannedBefore, Clock.StartTime.ToUniversalTime(), _schedule.PeakRate * options.Segment.Fraction);
+            }
+
+            if (_schedule.Concurrency is { } limit)
+            {
                 double share = options.Segment.Fraction;
-                summary.Plan(seconds => Math.Min(rate.AreaBefore(seconds) * share, Schedule.Planned > 0 ? Schedule.Planned : double.PositiveInfinity), Clock.StartTime.ToUniversalTime());
+                summary.PlanInFlight(seconds => limit.AreaBefore(seconds) * share, Clock.StartTime.ToUniversalTime());
             }
         }
 
         Metrics = metrics ?? new RunMetrics(RunLabels.ForThisMachine(null));
         Metrics.Tally.Watch(() => _executor.InFlight, Schedule, () => TargetRequestsPerSecond);
-        _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests, wording, Metrics);
+        _accounting = new RunAccounting(summary, errorBudget, handOut, StopTakingRequests, wording, Schedule, Metrics);
         if (options.Flow is { } flow)
         {
             summary?.DeclareSteps(flow.Steps.Select(static step => step.Name));
@@ -266,6 +272,22 @@ internal sealed class RequestRun : IDisposable
     /// <summary>The rate the schedule asks for now; 0 without a rate.</summary>
     public double TargetRequestsPerSecond => (_schedule.Rate?.ValueAt(Clock.Elapsed.TotalSeconds) ?? 0) * _options.Segment.Fraction;
 
+    /// <summary>
+    /// Seconds from the start to the schedule's end: its length, or, for a plan that a count ends sooner, when the
+    /// integral of its rate reaches the count; null for a run that ends with its input.
+    /// </summary>
+    private double? PlanEndSeconds => _schedule.PlanEndSeconds(Schedule.Planned > 0 ? _options.Segment.Global(Schedule.Planned) : 0);
+
+    /// <summary>True for a run on a rate schedule.</summary>
+    public bool HasRate => _schedule.Rate is not null;
+
+    /// <summary>Requests the rate schedule planned from the start to a number of seconds after it; they stop where the run's do (at its count, or its end).</summary>
+    public double PlannedBefore(double seconds) =>
+        Math.Min(_schedule.PlannedBefore(seconds, 0) * _options.Segment.Fraction, Schedule.Planned > 0 ? Schedule.Planned : double.PositiveInfinity);
+
+    /// <summary>The in-flight limit ThrottleLimit stages ask for now; null without such stages.</summary>
+    public int? InFlightTarget => _schedule.Concurrency is { } limit ? ConcurrencyRamp.LimitAt(limit, Clock.Elapsed.TotalSeconds) : null;
+
     /// <summary>Failures by kind and P50/P99 of the last interval, for a progress line (empty and null without a summary).</summary>
     public (string Failures, (double P50Ms, double P99Ms)? Latency) Glance() => _accounting.Glance();
 
@@ -279,11 +301,11 @@ internal sealed class RequestRun : IDisposable
         return next > lastPosted ? null : next;
     }
 
-    /// <summary>A warning when the rate schedule was not kept (requests late or dropped); null when it was.</summary>
+    /// <summary>A warning when the rate schedule was not kept (requests dropped, or more than 1 % late); null when it was.</summary>
     public string? DescribeMissedSchedule()
     {
         ScheduleCounters schedule = Schedule;
-        if (_schedule.Rate is null || (schedule.Late == 0 && schedule.Dropped == 0))
+        if (_schedule.Rate is null || schedule.Kept(Completed))
         {
             return null;
         }
@@ -295,7 +317,8 @@ internal sealed class RequestRun : IDisposable
             schedule.Planned,
             schedule.Late,
             schedule.Dropped,
-            schedule.DroppedWithSlotsFree,
+            schedule.WaitedForSlot > 0 || (schedule.Dropped > 0 && !schedule.DroppedWithSlotsFree),
+            StartLag.LateAfterMs,
             _options.ThrottleLimit,
             Completed / Math.Max(seconds, 1e-9),
             seconds));
@@ -318,7 +341,7 @@ internal sealed class RequestRun : IDisposable
             }
         }
 
-        return _accounting.CreateSummary(CurrentStopReason(stopped), Schedule);
+        return _accounting.CreateSummary(CurrentStopReason(stopped));
     }
 
     /// <summary>

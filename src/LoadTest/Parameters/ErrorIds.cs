@@ -43,6 +43,7 @@ internal static class ErrorIds
     public const string ReportWriteFailed = "ReportWriteFailed";
     public const string NoSummary = "NoSummary";
     public const string InvalidThreshold = "InvalidThreshold";
+    public const string InvalidComparison = "InvalidComparison";
     public const string InvalidUriTemplate = "InvalidUriTemplate";
     public const string InvalidBodyTemplate = "InvalidBodyTemplate";
     public const string BodyConflict = "BodyConflict";

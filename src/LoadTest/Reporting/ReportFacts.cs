@@ -24,9 +24,10 @@ internal static class ReportFacts
             Add("Target", target);
         }
 
-        if (summary.Text("Stages") is { Length: > 0 } stages)
+        List<RunStage> stages = StageImport.Read(summary);
+        if (stages.Count > 0)
         {
-            Add("Stages", stages);
+            Add("Stages", new RunStages(stages).ToString());
         }
 
         DateTime start = summary.Time("StartTime");
@@ -44,8 +45,19 @@ internal static class ReportFacts
         double targetRate = summary.Number("TargetRequestsPerSecond");
         if (targetRate > 0)
         {
-            Add("Target rate", Invariant($"{targetRate:N1} req/s"));
-            Add("Schedule", Invariant($"{summary.Number("Planned"):N0} planned, {measures.Count:N0} sent, {summary.Number("Late"):N0} late, {summary.Number("Dropped"):N0} dropped"));
+            // Planned over the same span as the rate above; a schedule that moves also shows its peak, named as such.
+            Add("Planned rate", Invariant($"{targetRate:N1} req/s"));
+            double peak = summary.Number("PeakRequestsPerSecond", targetRate);
+            if (Math.Abs(peak - targetRate) > targetRate * 0.001)
+            {
+                Add("Peak planned rate", Invariant($"{peak:N1} req/s"));
+            }
+
+            Add("Schedule", Invariant($"{summary.Number("Planned"):N0} planned, {measures.Count:N0} sent, {summary.Number("Late"):N0} late (started over {Engine.Schedule.StartLag.LateAfterMs:0.###} ms behind), {summary.Number("Dropped"):N0} dropped"));
+            if (summary.Text("StartLagHistogram") is { Length: > 0 } lag && LatencyHistogram.Decode(lag) is { TotalCount: > 0 } lags)
+            {
+                Add("Start lag (ms)", Invariant($"P50 {SummaryMeasures.ValueAtPercentileMs(lags, 50):0.###}, P99 {SummaryMeasures.ValueAtPercentileMs(lags, 99):0.###}, Max {SummaryMeasures.MaxMs(lags):0.###}"));
+            }
         }
 
         if (summary.Number("Retries") is > 0 and var retries)

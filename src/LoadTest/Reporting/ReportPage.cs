@@ -16,7 +16,7 @@ namespace LoadTest.Reporting;
 /// </summary>
 internal static class ReportPage
 {
-    public static string Write(string title, IReadOnlyList<ReportRun> runs, IReadOnlyList<ReportVerdict> verdicts)
+    public static string Write(string title, IReadOnlyList<ReportRun> runs, IReadOnlyList<ReportVerdict> verdicts, IReadOnlyList<ReportComparison> comparisons)
     {
         string guard = ReportAssets.Guard;
         string script = ReportAssets.UPlotScript + "\n" + ReportAssets.Script;
@@ -30,7 +30,7 @@ internal static class ReportPage
             ["style"] = style,
             ["guard"] = guard,
             ["origin"] = Encode(Origin()),
-            ["verdicts"] = Verdicts(verdicts),
+            ["verdicts"] = Verdicts(verdicts) + Comparisons(comparisons),
             ["facts"] = Facts(runs),
             ["checks"] = ReportChecks.Html(runs),
             ["data"] = Encoding.UTF8.GetString(ReportData.Write(runs)),
@@ -101,6 +101,46 @@ internal static class ReportPage
                 .Append(verdict.Measured.ToString("0.###", CultureInfo.InvariantCulture))
                 .Append(verdict.Passed ? "</td><td class=\"verdict-passed\">passed" : "</td><td class=\"verdict-failed\">FAILED")
                 .Append("</td></tr>\n");
+        }
+
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>Compare-RunSummary's rows: each measure in both runs, its change, its limit and its verdict.</summary>
+    private static string Comparisons(IReadOnlyList<ReportComparison> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        int regressed = 0;
+        int checkedCount = 0;
+        foreach (ReportComparison row in rows)
+        {
+            regressed += row.Verdict == ComparisonVerdict.Regressed ? 1 : 0;
+            checkedCount += row.Verdict == ComparisonVerdict.NotChecked ? 0 : 1;
+        }
+
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<h2 id=\"comparison\" class=\"{(regressed == 0 ? "verdict-passed" : "verdict-failed")}\">")
+            .Append(regressed == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"Against the baseline: no regression in {checkedCount} measures checked")
+                : string.Create(CultureInfo.InvariantCulture, $"Against the baseline: {regressed} of {checkedCount} measures checked regressed"))
+            .Append("</h2>\n<table class=\"comparison\"><thead><tr><th>Measure</th><th>Baseline</th><th>Candidate</th><th>Change</th><th>Limit</th><th>Result</th></tr></thead><tbody>\n");
+        foreach (ReportComparison row in rows)
+        {
+            string result = row.Verdict switch
+            {
+                ComparisonVerdict.Regressed => "<td class=\"verdict-failed\">REGRESSED",
+                ComparisonVerdict.Passed => "<td class=\"verdict-passed\">passed",
+                _ => "<td>not checked",
+            };
+            html.Append("<tr><td>").Append(Encode(row.Measure)).Append(" (").Append(Encode(row.Unit)).Append(")</td><td class=\"num\">")
+                .Append(row.Format(row.Baseline)).Append("</td><td class=\"num\">").Append(row.Format(row.Candidate))
+                .Append("</td><td class=\"num\">").Append(Encode(row.Change)).Append("</td><td class=\"num\">")
+                .Append(row.Limit is { } limit ? Encode(row.Comparison + " " + row.Format(limit)) : string.Empty)
+                .Append("</td>").Append(result).Append("</td></tr>\n");
         }
 
         return html.Append("</tbody></table>").ToString();

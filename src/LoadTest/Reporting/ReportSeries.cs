@@ -7,7 +7,8 @@ namespace LoadTest.Reporting;
 /// <summary>
 /// A summary's time series as columns of points for charts: seconds since the first row, rates, latency
 /// percentiles (NaN, drawn as a gap, where nothing completed), and failures and responses per second by kind
-/// and by status code. Rates are per second, so runs with different intervals overlay. A series has no row for
+/// and by status code. Rates are per second of the time each row covered (a run's first and last rows cover
+/// part of their interval), so a held rate charts flat and runs with different intervals overlay. A series has no row for
 /// an interval in which nothing started or completed: such a gap gets a point of zero rate at each end, so a
 /// stall shows as one instead of a line drawn across it.
 /// </summary>
@@ -37,6 +38,9 @@ internal sealed class ReportSeries
     public List<double> Seconds { get; } = new();
 
     public List<double> RequestsPerSecond { get; } = new();
+
+    /// <summary>The seconds each point's rates are counted over: its interval, or the part of it the run covered.</summary>
+    public List<double> CoveredSeconds { get; } = new();
 
     public List<double> PlannedRequestsPerSecond { get; } = new();
 
@@ -78,18 +82,23 @@ internal sealed class ReportSeries
 
             double seconds = (start - first).TotalSeconds;
             series.MarkGap(seconds, interval);
-            series.AddRow(row, seconds, interval > 0 ? 1 / interval : 0);
+            // Per second of the time the row covered; the row's own rate says how (an edge sliver shares its neighbour's).
+            double covered = row.Number("CoveredSeconds", interval);
+            double completed = row.Number("Completed");
+            double rate = row.Number("RequestsPerSecond", covered > 0 ? completed / covered : 0);
+            series.AddRow(row, seconds, completed > 0 ? rate / completed : covered > 0 ? 1 / covered : 0, covered);
         }
 
         return series;
     }
 
-    private void AddRow(ISummaryFields row, double seconds, double perSecond)
+    private void AddRow(ISummaryFields row, double seconds, double perSecond, double covered)
     {
         long completed = (long)row.Number("Completed");
         double planned = row.Number("PlannedRequestsPerSecond");
         Planned |= planned > 0;
         Seconds.Add(seconds);
+        CoveredSeconds.Add(covered);
         RequestsPerSecond.Add(completed * perSecond);
         PlannedRequestsPerSecond.Add(planned);
         for (int c = 0; c < s_latencyColumns.Length; c++)
@@ -128,6 +137,7 @@ internal sealed class ReportSeries
     private void AddEmpty(double seconds)
     {
         Seconds.Add(seconds);
+        CoveredSeconds.Add(IntervalSeconds);
         RequestsPerSecond.Add(0);
         PlannedRequestsPerSecond.Add(PlannedRequestsPerSecond[^1]);
         for (int c = 0; c < Latency.Length; c++)

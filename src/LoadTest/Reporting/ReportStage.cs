@@ -7,7 +7,7 @@ namespace LoadTest.Reporting;
 
 /// <summary>
 /// One stage of a run's schedule on the report's time axis: from its start to its end, in seconds since the run's
-/// first time-series row, and the target it reaches. Read back from the summary's Stages text and StartTime.
+/// first time-series row, and the target it reaches. Read back from the summary's Stages (each with its start).
 /// </summary>
 internal sealed class ReportStage
 {
@@ -26,31 +26,24 @@ internal sealed class ReportStage
     public string Target { get; }
 
     /// <summary>
-    /// The stages of a run with a time series; none when it had no stages or their text cannot be read. A merge of
-    /// runs with different schedules (joined by "; ") gets each schedule's stages, all from the merged start.
+    /// The stages of a run with a time series, each where it ran on the series' time axis; none when it had no
+    /// stages. A merge's schedules each keep their own start.
     /// </summary>
     public static List<ReportStage> Read(ISummaryFields summary, ReportSeries series)
     {
         var stages = new List<ReportStage>();
-        if (series.Count == 0 || summary.Text("Stages") is not { Length: > 0 } text)
+        if (series.Count == 0)
         {
             return stages;
         }
 
-        DateTime start = summary.Time("StartTime");
-        double offset = start == DateTime.MinValue ? 0 : (start.ToUniversalTime() - series.FirstStartUtc).TotalSeconds;
-        foreach (string schedule in text.Split("; "))
+        foreach (RunStage stage in StageImport.Read(summary))
         {
-            double at = offset;
-            foreach (LoadStage stage in LoadStage.ParseList(schedule) ?? new List<LoadStage>())
-            {
-                double end = at + stage.Duration.TotalSeconds;
-                string target = stage.RequestsPerSecond is { } rate
-                    ? string.Create(CultureInfo.InvariantCulture, $"to {rate:0.###} req/s")
-                    : string.Create(CultureInfo.InvariantCulture, $"to {stage.ThrottleLimit} in flight");
-                stages.Add(new ReportStage(at, end, target));
-                at = end;
-            }
+            double at = stage.StartTime == DateTime.MinValue ? 0 : (stage.StartTime.ToUniversalTime() - series.FirstStartUtc).TotalSeconds;
+            string target = stage.RequestsPerSecond is { } rate
+                ? string.Create(CultureInfo.InvariantCulture, $"to {rate:0.###} req/s")
+                : string.Create(CultureInfo.InvariantCulture, $"to {stage.ThrottleLimit} in flight");
+            stages.Add(new ReportStage(at, at + stage.Duration.TotalSeconds, target));
         }
 
         return stages;

@@ -8,7 +8,8 @@ namespace LoadTest.Reporting;
 /// A run's rate and P99 over time as two lines of text for a terminal: a title, then one block character per
 /// column, eight heights from zero to the line's highest value, a space where there is nothing to draw (no
 /// request completed). A column covers one interval of the time series, or several when they do not fit: it
-/// then shows the rate over all of them and the highest P99 among them (percentiles of intervals do not add).
+/// then shows the rate over all of them (per second of the time they covered, so a held run draws flat to its
+/// edges) and the highest P99 among them (percentiles of intervals do not add).
 /// </summary>
 internal static class Sparkline
 {
@@ -36,12 +37,14 @@ internal static class Sparkline
         int columns = (intervals + perColumn - 1) / perColumn;
         double columnSeconds = perColumn * interval;
         var rate = new double[columns];
+        var covered = new double[columns];
         var latency = new double[columns];
         Array.Fill(latency, double.NaN);
         for (int i = 0; i < series.Count; i++)
         {
             int column = Math.Min(columns - 1, (int)Math.Floor((series.Seconds[i] / columnSeconds) + 1e-9));
-            rate[column] += series.RequestsPerSecond[i] * interval;
+            rate[column] += series.RequestsPerSecond[i] * series.CoveredSeconds[i];
+            covered[column] += series.CoveredSeconds[i];
             if (!double.IsNaN(p99[i]) && !(p99[i] <= latency[column]))
             {
                 latency[column] = p99[i];
@@ -50,9 +53,8 @@ internal static class Sparkline
 
         for (int column = 0; column < columns; column++)
         {
-            // The last column may hold fewer intervals.
-            int held = Math.Min(perColumn, intervals - (column * perColumn));
-            rate[column] /= held * interval;
+            // Per second of the time the column's rows covered: the run's edges and a short last column count what they hold.
+            rate[column] = covered[column] > 0 ? rate[column] / covered[column] : 0;
         }
 
         return new List<string>

@@ -17,8 +17,9 @@ internal static class SummaryComparer
     };
 
     /// <summary>
-    /// One row per measure, always in the same order. Corrected latency is judged only when either run had
-    /// a rate schedule: without one it equals the plain latency, whose rows already carry the verdict.
+    /// One row per measure, always in the same order. Each latency row is judged by its own tolerance (P99Ms by
+    /// MaxP99Increase, CorrectedP99Ms by MaxCorrectedP99Increase). Corrected latency is judged only when either run
+    /// had a rate schedule: without one it equals the plain latency, whose rows already carry the verdict.
     /// </summary>
     public static List<SummaryComparison> Compare(SummaryMeasures baseline, SummaryMeasures candidate, ComparisonLimits limits)
     {
@@ -36,7 +37,9 @@ internal static class SummaryComparer
             bool judged = !corrected || schedule;
             HistogramBase before = baseline.Histogram(corrected);
             HistogramBase after = candidate.Histogram(corrected);
-            double?[] tolerances = { limits.P50Increase, limits.P90Increase, limits.P99Increase, limits.P999Increase };
+            double?[] tolerances = corrected
+                ? new[] { limits.CorrectedP50Increase, limits.CorrectedP90Increase, limits.CorrectedP99Increase, limits.CorrectedP999Increase }
+                : new[] { limits.P50Increase, limits.P90Increase, limits.P99Increase, limits.P999Increase };
             for (int i = 0; i < s_percentiles.Length; i++)
             {
                 rows.Add(AtMost(
@@ -49,7 +52,7 @@ internal static class SummaryComparer
                     notChecked));
             }
 
-            rows.Add(AtMost(prefix + "MaxMs", "ms", SummaryMeasures.MaxMs(before), SummaryMeasures.MaxMs(after), judged ? limits.MaxIncrease : null, relative: true, notChecked));
+            rows.Add(AtMost(prefix + "MaxMs", "ms", SummaryMeasures.MaxMs(before), SummaryMeasures.MaxMs(after), judged ? (corrected ? limits.CorrectedMaxIncrease : limits.MaxIncrease) : null, relative: true, notChecked));
         }
 
         return rows;

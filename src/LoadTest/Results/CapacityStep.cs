@@ -11,8 +11,10 @@ public sealed class CapacityStep
         Count = summary.Count;
         Failed = summary.Failed;
         ErrorRate = summary.Count == 0 ? 0 : (double)summary.Failed / summary.Count;
-        P50Ms = summary.CorrectedLatency.P50Ms;
-        P99Ms = summary.CorrectedLatency.P99Ms;
+        P50Ms = summary.P50Ms;
+        P99Ms = summary.P99Ms;
+        CorrectedP50Ms = summary.CorrectedLatency.P50Ms;
+        CorrectedP99Ms = summary.CorrectedLatency.P99Ms;
         Dropped = summary.Dropped;
         Passed = passed;
         Reason = reason;
@@ -37,11 +39,17 @@ public sealed class CapacityStep
     /// <summary>Failed divided by Count.</summary>
     public double ErrorRate { get; }
 
-    /// <summary>Corrected P50 (from each request's scheduled start), ms.</summary>
+    /// <summary>P50 (from each request's start), ms.</summary>
     public double P50Ms { get; }
 
-    /// <summary>Corrected P99 (from each request's scheduled start), ms.</summary>
+    /// <summary>P99 (from each request's start), ms: what -MaxP99Ms judges.</summary>
     public double P99Ms { get; }
+
+    /// <summary>Corrected P50 (from each request's scheduled start), ms.</summary>
+    public double CorrectedP50Ms { get; }
+
+    /// <summary>Corrected P99 (from each request's scheduled start), ms: what -MaxCorrectedP99Ms judges.</summary>
+    public double CorrectedP99Ms { get; }
 
     /// <summary>Requests of the step's schedule never sent because every slot was busy until its end.</summary>
     public long Dropped { get; }

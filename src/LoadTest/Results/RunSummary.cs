@@ -24,7 +24,8 @@ public sealed class RunSummary
         RequestsPerSecond = ElapsedSeconds > 0 ? Count / ElapsedSeconds : 0;
         BytesReceived = builder.BytesReceived;
         ThrottleLimit = builder.ThrottleLimit;
-        TargetRequestsPerSecond = builder.TargetRequestsPerSecond;
+        TargetRequestsPerSecond = Math.Round(builder.TargetRequestsPerSecond, 9);
+        PeakRequestsPerSecond = builder.PeakRequestsPerSecond;
         Target = builder.Target;
         Stages = builder.Stages;
         Planned = builder.Planned;
@@ -48,9 +49,11 @@ public sealed class RunSummary
         CheckPassRate = judged == 0 ? 0 : (double)passed / judged;
         Latency = LatencyStats.FromHistogram(builder.Latency);
         CorrectedLatency = LatencyStats.FromHistogram(builder.CorrectedLatency);
+        StartLag = LatencyStats.FromHistogram(builder.StartLag);
         TimeSeries = new TimeSeries(builder.TimeSeries());
         Histogram = LatencyHistogram.Encode(builder.Latency);
         CorrectedHistogram = LatencyHistogram.Encode(builder.CorrectedLatency);
+        StartLagHistogram = LatencyHistogram.Encode(builder.StartLag);
         var steps = new StepSummary[builder.Steps.Count];
         for (int i = 0; i < steps.Length; i++)
         {
@@ -107,14 +110,25 @@ public sealed class RunSummary
     /// <summary>The most requests that were allowed in flight.</summary>
     public int ThrottleLimit { get; }
 
-    /// <summary>The -RequestsPerSecond schedule (the highest stage's rate with -Stage), 0 when the run was not rate limited.</summary>
+    /// <summary>
+    /// The planned rate to set RequestsPerSecond against: the requests the schedule planned from the start to its
+    /// end (or to the last answer, when the run stopped before) per second of that time. A rate held to the end
+    /// gives that rate; a ramp, its mean; a merge, the plans of all its runs over the merged span (runs side by
+    /// side add up, runs one after another average out). 0 when the run was not rate limited.
+    /// </summary>
     public double TargetRequestsPerSecond { get; }
+
+    /// <summary>The highest rate the schedule asked for (the peak of -Stage); for a merge, the highest of its time series' planned rates. 0 without a schedule.</summary>
+    public double PeakRequestsPerSecond { get; }
 
     /// <summary>What the run sent requests to: its -Uri, or "pipeline input" (runs merged: distinct ones joined by "; ").</summary>
     public string? Target { get; }
 
-    /// <summary>The run's -Stage schedule in one line, such as "30s to 100 req/s, 2m to 1000 req/s"; null without stages.</summary>
-    public string? Stages { get; }
+    /// <summary>
+    /// The run's -Stage schedule as it ran (each stage's start, duration and target); empty without stages. As text it
+    /// is the schedule in one line, such as "30s to 100 req/s, 2m to 1000 req/s" (a merge's schedules joined by "; ").
+    /// </summary>
+    public RunStages Stages { get; }
 
     /// <summary>Requests the rate schedule called for (its rate's integral over the duration, or -Count); 0 without a schedule.</summary>
     public long Planned { get; }
@@ -122,7 +136,10 @@ public sealed class RunSummary
     /// <summary>Requests sent: every one has a result, so this is Count.</summary>
     public long Sent => Count;
 
-    /// <summary>Requests that started behind their schedule because all -ThrottleLimit slots were busy when they were due.</summary>
+    /// <summary>
+    /// Requests that started more than the late tolerance (1 ms) behind their scheduled time, whatever held them up:
+    /// every -ThrottleLimit slot busy, a slow input, or a busy machine. StartLag shows by how much.
+    /// </summary>
     public long Late { get; }
 
     /// <summary>Requests of the schedule never sent because the run's end came while they were behind their time (waiting for a slot, or for a slow input).</summary>
@@ -199,6 +216,12 @@ public sealed class RunSummary
     public LatencyStats CorrectedLatency { get; }
 
     /// <summary>
+    /// How far behind its scheduled time each request started under a rate schedule (actual start minus scheduled
+    /// start), in ms: the client's own lag, which corrected latency includes. All 0 without a schedule.
+    /// </summary>
+    public LatencyStats StartLag { get; }
+
+    /// <summary>
     /// The run over time: one row per interval (-Interval, 1 s by default; doubled on long runs to keep at most
     /// 2,000 rows), on wall-clock boundaries, so that rows of runs side by side merge exactly.
     /// </summary>
@@ -212,6 +235,10 @@ public sealed class RunSummary
     [Hidden]
     public string CorrectedHistogram { get; }
 
+    /// <summary>The start lag histogram, encoded like Histogram.</summary>
+    [Hidden]
+    public string StartLagHistogram { get; }
+
     /// <summary>The summary as a few lines of text, for a console that shows nothing else (such as after Ctrl+C).</summary>
     public string ToText()
     {
@@ -220,7 +247,8 @@ public sealed class RunSummary
         text.Append(CultureInfo.InvariantCulture, $"Latency (ms): P50 {P50Ms:0.###}  P90 {P90Ms:0.###}  P99 {P99Ms:0.###}  P99.9 {P999Ms:0.###}  Max {MaxMs:0.###}").AppendLine();
         if (Planned > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"Schedule: {Planned} planned, {Sent} sent, {Late} late, {Dropped} dropped").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"Schedule: {Planned:N0} planned, {Sent:N0} sent, {Late:N0} late, {Dropped:N0} dropped").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"Start lag (ms): P50 {StartLag.P50Ms:0.###}  P99 {StartLag.P99Ms:0.###}  Max {StartLag.MaxMs:0.###}").AppendLine();
         }
 
         if (Unreported > 0)
@@ -228,7 +256,7 @@ public sealed class RunSummary
             text.Append(CultureInfo.InvariantCulture, $"Unreported: up to {Unreported} more requests may have been sent by lost sessions").AppendLine();
         }
 
-        if (Stages is not null)
+        if (Stages.Count > 0)
         {
             text.Append("Stages: ").Append(Stages).AppendLine();
         }

@@ -37,6 +37,12 @@ internal sealed class FleetShares
     /// <summary>The highest rate the run's schedule asks for; 0 without a rate.</summary>
     public double PeakRate { get; }
 
+    /// <summary>Requests the run's schedule plans from its start to a number of seconds after it; 0 without a rate.</summary>
+    public double PlannedBefore(double seconds) => _schedule.PlannedBefore(seconds, Planned);
+
+    /// <summary>Seconds from the run's start to its plan's end; null for a run that ends with its input.</summary>
+    public double? PlanEndSeconds => _schedule.PlanEndSeconds(Planned);
+
     /// <summary>The run's rate this many seconds into it; 0 without a rate.</summary>
     public double RateAt(double seconds) => _schedule.Rate?.ValueAt(seconds) ?? 0;
 

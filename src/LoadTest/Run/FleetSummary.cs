@@ -50,9 +50,12 @@ internal static class FleetSummary
         merged.Unreported += unreportedByStop;
         merged.ThrottleLimit += unreportedLimits;
 
-        // The whole run's plan and target, whatever became of the shares.
+        // The whole run's plan, target and peak, whatever became of the shares.
         merged.Planned = shares.Planned;
-        merged.TargetRequestsPerSecond = shares.PeakRate;
+        if (shares.Scheduled)
+        {
+            merged.PlanOfWhole(shares.PlannedBefore, shares.PlanEndSeconds, shares.PeakRate);
+        }
         if (stopped)
         {
             merged.AddStopReason(string.Create(

@@ -64,7 +64,7 @@ internal sealed class JsonSummaryFields : ISummaryFields
                 break;
             case { ValueKind: JsonValueKind.String } text:
                 // A time-series row's counts, as "200=97; 500=3".
-                foreach (KeyValuePair<string, long> pair in TimeSeriesBuilder.ParseCounts(text.GetString() ?? string.Empty))
+                foreach (KeyValuePair<string, long> pair in CountText.Parse(text.GetString() ?? string.Empty))
                 {
                     counts[pair.Key] = pair.Value;
                 }

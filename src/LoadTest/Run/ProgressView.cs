@@ -7,8 +7,9 @@ using LoadTest.Engine;
 namespace LoadTest.Run;
 
 /// <summary>
-/// The progress bar of a run: at most one update per interval, with a smoothed rate and the time left
-/// (by the count when it is known, by -Duration otherwise).
+/// The progress bar of a run: at most one update per interval, with the achieved rate against the planned one
+/// over the same window, done against planned so far, the in-flight count against a closed model's target, and
+/// the time left (by the count when it is known, by -Duration otherwise).
 /// </summary>
 internal sealed class ProgressView
 {
@@ -18,8 +19,11 @@ internal sealed class ProgressView
     private readonly long _total;
     private readonly TimeSpan? _duration;
     private long _lastTimestamp;
+    private double _lastSeconds;
     private long _lastCompleted;
+    private double _lastPlanned;
     private double _rate;
+    private double _plannedRate;
 
     public ProgressView(TimeSpan interval, long total, TimeSpan? duration)
     {
@@ -39,26 +43,37 @@ internal sealed class ProgressView
             return null;
         }
 
+        // Achieved and planned over the same window (since the last update; since the start at first), smoothed alike,
+        // so that a ramp kept to the letter reads the same on both sides of "planned".
+        double seconds = run.Clock.Elapsed.TotalSeconds;
         long completed = run.Completed;
-        if (_lastTimestamp != 0)
+        double planned = run.PlannedBefore(seconds);
+        double window = seconds - _lastSeconds;
+        if (window > 0)
         {
-            double rate = (completed - _lastCompleted) / Stopwatch.GetElapsedTime(_lastTimestamp, now).TotalSeconds;
-            _rate = _rate == 0 ? rate : (0.7 * _rate) + (0.3 * rate);
+            double rate = (completed - _lastCompleted) / window;
+            double plannedRate = (planned - _lastPlanned) / window;
+            bool first = _lastTimestamp == 0;
+            _rate = first ? rate : (0.7 * _rate) + (0.3 * rate);
+            _plannedRate = first ? plannedRate : (0.7 * _plannedRate) + (0.3 * plannedRate);
         }
 
         _lastTimestamp = now;
+        _lastSeconds = seconds;
         _lastCompleted = completed;
+        _lastPlanned = planned;
 
-        string done = _total > 0
-            ? string.Create(CultureInfo.CurrentCulture, $"{completed:N0} / {_total:N0}")
-            : string.Create(CultureInfo.CurrentCulture, $"{completed:N0}");
+        string done = _total > 0 ? string.Create(CultureInfo.CurrentCulture, $"{completed:N0} / {_total:N0} done")
+            : run.HasRate ? string.Create(CultureInfo.CurrentCulture, $"{completed:N0} done / {Math.Floor(planned):N0} planned so far")
+            : string.Create(CultureInfo.CurrentCulture, $"{completed:N0} done");
         (string failures, (double P50Ms, double P99Ms)? latency) = run.Glance();
-        string target = run.TargetRequestsPerSecond > 0 ? string.Create(CultureInfo.CurrentCulture, $" (target {run.TargetRequestsPerSecond:N0})") : string.Empty;
+        string target = run.HasRate ? string.Create(CultureInfo.CurrentCulture, $" (planned {_plannedRate:N0})") : string.Empty;
+        string inFlightTarget = run.InFlightTarget is { } limit ? string.Create(CultureInfo.CurrentCulture, $" (target {limit:N0})") : string.Empty;
         string recent = latency is { } l ? string.Create(CultureInfo.CurrentCulture, $", P50 {l.P50Ms:N1} ms, P99 {l.P99Ms:N1} ms") : string.Empty;
         string kinds = failures.Length > 0 ? $" ({failures.Replace('=', ' ')})" : string.Empty;
         var record = new ProgressRecord(0, Activity, string.Create(
             CultureInfo.CurrentCulture,
-            $"{done} done, {_rate:N0} req/s{target}{recent}, {run.InFlight:N0} in flight, {run.Failed:N0} failed{kinds}"));
+            $"{done}, {_rate:N0} req/s{target}{recent}, {run.InFlight:N0} in flight{inFlightTarget}, {run.Failed:N0} failed{kinds}"));
         if (_total > 0)
         {
             record.PercentComplete = (int)Math.Min(100, completed * 100 / _total);

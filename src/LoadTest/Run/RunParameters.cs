@@ -143,7 +143,8 @@ internal sealed record RunParameters
 
     public long ErrorRateMinimumCount { get; init; } = RunDefaults.ErrorRateMinimumCount;
 
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>-Interval when given; null for the default, which is finer for short runs (<see cref="Engine.Accounting.TimeSeriesBuilder.DefaultInterval"/>).</summary>
+    public TimeSpan? Interval { get; init; }
 
     public X509Certificate2? Certificate { get; init; }
 

@@ -9,9 +9,9 @@ using System.Threading;
 using LoadTest.Engine;
 using LoadTest.Engine.Accounting;
 using LoadTest.Engine.Checks;
+using LoadTest.Engine.Schedule;
 using LoadTest.Engine.Flows;
 using LoadTest.Engine.Metrics;
-using LoadTest.Engine.Schedule;
 using LoadTest.Parameters;
 using LoadTest.Server;
 using LoadTest.Wire;
@@ -191,9 +191,9 @@ internal sealed class RunPlan
             return refused;
         }
 
-        if (p.Interval < TimeSpan.FromMilliseconds(10))
+        if (p.Interval is { } interval && interval < TimeSpan.FromMilliseconds(10))
         {
-            return ErrorRecordFactory.Create(ErrorIds.InvalidInterval, ErrorCategory.InvalidArgument, p.Interval, "-Interval must be at least 10 ms.");
+            return ErrorRecordFactory.Create(ErrorIds.InvalidInterval, ErrorCategory.InvalidArgument, interval, "-Interval must be at least 10 ms.");
         }
 
         Version version = Version.Parse(p.HttpVersion);
@@ -214,7 +214,8 @@ internal sealed class RunPlan
         }
 
         // ThrottleLimit stages set the in-flight limit over time: the run holds as many slots as their peak (a share, its part of it).
-        int throttleLimit = stages.Length > 0 && stages[0].ThrottleLimit is not null ? Math.Max(1, segment.ShareOf(stages.Max(stage => stage.ThrottleLimit!.Value))) : p.ThrottleLimit;
+        LoadSchedule schedule = LoadSchedule.From(p.RequestsPerSecond, p.Duration, stages);
+        int throttleLimit = schedule.Concurrency is not null ? Math.Max(1, segment.ShareOf(schedule.PeakConcurrency)) : p.ThrottleLimit;
         int connections = p.MaxConnections > 0 ? Math.Min(p.MaxConnections, throttleLimit) : throttleLimit;
         string first = flow?.BaseUri?.AbsoluteUri ?? (IndexTemplate.TryParse(p.Uri, out IndexTemplate? template) is null ? template!.Format(p.StartIndex) : p.Uri);
         bool serverHere = System.Uri.TryCreate(first, UriKind.Absolute, out Uri? target) && TestServerRegistry.Serves(target);
@@ -251,7 +252,7 @@ internal sealed class RunPlan
             Checks = checks,
             MaximumContentBytes = p.MaximumContentBytes,
             RequestsPerSecond = p.RequestsPerSecond,
-            Duration = p.Duration ?? (stages.Length > 0 ? TimeSpan.FromTicks(stages.Sum(stage => stage.Duration.Ticks)) : null),
+            Duration = schedule.Length,
             Stages = stages,
             Segment = segment,
             Target = flow is not null ? FlowTarget(flow) : string.IsNullOrEmpty(p.Uri) ? "pipeline input" : p.Uri,
@@ -260,7 +261,7 @@ internal sealed class RunPlan
             // A flow keeps each iteration's cookies, and may extract headers: responses' headers are read; so
             // they are for a header check.
             CaptureHeaders = p.IncludeHeaders || flow is not null || (checks?.NeedsHeaders ?? false),
-            SeriesInterval = p.Interval,
+            SeriesInterval = p.Interval ?? TimeSeriesBuilder.DefaultInterval(schedule.Length),
         };
         plan = new RunPlan(p, converter, options);
         if (capped is not null)
@@ -309,9 +310,10 @@ internal sealed class RunPlan
     /// <param name="source">-Uri's requests; null for pipeline input.</param>
     /// <param name="progressTick">How often the run returns to report progress.</param>
     /// <param name="metrics">The run's live metrics (an endpoint may serve them); null for new ones labelled with <see cref="MetricsRun"/>. The run disposes them.</param>
-    public RequestRun Start(IAsyncEnumerable<RequestSpec>? source, TimeSpan progressTick, RunMetrics? metrics = null)
+    /// <param name="wording">Words for the run's stops and warnings; null for a command's (<see cref="RunWording"/>).</param>
+    public RequestRun Start(IAsyncEnumerable<RequestSpec>? source, TimeSpan progressTick, RunMetrics? metrics = null, IRunWording? wording = null)
     {
-        var run = new RequestRun(Options, CollectsSummary, progressTick, RunWording.Instance, Budget, HandOut, metrics ?? new RunMetrics(RunLabels.ForThisMachine(MetricsRun)));
+        var run = new RequestRun(Options, CollectsSummary, progressTick, wording ?? RunWording.Instance, Budget, HandOut, metrics ?? new RunMetrics(RunLabels.ForThisMachine(MetricsRun)));
         if (source is not null)
         {
             run.Start(source, Count);

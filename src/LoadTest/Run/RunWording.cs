@@ -30,11 +30,11 @@ internal sealed class RunWording : IRunWording
 
     public string MissedSchedule(MissedSchedule facts)
     {
-        string advice = facts.Late == 0 && facts.DroppedWithSlotsFree
+        string advice = !facts.SlotsBusy
             ? "Slots were free, so the client itself fell behind: its input came too slowly, or the machine was too busy for the rate."
             : Invariant($"All {facts.ThrottleLimit} slots (-ThrottleLimit) were busy: raise -ThrottleLimit, or lower -RequestsPerSecond.");
-        return Invariant($"The schedule of {facts.Schedule} was not kept: of {facts.Planned} planned requests, {facts.Late} started late ") +
-            Invariant($"and {facts.Dropped} were dropped (not sent before the end); sent {facts.SentPerSecond:0.0} req/s over its {facts.Seconds:0.###} s. {advice}");
+        return Invariant($"The schedule of {facts.Schedule} was not kept: of {facts.Planned:N0} planned requests, {facts.Late:N0} started more than {facts.LateAfterMs:0.###} ms late ") +
+            Invariant($"and {facts.Dropped:N0} were dropped (not sent before the end); sent {facts.SentPerSecond:0.0} req/s over its {facts.Seconds:0.###} s. {advice}");
     }
 
     public string ResourceExhausted(string cause, long? openFileLimit) =>

@@ -88,7 +88,7 @@ internal sealed class SummaryReader : ISummaryFields
                 break;
             case string text:
                 // A time-series row's counts, as "200=97; 500=3".
-                foreach (KeyValuePair<string, long> pair in TimeSeriesBuilder.ParseCounts(text))
+                foreach (KeyValuePair<string, long> pair in CountText.Parse(text))
                 {
                     counts[pair.Key] = pair.Value;
                 }

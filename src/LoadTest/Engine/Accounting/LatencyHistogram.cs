@@ -22,6 +22,13 @@ internal static class LatencyHistogram
         histogram.RecordValue(Math.Clamp(microseconds, 1, Highest));
     }
 
+    /// <summary>Records a start lag: 0 is a start on time, and counts as 0 (a latency is never below 1 µs).</summary>
+    public static void RecordLag(HistogramBase histogram, double milliseconds)
+    {
+        long microseconds = (long)Math.Round(milliseconds * TicksPerMs);
+        histogram.RecordValue(Math.Clamp(microseconds, 0, Highest));
+    }
+
     // The encoder's work buffer is as large as the counts (about 190 KB): one per thread, not one per row sealed.
     [ThreadStatic]
     private static ByteBuffer? t_buffer;

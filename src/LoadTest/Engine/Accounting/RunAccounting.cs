@@ -20,6 +20,7 @@ internal sealed class RunAccounting
     private readonly Action _onBudgetSpent;
     private readonly IRunWording _wording;
     private readonly RunMetrics? _metrics;
+    private readonly ScheduleCounters _schedule;
     private long _completed;
     private long _failed;
     private long _budgetCompleted;
@@ -33,11 +34,13 @@ internal sealed class RunAccounting
     /// <param name="handOut">Which results the caller wants handed out; null for all. The others are only counted.</param>
     /// <param name="onBudgetSpent">Called once, on a worker, when the budget is spent: stop taking requests.</param>
     /// <param name="wording">Words the reason a spent budget gives.</param>
+    /// <param name="schedule">How the run keeps its schedule: each result counted tells whether it started late.</param>
     /// <param name="metrics">The run's live metrics, which count every result counted here; null for none.</param>
-    public RunAccounting(SummaryBuilder? summary, ErrorBudget? budget, Predicate<RequestResult>? handOut, Action onBudgetSpent, IRunWording wording, RunMetrics? metrics = null)
+    public RunAccounting(SummaryBuilder? summary, ErrorBudget? budget, Predicate<RequestResult>? handOut, Action onBudgetSpent, IRunWording wording, ScheduleCounters schedule, RunMetrics? metrics = null)
     {
         _metrics = metrics;
         _wording = wording;
+        _schedule = schedule;
         _summary = summary;
         _budget = budget;
         _handOut = handOut;
@@ -78,6 +81,7 @@ internal sealed class RunAccounting
         lock (_lock)
         {
             Volatile.Write(ref _completed, _completed + 1);
+            _schedule.CountStart(StartLag.Of(result.ElapsedMs, result.CorrectedElapsedMs));
             if (!result.Success)
             {
                 Volatile.Write(ref _failed, _failed + 1);
@@ -151,14 +155,14 @@ internal sealed class RunAccounting
     }
 
     /// <summary>The summary of the results counted so far.</summary>
-    public RunSummary CreateSummary(string? stopReason, ScheduleCounters schedule)
+    public RunSummary CreateSummary(string? stopReason)
     {
         SummaryBuilder summary = _summary ?? throw new InvalidOperationException("The run collects no summary.");
         lock (_lock)
         {
-            summary.Planned = schedule.Planned;
-            summary.Late = schedule.Late;
-            summary.Dropped = schedule.Dropped;
+            // Late is the summary's own count, of the same results by the same rule.
+            summary.Planned = _schedule.Planned;
+            summary.Dropped = _schedule.Dropped;
             if (stopReason is not null)
             {
                 summary.AddStopReason(stopReason);
@@ -175,7 +179,6 @@ internal sealed class RunAccounting
         lock (_lock)
         {
             summary.Planned = schedule.Planned;
-            summary.Late = schedule.Late;
             summary.Dropped = schedule.Dropped;
             if (StopReason is { } reason)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -39,11 +40,31 @@ internal static class RunReport
             json.WriteNumber("BytesReceived", summary.BytesReceived);
             json.WriteNumber("ThrottleLimit", summary.ThrottleLimit);
             json.WriteNumber("TargetRequestsPerSecond", summary.TargetRequestsPerSecond);
+            json.WriteNumber("PeakRequestsPerSecond", summary.PeakRequestsPerSecond);
             json.WriteNumber("Planned", summary.Planned);
             json.WriteNumber("Late", summary.Late);
             json.WriteNumber("Dropped", summary.Dropped);
             json.WriteString("Target", summary.Target);
-            json.WriteString("Stages", summary.Stages);
+            json.WriteStartArray("Stages");
+            foreach (RunStage stage in summary.Stages)
+            {
+                json.WriteStartObject();
+                json.WriteString("StartTime", stage.StartTime.ToString("o", CultureInfo.InvariantCulture));
+                json.WriteString("Duration", stage.Duration.ToString("c", CultureInfo.InvariantCulture));
+                if (stage.RequestsPerSecond is { } rate)
+                {
+                    json.WriteNumber("RequestsPerSecond", rate);
+                }
+
+                if (stage.ThrottleLimit is { } limit)
+                {
+                    json.WriteNumber("ThrottleLimit", limit);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteString("StopReason", summary.StopReason);
             json.WriteString("StartTime", summary.StartTime.ToString("o"));
             json.WriteNumber("ElapsedSeconds", summary.Elapsed.TotalSeconds);
@@ -51,6 +72,7 @@ internal static class RunReport
             WriteCounts(json, "ErrorKindCounts", summary.ErrorKindCounts());
             json.WriteString("Histogram", LatencyHistogram.Encode(summary.Latency));
             json.WriteString("CorrectedHistogram", LatencyHistogram.Encode(summary.CorrectedLatency));
+            json.WriteString("StartLagHistogram", LatencyHistogram.Encode(summary.StartLag));
             json.WriteStartArray("Checks");
             foreach (CheckCount check in summary.CheckCounts())
             {
@@ -68,16 +90,20 @@ internal static class RunReport
                 json.WriteStartObject();
                 json.WriteString("StartTime", row.StartTime.ToString("o"));
                 json.WriteNumber("IntervalSeconds", row.IntervalSeconds);
+                json.WriteNumber("CoveredSeconds", row.CoveredSeconds);
                 json.WriteNumber("Started", row.Started);
                 json.WriteNumber("Completed", row.Completed);
                 json.WriteNumber("Failed", row.Failed);
                 json.WriteNumber("BytesReceived", row.BytesReceived);
+                json.WriteNumber("Late", row.Late);
                 json.WriteNumber("InFlight", row.InFlight);
                 json.WriteNumber("PlannedRequestsPerSecond", row.PlannedRequestsPerSecond);
+                json.WriteNumber("PlannedInFlight", row.PlannedInFlight);
                 json.WriteString("StatusCodeCounts", row.StatusCodeCounts);
                 json.WriteString("ErrorKindCounts", row.ErrorKindCounts);
                 json.WriteString("Histogram", row.Histogram);
                 json.WriteString("CorrectedHistogram", row.CorrectedHistogram);
+                json.WriteString("StartLagHistogram", row.StartLagHistogram);
                 json.WriteEndObject();
             }
 

@@ -19,17 +19,24 @@ internal sealed class SummaryBuilder
 
     private readonly LongHistogram _latency = LatencyHistogram.Create();
     private readonly LongHistogram _corrected = LatencyHistogram.Create();
+    private readonly LongHistogram _startLag = LatencyHistogram.Create();
     private readonly long[] _statusCounts = new long[600];
     private readonly Dictionary<int, long> _otherStatusCounts = new();
     private readonly long[] _errorCounts = new long[s_kinds];
     private readonly Dictionary<string, long> _otherErrorCounts = new(StringComparer.Ordinal);
     private readonly List<string> _stopReasons = new();
     private readonly CheckTally _checks = new();
+    private readonly List<RunStage> _stages = new();
     private DateTime _start = DateTime.MaxValue;
     private DateTime _end = DateTime.MinValue;
 
     private readonly bool _scheduled;
     private readonly List<StepFold> _steps = new();
+    private Func<double, double>? _plannedBefore;
+    private double? _livePeak;
+    private Func<double?>? _scheduleEndSeconds;
+    private double _mergedPlannedInSpan;
+    private readonly List<(DateTime Start, DateTime End, double Peak)> _mergedPeaks = new();
     private TimeSeriesBuilder? _series;
     private LongHistogram? _iterationLatency;
 
@@ -45,10 +52,18 @@ internal sealed class SummaryBuilder
     }
 
     /// <summary>The rows of the time series; empty when nothing was added.</summary>
-    public List<TimeSeriesRow> TimeSeries() => _series?.ToRows() ?? new List<TimeSeriesRow>();
+    /// <remarks>A run that ran to its schedule's end covers its series to there, though its last answer came a little before.</remarks>
+    public List<TimeSeriesRow> TimeSeries() => _series is null ? new List<TimeSeriesRow>()
+        : Count == 0 ? _series.ToRows(default, default)
+        : _series.ToRows(_start.ToUniversalTime(), (ScheduleEnd is { } end && _stopReasons.Count == 0 && end > _end ? end : _end).ToUniversalTime());
+
+    // When a live run's schedule ends (local time); null without one.
+    private DateTime? ScheduleEnd => _scheduleEndSeconds?.Invoke() is { } seconds && double.IsFinite(seconds) ? _start.AddSeconds(seconds) : null;
 
     /// <summary>The rows of the time series changed since the last call (all of them the first time), for a report of a run in progress.</summary>
-    public List<TimeSeriesRow> TimeSeriesChanges() => _series?.ChangedRows() ?? new List<TimeSeriesRow>();
+    /// <remarks>A run in progress covers its series to its latest answer.</remarks>
+    public List<TimeSeriesRow> TimeSeriesChanges() => _series is null || Count == 0 ? new List<TimeSeriesRow>()
+        : _series.ChangedRows(_start.ToUniversalTime(), _end.ToUniversalTime());
 
     /// <summary>Results and summaries added.</summary>
     public long Inputs { get; private set; }
@@ -64,20 +79,68 @@ internal sealed class SummaryBuilder
     /// <summary>The throttle limits of the runs added, summed: runs side by side hold that many in flight together.</summary>
     public int ThrottleLimit { get; set; }
 
-    /// <summary>The scheduled rates of the runs added, summed.</summary>
-    public double TargetRequestsPerSecond { get; set; }
+    /// <summary>
+    /// The planned rate over the span of the achieved one: the requests the schedule planned from the start to its
+    /// end (or to the last answer, if the run stopped before), divided by that time. For a rate held to the end,
+    /// that rate; for a ramp, its mean; for a merge, the plans of all the runs over the merged span (runs side by
+    /// side add up, runs one after another average out). 0 without a schedule.
+    /// </summary>
+    public double TargetRequestsPerSecond
+    {
+        get
+        {
+            // A live run's span ends with its schedule, or earlier if it stopped: a rate held to the end gives that rate.
+            double seconds = Elapsed.TotalSeconds;
+            if (_plannedBefore is { } before)
+            {
+                double span = ScheduleEnd is { } end ? Math.Min(seconds, (end - _start).TotalSeconds) : seconds;
+                return span > 0 ? before(span) / span : 0;
+            }
+
+            return seconds > 0 ? _mergedPlannedInSpan / seconds : 0;
+        }
+    }
+
+    /// <summary>
+    /// The highest rate a schedule asked for: a live run's peak; for a merge, the most the peaks of runs that ran
+    /// at the same time add up to (runs side by side add up, runs one after another do not). 0 without a schedule.
+    /// </summary>
+    public double PeakRequestsPerSecond
+    {
+        get
+        {
+            if (_livePeak is { } peak)
+            {
+                return peak;
+            }
+
+            double highest = 0;
+            foreach ((DateTime start, _, _) in _mergedPeaks)
+            {
+                double together = 0;
+                foreach ((DateTime otherStart, DateTime otherEnd, double otherPeak) in _mergedPeaks)
+                {
+                    together += otherStart <= start && start <= otherEnd ? otherPeak : 0;
+                }
+
+                highest = Math.Max(highest, together);
+            }
+
+            return highest;
+        }
+    }
 
     /// <summary>What the runs added sent requests to (their -Uri, or "pipeline input"), distinct ones joined by "; ".</summary>
     public string? Target { get; private set; }
 
-    /// <summary>The stages of the runs added, distinct ones joined by "; "; null without stages.</summary>
-    public string? Stages { get; private set; }
+    /// <summary>The stages of the runs added, as they ran: a schedule repeated side by side is kept once.</summary>
+    public RunStages Stages => new(_stages.ToArray());
 
     /// <summary>Requests a rate schedule called for; 0 without a schedule.</summary>
     public long Planned { get; set; }
 
-    /// <summary>Requests that started behind their schedule because every slot was busy.</summary>
-    public long Late { get; set; }
+    /// <summary>Requests that started more than the late tolerance behind their scheduled time, for whatever reason.</summary>
+    public long Late { get; private set; }
 
     /// <summary>Requests of the schedule that were never sent because the run ended first.</summary>
     public long Dropped { get; set; }
@@ -88,12 +151,40 @@ internal sealed class SummaryBuilder
     /// <summary>P50 and P99 (ms) of the last ended interval of the time series; null without one.</summary>
     public (double P50Ms, double P99Ms)? LastInterval() => _series?.LastInterval(DateTime.UtcNow.Ticks);
 
-    /// <summary>The requests a schedule plans from its start (UTC) to a number of seconds later, shown as each row's planned rate.</summary>
-    public void Plan(Func<double, double> plannedBefore, DateTime startUtc) => _series?.Plan(plannedBefore, startUtc);
+    /// <summary>
+    /// A live run's schedule: the requests it plans from its start (UTC) to a number of seconds later (each row's
+    /// planned rate, and the target over the run's span), and its peak rate.
+    /// </summary>
+    public void Plan(Func<double, double> plannedBefore, DateTime startUtc, double peak)
+    {
+        _plannedBefore = plannedBefore;
+        _livePeak = peak;
+        _series?.Plan(plannedBefore, startUtc);
+    }
+
+    /// <summary>
+    /// The schedule of a whole run whose shares are merged here (a fleet's, from its start): its target and peak are
+    /// the run's, whatever became of the shares.
+    /// </summary>
+    public void PlanOfWhole(Func<double, double> plannedBefore, double? endSeconds, double peak)
+    {
+        _plannedBefore = plannedBefore;
+        _scheduleEndSeconds = () => endSeconds;
+        _livePeak = peak;
+    }
+
+    /// <summary>When a live run's schedule ends, in seconds after its start (asked when the summary is made); null for none.</summary>
+    public void EndsAfter(Func<double?> seconds) => _scheduleEndSeconds = seconds;
+
+    /// <summary>A live closed model's in-flight limit: its integral from the start (UTC) to a number of seconds later, shown as each row's mean.</summary>
+    public void PlanInFlight(Func<double, double> limitAreaBefore, DateTime startUtc) => _series?.PlanInFlight(limitAreaBefore, startUtc);
 
     public HistogramBase Latency => _latency;
 
     public HistogramBase CorrectedLatency => _scheduled ? _corrected : _latency;
+
+    /// <summary>How far behind its scheduled time each request started (empty for a live run without a schedule).</summary>
+    public HistogramBase StartLag => _startLag;
 
     /// <summary>When the first run added started; the earliest result's start when only results were added.</summary>
     public DateTime StartTime => Count == 0 && _start == DateTime.MaxValue ? DateTime.Now : _start;
@@ -212,15 +303,26 @@ internal sealed class SummaryBuilder
 
         _latency.Add(latency);
         _corrected.Add(corrected);
+        if (summary.Text("StartLagHistogram") is { Length: > 0 } lag)
+        {
+            _startLag.Add(LatencyHistogram.Decode(lag));
+        }
+
         Inputs++;
         Count += count;
         Failed += (long)summary.Number("Failed");
         Retries += (long)summary.Number("Retries");
         BytesReceived += (long)summary.Number("BytesReceived");
         ThrottleLimit += (int)summary.Number("ThrottleLimit");
-        TargetRequestsPerSecond += summary.Number("TargetRequestsPerSecond");
+        double target = summary.Number("TargetRequestsPerSecond");
+        double elapsed = summary.Number("ElapsedSeconds", summary.Duration("Elapsed").TotalSeconds);
+        double planned = summary.Number("Planned");
+        _mergedPlannedInSpan += planned > 0 ? Math.Min(planned, target * elapsed) : target * elapsed;
+        DateTime partStart = summary.Time("StartTime");
+        _mergedPeaks.Add((partStart, partStart + TimeSpan.FromSeconds(Math.Max(0, elapsed)), summary.Number("PeakRequestsPerSecond", target)));
         Planned += (long)summary.Number("Planned");
-        Describe(summary.Text("Target"), summary.Text("Stages"));
+        Describe(summary.Text("Target"));
+        StageImport.Merge(_stages, StageImport.Read(summary));
         Late += (long)summary.Number("Late");
         Dropped += (long)summary.Number("Dropped");
         Unreported += (long)summary.Number("Unreported");
@@ -270,12 +372,11 @@ internal sealed class SummaryBuilder
         }
     }
 
-    /// <summary>Adds what a run targeted and its stages to those already added.</summary>
-    public void Describe(string? target, string? stages)
-    {
-        Target = JoinDistinct(Target, target);
-        Stages = JoinDistinct(Stages, stages);
-    }
+    /// <summary>Adds what a run targeted to those already added.</summary>
+    public void Describe(string? target) => Target = JoinDistinct(Target, target);
+
+    /// <summary>Adds a live run's stages, as they run from its start.</summary>
+    public void AddStages(IList<RunStage> stages) => StageImport.Merge(_stages, stages);
 
     private static string? JoinDistinct(string? current, string? more) =>
         string.IsNullOrEmpty(more) || current == more || (current is not null && current.Split("; ").Contains(more)) ? current
@@ -357,7 +458,14 @@ internal sealed class SummaryBuilder
         if (_scheduled)
         {
             LatencyHistogram.Record(_corrected, correctedMs);
+            double lag = Schedule.StartLag.Of(elapsedMs, correctedMs);
+            if (!double.IsNaN(lag))
+            {
+                LatencyHistogram.RecordLag(_startLag, lag);
+                Late += Schedule.StartLag.IsLate(lag) ? 1 : 0;
+            }
         }
+
         Span(start, start.AddMilliseconds(elapsedMs));
     }
 

@@ -11,20 +11,16 @@ namespace LoadTest.Engine.Schedule;
 /// Hands out the requests of another source on one global open-model schedule (request n is due when the
 /// rate's integral since the start reaches n: n / rate for a constant rate) and stops when the schedule
 /// ends: nothing starts after the end.
-/// Workers take requests one at a time, so the worker that takes request n waits until it is due; a slow
-/// server delays a start only when every slot is busy: that request is late (and its corrected latency
-/// shows it), and those still due when the end comes are dropped, never sent. Waits end on a coarse timer
-/// (a 4 ms tick on Linux), so a request due just before the end may be handed out just after it: it is sent,
-/// unless it is behind its time by more than the timer's grain.
+/// Workers take requests one at a time, so the worker that takes request n waits until it is due; the wait
+/// ends on <see cref="StartPacer"/>'s thread, which starts the request within microseconds of its time. A slow
+/// server delays a start only when every slot is busy: that request waited for a slot (its start lag and
+/// corrected latency show it), and those still due when the end comes are dropped, never sent.
 /// </summary>
 internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
 {
-    // Asked for this long after it was due, a request started late: more than timer jitter.
-    private static readonly TimeSpan s_lateAfter = TimeSpan.FromMilliseconds(2);
-
-    // How far a timer's wait can overshoot: the wait rounded up to whole milliseconds, two ticks of the coarse
-    // clock and a hop through the thread pool. A request no further behind than this was waiting on the timer.
-    private static readonly TimeSpan s_timerGrain = TimeSpan.FromMilliseconds(10);
+    // How far behind its time a request handed out at the end may be and still be sent: a busy machine may
+    // keep the pacer's thread from running for some milliseconds. A request further behind was not waiting on the clock.
+    private static readonly TimeSpan s_endGrace = TimeSpan.FromMilliseconds(10);
 
     private readonly IAsyncEnumerable<RequestSpec> _inner;
     private readonly RunClock _clock;
@@ -59,6 +55,7 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
         private readonly ScheduledSource _source;
         private readonly IAsyncEnumerator<RequestSpec> _inner;
         private readonly CancellationToken _cancellationToken;
+        private readonly StartPacer _pacer = new();
         private long _issued;
         private bool _dropped;
 
@@ -116,16 +113,19 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
             }
 
             _issued++;
-            TimeSpan wait = Stopwatch.GetElapsedTime(now, due);
-            if (wait > TimeSpan.Zero)
+            long wait = due - now;
+            if (wait > StartPacer.SpinTicks)
             {
-                // Whole milliseconds, rounded up: Task.Delay truncates, which would start requests early.
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _cancellationToken).ConfigureAwait(false);
+                await _pacer.WaitUntilAsync(due, _cancellationToken).ConfigureAwait(false);
             }
-            else if (-wait > s_lateAfter && _source._slotsFull())
+            else if (wait > 0)
+            {
+                StartPacer.SpinUntil(due);
+            }
+            else if (Stopwatch.GetElapsedTime(due, now) > StartLag.LateAfter && _source._slotsFull())
             {
                 // A worker asked for it only after it was due, and the other slots are still busy: it waited for a slot.
-                _source._counters.AddLate();
+                _source._counters.AddWaitedForSlot();
             }
 
             _inner.Current.ScheduledTimestamp = due;
@@ -136,7 +136,7 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
         // busy machine): it and every request still due are dropped.
         private bool IsDroppedAt(long now, long due)
         {
-            if (now < _source._deadline || Stopwatch.GetElapsedTime(due, now) <= s_timerGrain)
+            if (now < _source._deadline || Stopwatch.GetElapsedTime(due, now) <= s_endGrace)
             {
                 return false;
             }
@@ -151,6 +151,10 @@ internal sealed class ScheduledSource : IAsyncEnumerable<RequestSpec>
             _source._counters.AddDropped(_source.DueAfter(_issued), _source._slotsFull());
         }
 
-        public ValueTask DisposeAsync() => _inner.DisposeAsync();
+        public ValueTask DisposeAsync()
+        {
+            _pacer.Dispose();
+            return _inner.DisposeAsync();
+        }
     }
 }

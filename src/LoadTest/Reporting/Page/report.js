@@ -3,6 +3,9 @@
   var report = JSON.parse(document.getElementById('report-data').textContent);
   var runs = report.runs;
   var many = runs.length > 1;
+  // Past four runs (the steps of a capacity search), each run gets a colour of its own and each chart keeps only
+  // the measures that tell runs apart, told apart by dash: a chart of forty look-alike lines reads as none.
+  var crowd = runs.length > 4;
   var main = document.getElementById('charts');
   // Runs differ by dash, measures by colour, so an overlay reads as "same colour, other run".
   var dashes = [[], [10, 5], [2, 4], [14, 4, 3, 4], [6, 3, 2, 3, 2, 3]];
@@ -11,6 +14,8 @@
   var charts = 0;
 
   function named(r, what) { return many ? runs[r].label + ' ' + what : what; }
+
+  function runColor(r) { return palette[r % palette.length]; }
 
   function number(digits) {
     return function (u, v) { return v == null ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: digits }); };
@@ -53,7 +58,7 @@
     var data = uPlot.join(pieces.map(function (p) { return [p.x, p.y]; }));
     var series = [{ label: options.xName, value: options.xValue }];
     pieces.forEach(function (p) {
-      series.push({ label: p.label, stroke: p.color, dash: dashes[p.run % dashes.length], width: 1.5, value: options.yValue, points: { show: false } });
+      series.push({ label: p.label, stroke: p.color, dash: p.dash || dashes[p.run % dashes.length], width: 1.5, value: options.yValue, points: { show: false } });
     });
     var width = Math.max(480, Math.min(1200, (main.clientWidth || 960) - 8));
     var placeStages = null;
@@ -68,9 +73,14 @@
         { label: yLabel, size: 70 }
       ],
       legend: { live: true, markers: { dash: function (u, i) { return u.series[i].dash && u.series[i].dash.length ? 'dashed' : 'solid'; } } },
-      // Drawn again after every zoom, so stage bands follow the x scale.
-      hooks: { draw: [function (u) { if (placeStages) { placeStages(u); } }] }
+      hooks: {
+        // Drawn again after every zoom, so stage bands follow the x scale.
+        draw: [function (u) { if (placeStages) { placeStages(u); } }],
+        // Values only while the cursor is on the chart: at rest (and in a screenshot) the legend shows the names.
+        setLegend: [function (u) { u.root.classList.toggle('idle', u.cursor.idx == null); }]
+      }
     }, data, section);
+    plot.root.classList.toggle('idle', plot.cursor.idx == null);
     if (options.stages && options.stages.length > 0) {
       placeStages = stageBands(plot, options.stages);
       placeStages(plot);
@@ -124,8 +134,8 @@
   // Requests per second, achieved and planned.
   var pieces = [];
   runs.forEach(function (run, r) {
-    pieces.push({ run: r, label: named(r, 'achieved'), color: palette[0], x: run.t, y: run.rps });
-    if (run.planned) { pieces.push({ run: r, label: named(r, 'planned'), color: palette[7], x: run.t, y: run.planned }); }
+    pieces.push({ run: r, label: named(r, 'achieved'), color: crowd ? runColor(r) : palette[0], dash: crowd ? [] : null, x: run.t, y: run.rps });
+    if (run.planned) { pieces.push({ run: r, label: named(r, 'planned'), color: crowd ? runColor(r) : palette[7], dash: crowd ? [4, 4] : null, x: run.t, y: run.planned }); }
   });
   var rateOptions = timeOptions(1);
   rateOptions.stages = [];
@@ -142,7 +152,11 @@
     runs.forEach(function (run, r) {
       if (!run[field]) { return; }
       report.latencyNames.forEach(function (name, c) {
-        list.push({ run: r, label: named(r, name), color: measureColors[name], x: run.t, y: run[field][c] });
+        if (crowd && name !== 'P50' && name !== 'P99') { return; }
+        list.push({
+          run: r, label: named(r, name), x: run.t, y: run[field][c],
+          color: crowd ? runColor(r) : measureColors[name], dash: crowd ? (name === 'P99' ? [] : [4, 4]) : null
+        });
       });
     });
     return list;
@@ -158,8 +172,10 @@
     var keys = keyColors(field);
     var list = [];
     runs.forEach(function (run, r) {
-      keys.keys.forEach(function (k) {
-        if (run[field][k]) { list.push({ run: r, label: named(r, k), color: keys.colors[k], x: run.t, y: run[field][k] }); }
+      keys.keys.forEach(function (k, i) {
+        if (run[field][k]) {
+          list.push({ run: r, label: named(r, k), color: crowd ? runColor(r) : keys.colors[k], dash: crowd ? dashes[i % dashes.length] : null, x: run.t, y: run[field][k] });
+        }
       });
       if (keys.keys.length === 0) {
         list.push({ run: r, label: named(r, none), color: palette[7], x: run.t, y: run.t.map(function () { return 0; }) });
@@ -173,8 +189,10 @@
   // The latency distribution, as HdrHistogram's percentile plot draws it.
   pieces = [];
   runs.forEach(function (run, r) {
-    pieces.push({ run: r, label: named(r, 'latency'), color: palette[0], x: run.hdr.x, y: run.hdr.raw });
-    if (run.hdr.cor) { pieces.push({ run: r, label: named(r, 'corrected'), color: palette[1], x: run.hdr.corX, y: run.hdr.cor }); }
+    pieces.push({ run: r, label: named(r, 'latency'), color: crowd ? runColor(r) : palette[0], dash: crowd ? [] : null, x: run.hdr.x, y: run.hdr.raw });
+    if (run.hdr.cor) {
+      pieces.push({ run: r, label: named(r, 'corrected'), color: crowd ? runColor(r) : palette[1], dash: crowd ? [4, 4] : null, x: run.hdr.corX, y: run.hdr.cor });
+    }
   });
   chart('chart-percentiles', 'Latency by percentile', 'ms', pieces, {
     xName: 'Percentile',
