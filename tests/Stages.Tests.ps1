@@ -236,7 +236,7 @@ Describe 'Stages as data, and targets that say what they mean' {
         $held = Invoke-BoundedRequest -Uri "$($server.Uri)held/{0}" -RequestsPerSecond 200 -Duration 1 -Summary -WarningAction SilentlyContinue
         $held.TargetRequestsPerSecond | Should -Be 200
         $held.PeakRequestsPerSecond | Should -Be 200
-        ($held | Format-List | Out-String -Width 200) | Should -Match 'RequestsPerSecond\s+: [\d.,]+ \(planned 200\.0\)\s*$' -Because 'a held rate has no peak of its own'
+        ($held | Format-List | Out-String -Width 200) | Should -Match '(?m)RequestsPerSecond\s+: [\d.,]+ \(planned 200\.0\)\s*$' -Because 'a held rate has no peak of its own'
     }
 
     It 'says what a merge''s target means: runs side by side add up, runs one after another do not' {
@@ -253,6 +253,7 @@ Describe 'Stages as data, and targets that say what they mean' {
         $after.PeakRequestsPerSecond | Should -Be 100
         $after.TargetRequestsPerSecond | Should -BeLessThan 100
         $expected = ($held.Planned + $next.Planned) / $after.ElapsedSeconds
-        [Math]::Abs($after.TargetRequestsPerSecond - $expected) | Should -BeLessThan 1
+        # Within 5 %: the span ends with the last answer, which a busy machine delays.
+        [Math]::Abs($after.TargetRequestsPerSecond - $expected) / $expected | Should -BeLessThan 0.05
     }
 }
