@@ -58,6 +58,7 @@ BeforeDiscovery {
     # The few examples a test cannot run, each with the reason; each is still parsed.
     $notRun = @{
         'about_LoadTest: Fanning out over remoting' = 'it needs remote machines named load1, load2 and load3'
+        'about_LoadTest: Tracing the wire' = 'it needs dotnet-trace, a .NET global tool, and another pwsh to trace'
         'Invoke-BoundedRequest: Example 12: Watch a long run in Prometheus and Grafana' =
             'a 2-minute run that serves Prometheus on the fixed port 9464, to be watched'
     }
