@@ -68,8 +68,8 @@ if (-not $command) {
                         Describe(session)));
                 }
 
-                // Not waited for: a session that does not answer would hold the caller.
-                shell.BeginStop(null, null);
+                // Neither waited for nor stopped: a stop that a session never acknowledges can bring this process down
+                // once the session's connection closes (see FleetWorker.StopIfAnswering).
                 continue;
             }
 

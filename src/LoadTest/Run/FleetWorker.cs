@@ -228,7 +228,10 @@ Invoke-BoundedRequest @Parameters 3>&1";
         Lose(reason);
     }
 
-    /// <summary>Declares the share lost and lets its session go without waiting for it.</summary>
+    /// <summary>
+    /// Declares the share lost and lets its session go: not waited for, and not stopped, since a silent session may
+    /// never answer a stop (see <see cref="StopIfAnswering"/>). Should it come back, it runs on to its share's end, unheard.
+    /// </summary>
     public void Lose(string reason)
     {
         if (State != FleetWorkerState.Running)
@@ -239,13 +242,17 @@ Invoke-BoundedRequest @Parameters 3>&1";
         _silenceAtLoss = Silence;
         State = FleetWorkerState.Lost;
         LossReason = reason;
-        StopWithoutWaiting();
     }
 
-    /// <summary>Asks the session to stop; a session that does not answer (a frozen process) is not waited for.</summary>
-    public void StopWithoutWaiting()
+    /// <summary>
+    /// Asks the share to stop, without waiting, when it reported within <paramref name="answering"/>. A stop that a
+    /// session never acknowledges arms a 60 s timer in PowerShell's out-of-process remoting client which, once the
+    /// session's connection has closed (its process died), throws on a thread of its own and ends this process: a
+    /// share that went silent is let go instead.
+    /// </summary>
+    public void StopIfAnswering(TimeSpan answering)
     {
-        if (HasEnded)
+        if (HasEnded || Silence > answering)
         {
             return;
         }

@@ -33,6 +33,9 @@ internal sealed class RemoteFanOut : IDisposable
     private static readonly TimeSpan s_startLead = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_startLeadPerSession = TimeSpan.FromMilliseconds(50);
 
+    // A share that reported this recently answers a stop; one silent longer may be frozen, and is let go unstopped.
+    private static readonly TimeSpan s_answering = TimeSpan.FromSeconds(2.5);
+
     // How long a stop (Ctrl+C) waits for the shares to end, so that what they may have sent unseen is bounded up to then.
     private static readonly TimeSpan s_stopWait = TimeSpan.FromSeconds(2);
 
@@ -181,7 +184,7 @@ internal sealed class RemoteFanOut : IDisposable
                 {
                     worker.Lose($"no report for {LostAfter.TotalSeconds:0} s: its process stopped, or its machine or network stalled");
                     onError(ErrorRecordFactory.Create(
-                        new TimeoutException($"Session {worker.Name} sent no report for {LostAfter.TotalSeconds:0} s (its process stopped, or its machine or network stalled): it is declared lost and not waited for; the summary keeps its last report."),
+                        new TimeoutException($"Session {worker.Name} sent no report for {LostAfter.TotalSeconds:0} s (its process stopped, or its machine or network stalled): it is declared lost and not waited for, nor stopped; the summary keeps its last report."),
                         ErrorIds.RemoteSessionLost,
                         ErrorCategory.OperationTimeout,
                         worker.Name));
@@ -239,7 +242,7 @@ internal sealed class RemoteFanOut : IDisposable
         {
             foreach (FleetWorker worker in _workers)
             {
-                worker.StopWithoutWaiting();
+                worker.StopIfAnswering(s_answering);
             }
         }
     }
