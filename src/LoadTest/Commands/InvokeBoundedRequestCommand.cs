@@ -379,10 +379,17 @@ public sealed class InvokeBoundedRequestCommand : RequestCommandBase, IDisposabl
     /// <inheritdoc/>
     protected override void StopProcessing()
     {
-        _stopping.Set();
         _metricsEndpoint?.Cancel();
         _run?.Cancel();
         _fanOut?.Stop();
+        try
+        {
+            // Ends a wait for -StartAt.
+            _stopping.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     // Waits for the requests in flight and writes their results, the warnings and the summary.
