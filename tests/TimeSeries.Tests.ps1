@@ -193,7 +193,7 @@ Describe 'Rates per second of the time a row covers' {
         foreach ($row in $rows) {
             [Math]::Abs($row.RequestsPerSecond - 300) / 300 | Should -BeLessOrEqual 0.05 -Because "the row at $($row.StartTime.ToString('HH:mm:ss.fff')) covers $($row.CoveredSeconds) s with $($row.Completed) answers"
             # The last row covers to the last answer, which may come a few milliseconds after the plan's end.
-            [Math]::Abs($row.PlannedRequestsPerSecond - 300) / 300 | Should -BeLessOrEqual 0.05
+            [Math]::Abs($row.PlannedRequestsPerSecond - 300) / 300 | Should -BeLessOrEqual 0.02
         }
         # Only the edges cover less than their interval; the rows between count their rate over a whole one.
         foreach ($row in $rows[2..($rows.Count - 3)]) {

@@ -39,7 +39,8 @@ internal sealed class SeriesOutput
     /// <param name="spanStart">When the run (or the earliest run merged) started, UTC ticks; 0 when not known.</param>
     /// <param name="spanEnd">When its last answer came (or its schedule ended), UTC ticks; 0 when not known.</param>
     /// <param name="from">The first row wanted (UTC ticks of its start): the rows before still count towards each row's in-flight and rates.</param>
-    public List<TimeSeriesRow> ToRows(long spanStart, long spanEnd, long from = long.MinValue)
+    /// <param name="planEnd">When the schedule's plan ends, UTC ticks; 0 when not known. A row's planned rate is per second of the plan's time in it, so the answers that come after the plan's end do not thin it.</param>
+    public List<TimeSeriesRow> ToRows(long spanStart, long spanEnd, long from = long.MinValue, long planEnd = 0)
     {
         List<Pending> pending = Collect();
         int count = pending.Count;
@@ -48,6 +49,7 @@ internal sealed class SeriesOutput
             long begin = spanStart > 0 ? Math.Max(row.Key, spanStart) : row.Key;
             long end = spanEnd > 0 ? Math.Min(row.Key + IntervalTicks, spanEnd) : row.Key + IntervalTicks;
             row.CoveredTicks = Math.Clamp(end - begin, 0, IntervalTicks);
+            row.PlanTicks = planEnd > 0 ? Math.Clamp(Math.Min(end, planEnd) - begin, 0, IntervalTicks) : row.CoveredTicks > 0 ? row.CoveredTicks : IntervalTicks;
         }
 
         // An edge row covering less than half its interval shares its neighbour's rates: both show the two together.
@@ -87,20 +89,23 @@ internal sealed class SeriesOutput
         double planned = 0;
         double inFlightArea = 0;
         long covered = 0;
+        long planCovered = 0;
         for (int i = first; i <= last; i++)
         {
             completed += rows[i].Row.Completed;
             planned += rows[i].Planned;
             inFlightArea += rows[i].InFlightArea;
             covered += rows[i].CoveredTicks > 0 ? rows[i].CoveredTicks : IntervalTicks;
+            planCovered += rows[i].PlanTicks;
         }
 
         double seconds = (double)covered / TimeSpan.TicksPerSecond;
+        double planSeconds = (double)planCovered / TimeSpan.TicksPerSecond;
         for (int i = first; i <= last; i++)
         {
             rows[i].RequestsPerSecond = completed / seconds;
-            rows[i].PlannedRequestsPerSecond = Math.Round(planned / seconds, 6);
-            rows[i].PlannedInFlight = Math.Round(inFlightArea / seconds, 6);
+            rows[i].PlannedRequestsPerSecond = planSeconds > 0 ? Math.Round(planned / planSeconds, 6) : 0;
+            rows[i].PlannedInFlight = planSeconds > 0 ? Math.Round(inFlightArea / planSeconds, 6) : 0;
         }
     }
 
@@ -206,6 +211,9 @@ internal sealed class SeriesOutput
         public double InFlightArea { get; set; }
 
         public long CoveredTicks { get; set; }
+
+        /// <summary>The part of the row the plan covers: its covered span up to the plan's end.</summary>
+        public long PlanTicks { get; set; }
 
         public double RequestsPerSecond { get; set; }
 

@@ -55,7 +55,10 @@ internal sealed class SummaryBuilder
     /// <remarks>A run that ran to its schedule's end covers its series to there, though its last answer came a little before.</remarks>
     public List<TimeSeriesRow> TimeSeries() => _series is null ? new List<TimeSeriesRow>()
         : Count == 0 ? _series.ToRows(default, default)
-        : _series.ToRows(_start.ToUniversalTime(), (ScheduleEnd is { } end && _stopReasons.Count == 0 && end > _end ? end : _end).ToUniversalTime());
+        : _series.ToRows(
+            _start.ToUniversalTime(),
+            (ScheduleEnd is { } end && _stopReasons.Count == 0 && end > _end ? end : _end).ToUniversalTime(),
+            ScheduleEnd?.ToUniversalTime() ?? default);
 
     // When a live run's schedule ends (local time); null without one.
     private DateTime? ScheduleEnd => _scheduleEndSeconds?.Invoke() is { } seconds && double.IsFinite(seconds) ? _start.AddSeconds(seconds) : null;

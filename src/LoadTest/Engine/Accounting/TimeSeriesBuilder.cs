@@ -114,8 +114,9 @@ internal sealed class TimeSeriesBuilder
     /// <summary>The rows, oldest first, with a row for every interval inside the series; rates per second of the span each covers.</summary>
     /// <param name="spanStartUtc">When the run (or the earliest merged) started; its first row covers from here.</param>
     /// <param name="spanEndUtc">When its last answer came; its last row covers to here.</param>
-    public List<TimeSeriesRow> ToRows(DateTime spanStartUtc, DateTime spanEndUtc) =>
-        new SeriesOutput(_buckets, _plan, _scheduled).ToRows(spanStartUtc.Ticks, spanEndUtc.Ticks);
+    /// <param name="planEndUtc">When its schedule's plan ends; default when not known.</param>
+    public List<TimeSeriesRow> ToRows(DateTime spanStartUtc, DateTime spanEndUtc, DateTime planEndUtc = default) =>
+        new SeriesOutput(_buckets, _plan, _scheduled).ToRows(spanStartUtc.Ticks, spanEndUtc.Ticks, planEnd: planEndUtc.Ticks);
 
     /// <summary>
     /// The rows changed since the last call (every row the first time, or after the interval doubled), for a
